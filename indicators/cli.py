@@ -142,6 +142,26 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def serve_command(data: Path, port: int, address: str) -> list[str]:
+    """The `streamlit run` command line that serves the board (offline settings forced)."""
+    entry = Path(__file__).resolve().parent / "app" / "entry.py"
+    return [sys.executable, "-m", "streamlit", "run", str(entry),
+            "--server.port", str(port), "--server.address", address, "--server.headless", "true",
+            "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
+            "--", "--data", str(data.resolve())]
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    env = dict(os.environ, INDICATORS_DATA=str(args.data.resolve()))
+    if args.read_only:
+        env["INDICATORS_READ_ONLY"] = "1"
+    command = serve_command(args.data, args.port, args.address)
+    print(f"Serving {args.data} at http://{args.address}:{args.port}  (Ctrl+C to stop)", flush=True)
+    import subprocess
+
+    return subprocess.call(command, env=env)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="indicators", description="Indicator & warning board: validate, inspect and serve "
                      "a workspace of indicator checklists.", formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -165,6 +185,12 @@ def build_parser() -> argparse.ArgumentParser:
              "indicators schema --out schema")
     p.add_argument("--out", type=Path, default=Path("schema"), metavar="DIR", help="folder to write to (default ./schema)")
     p.add_argument("--check", action="store_true", help="exit 1 if the schemas in DIR are out of date; write nothing")
+    p = verb("serve", cmd_serve, "Start the board in the browser (Streamlit) on a workspace.",
+             "indicators serve --data data --port 8501")
+    _common(p, as_of=False, json_out=False)
+    p.add_argument("--port", type=int, default=8501, help="port to listen on (default 8501)")
+    p.add_argument("--address", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--read-only", action="store_true", help="hide the Update page and refuse every write")
     return parser
 
 

@@ -72,11 +72,11 @@ def _workspace_fallback(root: Path) -> dict[str, Any]:
     return {
         "title": root.resolve().name or "workspace",
         "question": "(workspace.yaml has errors: see Data health)",
-        "marking": Marking.RED.value,
+        "marking": Marking.RED,
         "review_cadence_days": 90,
         "sources": [],
         "scenarios": [],
-        "warning_levels": [level.model_dump() for level in _default_levels()],
+        "warning_levels": _default_levels(),
         "trend_tolerance": 0.05,
     }
 
@@ -97,7 +97,8 @@ def _load_meta(root: Path, problems: list[Problem]) -> tuple[WorkspaceFile, LocD
     problems.extend(found)
     if meta is None:
         data = parsed.data if isinstance(parsed.data, dict) else {}
-        scenarios = [s for s in (_scenario_or_none(x) for x in data.get("scenarios") or []) if s]
+        raw_scenarios = data.get("scenarios")
+        scenarios = [s for s in map(_scenario_or_none, raw_scenarios if isinstance(raw_scenarios, list) else []) if s]
         meta = WorkspaceFile.model_construct(**{**fallback, "scenarios": scenarios})
     return meta, parsed.data if isinstance(parsed.data, LocDict) else None
 

@@ -111,7 +111,8 @@ def to_problem(err: dict[str, Any], data: Any, display: str) -> Problem:
         return Problem(display, pos.line, pos.column, "unknown-key", f"unknown key {loc[-1]!r}", hint)
     pos = locate(data, loc)
     if kind == "enum":
-        return Problem(display, pos.line, pos.column, "bad-value", f"{value!r} is not an allowed {field}",
+        what = f"rating against scenario {loc[-1]}" if len(loc) > 1 and loc[-2] == "ratings" else field
+        return Problem(display, pos.line, pos.column, "bad-value", f"{value!r} is not an allowed {what}",
                        f"use one of: {ctx.get('expected', '')}")
     if kind == "string_pattern_mismatch":
         wanted = _ID_EXAMPLES.get(ctx.get("pattern", ""), f"text matching {ctx.get('pattern')}")

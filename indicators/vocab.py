@@ -49,9 +49,7 @@ class Scale(Generic[E]):
 
     def member(self, value: E | str | int) -> E:
         """The enum member for a raw value (or the member itself)."""
-        if value in self._terms:
-            return value  # type: ignore[return-value]
-        return self._by_value[str(value)]
+        return self._by_value[str(_raw(value))]
 
     def label(self, value: E | str | int) -> str:
         return self.term(value).label

@@ -235,6 +235,8 @@ def parse_text(text: str, display: str) -> Parsed:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = " ".join(filter(None, [exc.context, exc.problem])) or "invalid YAML"
+        if exc.context_mark is not None and mark is not None and exc.context_mark.line != mark.line:
+            message += f" (the construct began at line {exc.context_mark.line + 1})"
         return Parsed(None, text, [Problem(display, line, col, "yaml-syntax", f"YAML syntax error: {message}",
                                            "check indentation, colons and quotes on this line and the one above")])
     except _Refusal as exc:
@@ -246,6 +248,9 @@ def parse_text(text: str, display: str) -> Parsed:
                                            "workspace files need only a few levels of nesting")])
     finally:
         loader.dispose()
+    if data is None:
+        return Parsed(None, text, [Problem(display, 1, 1, "empty-file", "the file holds no data",
+                                           "fill it in, or delete it")])
     problems = [
         Problem(display, pos.line, pos.column, "duplicate-key",
                 f"duplicate key {key!r} (first at line {first.line})",
