@@ -17,7 +17,7 @@ from .model import Indicator, IndicatorFile, Scenario, WorkspaceFile, _default_l
 from .problems import Problem, Severity, display_path
 from .validate import locate, validate_file
 from .vocab import Marking
-from .yamlfile import LocDict, LocList, Pos, read_yaml
+from .yamlfile import LocDict, LocList, Parsed, Pos, parse_text, read_yaml
 
 WORKSPACE_FILE = "workspace.yaml"
 INDICATOR_DIR = "indicators"
@@ -81,7 +81,15 @@ def _workspace_fallback(root: Path) -> dict[str, Any]:
     }
 
 
-def _load_meta(root: Path, problems: list[Problem]) -> tuple[WorkspaceFile, LocDict | None]:
+def _read(path: Path, display: str, overrides: dict[Path, str] | None) -> Parsed:
+    """A file's parsed content, or the parse of a proposed new text for it (to validate an edit)."""
+    if overrides and path in overrides:
+        return parse_text(overrides[path], display)
+    return read_yaml(path, display)
+
+
+def _load_meta(root: Path, problems: list[Problem], overrides: dict[Path, str] | None = None
+               ) -> tuple[WorkspaceFile, LocDict | None]:
     path = root / WORKSPACE_FILE
     display = display_path(path, root)
     fallback = _workspace_fallback(root)
@@ -89,7 +97,7 @@ def _load_meta(root: Path, problems: list[Problem]) -> tuple[WorkspaceFile, LocD
         problems.append(Problem(display, 1, 1, "missing-workspace-file", f"no {WORKSPACE_FILE} in {root}",
                                 "point --data at a workspace folder, or create workspace.yaml"))
         return WorkspaceFile.model_construct(**fallback), None
-    parsed = read_yaml(path, display)
+    parsed = _read(path, display, overrides)
     problems.extend(parsed.problems)
     if parsed.data is None:
         return WorkspaceFile.model_construct(**fallback), None
@@ -110,9 +118,10 @@ def _scenario_or_none(raw: Any) -> Scenario | None:
         return None
 
 
-def _load_indicator_file(path: Path, root: Path, problems: list[Problem]) -> tuple[IndicatorFile | None, Any]:
+def _load_indicator_file(path: Path, root: Path, problems: list[Problem],
+                         overrides: dict[Path, str] | None = None) -> tuple[IndicatorFile | None, Any]:
     display = display_path(path, root)
-    parsed = read_yaml(path, display)
+    parsed = _read(path, display, overrides)
     problems.extend(parsed.problems)
     if parsed.data is None:
         return None, None
@@ -136,12 +145,17 @@ def _find_raw_index(items: Any, wanted_id: str, used: set[int] | None = None) ->
     return None
 
 
-def load_workspace(root: Path | str, *, today: dt.date | None = None) -> Workspace:
-    """Read a workspace folder and validate it whole; never raises for bad data."""
+def load_workspace(root: Path | str, *, today: dt.date | None = None,
+                   overrides: dict[Path, str] | None = None) -> Workspace:
+    """Read a workspace folder and validate it whole; never raises for bad data.
+
+    `overrides` maps file paths to proposed new texts, read instead of the files (to validate
+    an edit before writing it).
+    """
     root = Path(root)
     today = today or dt.date.today()
     problems: list[Problem] = []
-    meta, meta_raw = _load_meta(root, problems)
+    meta, meta_raw = _load_meta(root, problems, overrides)
     indicators: list[Indicator] = []
     sources: dict[str, IndicatorSource] = {}
     raws: dict[str, tuple[Path, Any, int]] = {}
@@ -153,7 +167,7 @@ def load_workspace(root: Path | str, *, today: dt.date | None = None) -> Workspa
                                 f"add checklists as {INDICATOR_DIR}/<theme>.yaml", Severity.WARNING))
     for path in paths:
         files.append(path)
-        loaded, raw = _load_indicator_file(path, root, problems)
+        loaded, raw = _load_indicator_file(path, root, problems, overrides)
         if loaded is None:
             continue
         display = display_path(path, root)

@@ -124,6 +124,7 @@ class Indication(Strict):
     value: float | None = Field(default=None, description="Optional measured value, e.g. containers shipped")
     unit: ShortText | None = None
     marking: Marking | None = None
+    analyst: Name | None = Field(default=None, description="Who recorded it")
 
     @model_validator(mode="after")
     def _unit_needs_value(self) -> "Indication":
