@@ -16,7 +16,9 @@ from typing import Any, Callable, Sequence
 
 import pandas as pd
 
-from . import board
+from . import edit
+from .edit import default_analyst
+from .vocab import CONFIDENCE, CREDIBILITY, LIKELIHOOD, MARKING, RELIABILITY, STATUS
 from .load import Workspace, load_workspace
 from .schema import save_schemas, stale_schemas
 
@@ -84,6 +86,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def status_report(ws: Workspace, as_of: dt.date) -> dict[str, Any]:
     """The board as of a date, as plain data (what `status --json` prints)."""
+    from . import board  # pandas is imported only by the verbs that compute the board
+
     levels = board.warning_levels(ws, as_of)
     status = board.status_as_of(ws, as_of)
     scenarios = []
@@ -142,6 +146,74 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _write(args: argparse.Namespace, planner: Callable[..., Any], subject: str, **fields: Any) -> int:
+    """Plan, validate and write one update; print its id (or the problems) and exit 0/1."""
+    from .edit import EditRefused, git_commit, update
+    analyst = args.analyst or default_analyst()
+    fields["analyst"] = analyst
+    try:
+        if "date" in fields:
+            fields["date"] = _input_date(fields["date"])
+        change = update(args.data, planner, subject, **fields)
+        message = git_commit(change, analyst) if args.commit else None
+    except EditRefused as refused:
+        for problem in refused.problems:
+            print(problem.format(), file=sys.stderr)
+        return EXIT_PROBLEMS
+    if args.json:
+        print(json.dumps({**change.to_dict(), "entry": _jsonable_entry(change.entry), "committed": message}, indent=2))
+    else:
+        print(change.new_id)
+    return EXIT_OK
+
+
+def _input_date(text: str | None) -> dt.date | None:
+    from .edit import EditRefused
+    from .problems import Problem
+
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise EditRefused([Problem("input", 0, 0, "bad-date", f"--date {text!r} is not a date",
+                                   "write the date as YYYY-MM-DD")]) from None
+
+
+def _jsonable_entry(entry: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in entry.items()}
+
+
+def cmd_record(args: argparse.Namespace) -> int:
+    return _write(args, edit.plan_indication, args.indicator, date=args.date or dt.date.today().isoformat(),
+                  summary=args.summary, source=args.source, url=args.url, reliability=args.reliability,
+                  credibility=args.credibility, value=args.value, unit=args.unit, marking=args.marking)
+
+
+def cmd_assess(args: argparse.Namespace) -> int:
+    return _write(args, edit.plan_assessment, args.indicator, status=args.status, confidence=args.confidence,
+                  rationale=args.rationale, date=args.date, cites=args.cites, marking=args.marking)
+
+
+def cmd_judge(args: argparse.Namespace) -> int:
+    return _write(args, edit.plan_judgment, args.scenario, likelihood=args.likelihood, confidence=args.confidence,
+                  rationale=args.rationale, date=args.date, marking=args.marking)
+
+
+def _one_of(scale: Any) -> str:
+    return ", ".join(f"{term.value} ({term.label})" if term.label.lower() != term.value.lower() else term.value
+                     for term in (scale.term(m) for m in scale))
+
+
+def _writer(p: argparse.ArgumentParser) -> None:
+    _common(p, as_of=False)
+    p.add_argument("--date", default=None, help="when it happened / was judged, YYYY-MM-DD (default today)")
+    p.add_argument("--analyst", default=None, metavar="NAME",
+                   help="who makes the change (default $INDICATORS_ANALYST, else your user name)")
+    p.add_argument("--marking", default=None, help=f"TLP marking of this entry: {_one_of(MARKING)}")
+    p.add_argument("--commit", action="store_true", help="commit the change with git (data folder in a repository)")
+
+
 def serve_command(data: Path, port: int, address: str) -> list[str]:
     """The `streamlit run` command line that serves the board (offline settings forced)."""
     entry = Path(__file__).resolve().parent / "app" / "entry.py"
@@ -185,6 +257,34 @@ def build_parser() -> argparse.ArgumentParser:
              "indicators schema --out schema")
     p.add_argument("--out", type=Path, default=Path("schema"), metavar="DIR", help="folder to write to (default ./schema)")
     p.add_argument("--check", action="store_true", help="exit 1 if the schemas in DIR are out of date; write nothing")
+    p = verb("record", cmd_record, "Record an indication: a dated, sourced observation of an indicator.",
+             'indicators record SAT-01 --date 2023-11-21 --summary "Launch reported" --source KCNA '
+             "--reliability C --credibility 3")
+    p.add_argument("indicator", metavar="INDICATOR_ID")
+    p.add_argument("--summary", required=True, help="what was observed")
+    p.add_argument("--source", required=True, help="name of the source")
+    p.add_argument("--url", default=None, help="link to the source (http or https)")
+    p.add_argument("--reliability", required=True, help=f"Admiralty source reliability: {_one_of(RELIABILITY)}")
+    p.add_argument("--credibility", required=True, help=f"Admiralty information credibility: {_one_of(CREDIBILITY)}")
+    p.add_argument("--value", default=None, help="a measured value (e.g. 1000)")
+    p.add_argument("--unit", default=None, help="unit of --value (e.g. containers)")
+    _writer(p)
+    p = verb("assess", cmd_assess, "Assess an indicator's status, with confidence and the reason for it.",
+             'indicators assess SAT-01 --status observed --confidence high --rationale "Launch confirmed" '
+             "--cites SAT-01.4")
+    p.add_argument("indicator", metavar="INDICATOR_ID")
+    p.add_argument("--status", required=True, help=_one_of(STATUS))
+    p.add_argument("--confidence", required=True, help=_one_of(CONFIDENCE))
+    p.add_argument("--rationale", required=True, help="why (ICD 203: explain every change in judgment)")
+    p.add_argument("--cites", nargs="*", default=[], metavar="INDICATION_ID", help="indications it rests on")
+    _writer(p)
+    p = verb("judge", cmd_judge, "Judge a scenario's likelihood in ICD 203 terms, with confidence and rationale.",
+             'indicators judge MIL-COOP --likelihood "very likely" --confidence moderate --rationale "Treaty signed"')
+    p.add_argument("scenario", metavar="SCENARIO_ID")
+    p.add_argument("--likelihood", required=True, help=_one_of(LIKELIHOOD))
+    p.add_argument("--confidence", required=True, help=_one_of(CONFIDENCE))
+    p.add_argument("--rationale", required=True, help="why, and what changed since the last judgment")
+    _writer(p)
     p = verb("serve", cmd_serve, "Start the board in the browser (Streamlit) on a workspace.",
              "indicators serve --data data --port 8501")
     _common(p, as_of=False, json_out=False)

@@ -30,8 +30,12 @@ class Problem:
     severity: Severity = Severity.ERROR
 
     def format(self) -> str:
-        """`path:line:column: error: message — hint`, the form editors and CI understand."""
-        text = f"{self.path}:{self.line}:{self.column}: {self.severity.value}: {self.message}"
+        """`path:line:column: error: message — hint`, the form editors and CI understand.
+
+        Problems with command-line input have no line (0) and print as `input: error: …`.
+        """
+        place = f"{self.path}:{self.line}:{self.column}" if self.line else self.path
+        text = f"{place}: {self.severity.value}: {self.message}"
         return f"{text} — {self.hint}" if self.hint else text
 
     def to_dict(self) -> dict[str, Any]:

@@ -1,0 +1,161 @@
+"""Add an entry to a list in a YAML file's text, leaving every other line byte for byte.
+
+A full round-trip dump (even ruamel.yaml's) can re-wrap long lines, move trailing comments or
+re-indent a file written in another style. We instead find where the list ends (from the node
+marks), render only the new entry with ruamel.yaml in the list's own indentation, and insert
+those lines. `git diff` then shows only added lines, or one changed line when an empty list
+(`indications: []` or `indications:`) becomes a block list.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
+
+_Loader = yaml.CSafeLoader if getattr(yaml, "__with_libyaml__", False) else yaml.SafeLoader
+_RESOLVER = yaml.resolver.Resolver()
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+class SpliceError(ValueError):
+    """The place to insert could not be found (the caller reports it as a problem)."""
+
+
+@dataclass(frozen=True)
+class ListPlace:
+    """Where a list is in the text: its parent mapping node and, if present, the list node."""
+
+    parent: yaml.MappingNode
+    key: str
+    node: yaml.Node | None
+
+
+def _child(node: yaml.Node, key: str) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            if isinstance(k, yaml.ScalarNode) and k.value == key:
+                return v
+    return None
+
+
+def find_item(root: yaml.Node, list_key: str, item_id: str) -> yaml.MappingNode:
+    """The mapping with `id: item_id` in the top-level list `list_key` (last one if repeated)."""
+    seq = _child(root, list_key)
+    found = None
+    if isinstance(seq, yaml.SequenceNode):
+        for item in seq.value:
+            ident = _child(item, "id")
+            if isinstance(ident, yaml.ScalarNode) and ident.value == item_id:
+                found = item
+    if not isinstance(found, yaml.MappingNode):
+        raise SpliceError(f"no entry with id {item_id!r} under {list_key!r}")
+    return found
+
+
+def compose(text: str) -> yaml.Node:
+    """The node tree of a text (safe; raises yaml.YAMLError on bad text)."""
+    node = yaml.compose(text, Loader=_Loader)
+    if node is None:
+        raise SpliceError("the file is empty")
+    return node
+
+
+def _last_line(node: yaml.Node) -> int:
+    """0-based index of the last line holding content of `node` (not trailing blanks/comments)."""
+    if isinstance(node, yaml.ScalarNode):
+        end = node.end_mark
+        return end.line - 1 if end.column == 0 and end.line > node.start_mark.line else end.line
+    if isinstance(node, yaml.SequenceNode):
+        children = list(node.value)
+    else:
+        children = [part for pair in node.value for part in pair]
+    if node.flow_style or not children:
+        return node.end_mark.line
+    return max(_last_line(child) for child in children)
+
+
+def _dash_column(lines: list[str], item: yaml.Node) -> int:
+    line = lines[item.start_mark.line]
+    col = line.rfind("-", 0, item.start_mark.column + 1)
+    if col < 0:
+        raise SpliceError("cannot tell the list's indentation")
+    return col
+
+
+def _plain_is_misread(text: str) -> bool:
+    """True when a plain scalar would not read back as this same text (YAML 1.1 or 1.2 rules)."""
+    if text != text.strip() or not text or any(c in text for c in "#:{}[]&*!|>'\"%@`,"):
+        return True
+    return _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) != _STR_TAG
+
+
+def to_yaml_value(value: Any) -> Any:
+    """A value ready for ruamel: text quoted when needed, multi-line text as a block scalar."""
+    if isinstance(value, str):
+        if "\n" in value.strip("\n"):
+            return LiteralScalarString(value if value.endswith("\n") else value + "\n")
+        return DoubleQuotedScalarString(value) if _plain_is_misread(value) else value
+    if isinstance(value, list):
+        seq = CommentedSeq(to_yaml_value(v) for v in value)
+        seq.fa.set_flow_style()
+        return seq
+    if isinstance(value, dict):
+        return CommentedMap((k, to_yaml_value(v)) for k, v in value.items())
+    return value
+
+
+def render_item(item: dict[str, Any], dash_column: int, content_offset: int = 2) -> list[str]:
+    """The lines of `- key: value …` for one new list entry, the dash at `dash_column` and the
+    keys `content_offset` further right (matching the entries already there)."""
+    y = YAML()
+    y.width = 4096
+    y.indent(mapping=2, sequence=max(content_offset, 2), offset=0)
+    buffer = io.StringIO()
+    y.dump([to_yaml_value(item)], buffer)
+    pad = " " * dash_column
+    return [pad + line if line.strip() else line for line in buffer.getvalue().splitlines()]
+
+
+def append_to_list(text: str, parent: yaml.MappingNode, key: str, item: dict[str, Any]) -> str:
+    """The text with `item` appended to the list `key` of the mapping `parent`."""
+    lines = text.splitlines(keepends=True)
+    newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
+    node = _child(parent, key)
+    if isinstance(node, yaml.SequenceNode) and node.value and not node.flow_style:
+        last = node.value[-1]
+        dash = _dash_column([ln.rstrip("\r\n") for ln in lines], last)
+        new = render_item(item, dash, last.start_mark.column - dash)
+        at = _last_line(last) + 1
+        return _insert(lines, at, new, newline)
+    key_column = parent.start_mark.column
+    if node is None:  # no such key: add it after the mapping's last content line
+        header = [" " * key_column + f"{key}:"]
+        new = header + render_item(item, key_column + 2)
+        return _insert(lines, _last_line(parent) + 1, new, newline)
+    is_empty = (isinstance(node, yaml.SequenceNode) and not node.value) or (
+        isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null")
+    if not is_empty:
+        raise SpliceError(f"{key!r} is not a block list; rewrite it as '- …' entries first")
+    # `key: []` or `key:` becomes `key:` followed by the entry (the one line that changes)
+    key_node = next(k for k, v in parent.value if v is node)
+    line_no = key_node.start_mark.line
+    original = lines[line_no]
+    ending = original[len(original.rstrip("\r\n")):] or newline
+    comment = ""
+    if "#" in original[node.end_mark.column:]:
+        comment = "  " + original[original.index("#", node.end_mark.column):].rstrip("\r\n")
+    lines[line_no] = original[: key_node.start_mark.column] + f"{key}:{comment}" + ending
+    return _insert(lines, line_no + 1, render_item(item, key_column + 2), newline)
+
+
+def _insert(lines: list[str], at: int, new: list[str], newline: str) -> str:
+    if at > 0 and at <= len(lines) and not lines[at - 1].endswith(("\n", "\r")):
+        lines[at - 1] += newline
+    block = [line + newline for line in new]
+    return "".join(lines[:at] + block + lines[at:])
