@@ -14,8 +14,6 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-import pandas as pd
-
 from . import edit
 from .edit import default_analyst
 from .vocab import CONFIDENCE, CREDIBILITY, LIKELIHOOD, MARKING, RELIABILITY, STATUS
@@ -60,6 +58,8 @@ def _print_problems(ws: Workspace, stream: Any = sys.stderr) -> None:
 
 
 def _jsonable(value: Any) -> Any:
+    import pandas as pd  # only the board verbs need pandas: writers start faster without it
+
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
     if value is None or pd.isna(value):
