@@ -98,13 +98,27 @@ def _pos(node: yaml.Node) -> Pos:
     return Pos(mark.line + 1, mark.column + 1, mark.index, end.index, plain)
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+_RESOLVABLE = frozenset(k for k in _BaseLoader.yaml_implicit_resolvers if k)
+
+
+class _QuickResolve:
+    """Skips the resolver's regexes for plain text whose first character no implicit type can
+    start with (most prose): exactly the tag the full resolver would give, for less work."""
+
+    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode and implicit[0] and value and value[0] not in _RESOLVABLE:
+            return _STR_TAG
+        return super().resolve(kind, value, implicit)  # type: ignore[misc]
+
+
 class _Refusal(Exception):
     def __init__(self, code: str, message: str, hint: str, pos: Pos) -> None:
         super().__init__(message)
         self.code, self.message, self.hint, self.pos = code, message, hint, pos
 
 
-class _LocatingLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _LocatingLoader(_QuickResolve, _BaseLoader):  # type: ignore[misc, valid-type]
     """Safe loader building located containers and refusing lossy or dangerous input."""
 
     def __init__(self, stream: str) -> None:
@@ -246,6 +260,9 @@ def parse_text(text: str, display: str) -> Parsed:
     except RecursionError:
         return Parsed(None, text, [Problem(display, 1, 1, "too-deep", "nesting too deep to read",
                                            "workspace files need only a few levels of nesting")])
+    except (ValueError, OverflowError) as exc:  # e.g. an integer of more than 4,300 digits
+        return Parsed(None, text, [Problem(display, 1, 1, "bad-number", f"a value cannot be read: {exc}",
+                                           "shorten the number, or quote it if it is text")])
     finally:
         loader.dispose()
     if data is None:
@@ -260,31 +277,88 @@ def parse_text(text: str, display: str) -> Parsed:
     return Parsed(data, text, problems)
 
 
-def read_yaml(path: Path, display: str) -> Parsed:
-    """Read and parse one file, turning size, encoding and syntax troubles into problems."""
+def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
+    """A file's text, or the problems (size, encoding, binary data) that stop it being read."""
     try:
         size = path.stat().st_size
         limit = max_file_bytes()
         if size > limit:
-            return Parsed(None, "", [Problem(display, 1, 1, "file-too-large",
-                                             f"file is {size / 1048576:.1f} MB, over the limit of {limit / 1048576:.1f} MB",
-                                             "split it into several files, or raise INDICATORS_MAX_FILE_MB")])
+            return None, [Problem(display, 1, 1, "file-too-large",
+                                  f"file is {size / 1048576:.1f} MB, over the limit of {limit / 1048576:.1f} MB",
+                                  "split it into several files, or raise INDICATORS_MAX_FILE_MB")]
         raw = path.read_bytes()
     except OSError as exc:
-        return Parsed(None, "", [Problem(display, 1, 1, "unreadable", f"cannot read file: {exc.strerror or exc}",
-                                         "check that the file exists and is readable")])
+        return None, [Problem(display, 1, 1, "unreadable", f"cannot read file: {exc.strerror or exc}",
+                              "check that the file exists and is readable")]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return Parsed(None, "", [Problem(display, line, col, "encoding", "file is not valid UTF-8",
-                                         "save the file as UTF-8")])
+        return None, [Problem(display, line, col, "encoding", "file is not valid UTF-8", "save the file as UTF-8")]
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
-        return Parsed(None, "", [Problem(display, line, 1, "encoding", "file contains a NUL byte (binary data?)",
-                                         "workspace files must be plain UTF-8 text")])
+        return None, [Problem(display, line, 1, "encoding", "file contains a NUL byte (binary data?)",
+                              "workspace files must be plain UTF-8 text")]
+    return text, []
+
+
+def read_yaml(path: Path, display: str) -> Parsed:
+    """Read and parse one file, turning size, encoding and syntax troubles into problems."""
+    text, problems = read_text(path, display)
+    if text is None:
+        return Parsed(None, "", problems)
     return parse_text(text, display)
 
 
-__all__ = ["LocDict", "LocList", "Parsed", "Pos", "Severity", "max_file_bytes", "parse_text", "read_yaml"]
+class _FastLoader(_QuickResolve, _BaseLoader):  # type: ignore[misc, valid-type]
+    """libyaml's safe loader building plain dicts, noting duplicate keys instead of overwriting."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicate = False
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        mapping: dict = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in mapping:
+                self.duplicate = True
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        return mapping
+
+
+# An anchor (&a), alias (*a), tag (!t) or merge key (<<:) where a node could start. Prose such
+# as "R&D" or "Wow!" does not count; a false alarm only costs the slower located parse.
+_SPECIAL = re.compile(r"[&*!]\S|<<\s*:")
+
+
+def _has_special(text: str) -> bool:
+    for match in _SPECIAL.finditer(text):
+        start = match.start()
+        if start == 0 or text[start - 1] in " \t\r\n[{,":
+            return True
+    return False
+
+
+def fast_parse(text: str) -> Any:
+    """Parse at libyaml speed, or return None when the text needs the careful, located parse.
+
+    None for anything unusual: possible aliases or tags, deep nesting, duplicate keys, errors.
+    A valid file (the common case) is then validated without positions, which are worked out
+    only when there is a problem to locate.
+    """
+    if _has_special(text) or _nesting_bound(text) > _SCAN_ABOVE:
+        return None
+    loader = _FastLoader(text)
+    try:
+        data = loader.get_single_data()
+    except Exception:  # noqa: BLE001 — the located parse reports it properly
+        return None
+    finally:
+        loader.dispose()
+    return None if loader.duplicate or data is None else data
+
+
+__all__ = ["LocDict", "LocList", "Parsed", "Pos", "Severity", "fast_parse", "max_file_bytes", "parse_text", "read_text",
+           "read_yaml"]

@@ -1,0 +1,154 @@
+"""Benchmark the board on a workspace and print a table of timings.
+
+    python -m benchmarks.generate --indicators 1000 --indications 50000 -o /tmp/big
+    python -m benchmarks.run --data /tmp/big
+
+Every figure is also shown as a ratio to the raw libyaml parse of the same files
+(`yaml.load(..., Loader=yaml.CSafeLoader)` and nothing else). Each step runs in this process;
+peak memory is the process's maximum resident set size at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+from indicators import board
+from indicators.cache import FileCache
+from indicators.load import load_workspace
+from indicators.model import IndicatorFile, WorkspaceFile
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _files(data: Path) -> list[Path]:
+    return [data / "workspace.yaml", *sorted((data / "indicators").glob("*.yaml"))]
+
+
+def _timed(func: Callable[[], Any], repeat: int = 1) -> tuple[float, Any]:
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = func()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def raw_parse(data: Path) -> None:
+    for path in _files(data):
+        yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+
+
+def naive_load(data: Path) -> None:
+    """What a straightforward loader would do: safe_load every file, then validate with pydantic."""
+    WorkspaceFile.model_validate(yaml.safe_load((data / "workspace.yaml").read_text(encoding="utf-8")))
+    for path in _files(data)[1:]:
+        IndicatorFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+def overview_apptest(data: Path) -> Callable[[], Any]:
+    """A function that runs the Overview page through AppTest (first call cold, later warm)."""
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["INDICATORS_DATA"] = str(data)
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600)
+
+    def run() -> Any:
+        app.run()
+        if app.exception:
+            raise RuntimeError(app.exception[0].message)
+        return app
+
+    return run
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, required=True, help="workspace to benchmark (see benchmarks.generate)")
+    parser.add_argument("--repeat", type=int, default=3, help="repeats of the fast steps (median is shown)")
+    parser.add_argument("--skip-app", action="store_true", help="leave out the AppTest rows")
+    args = parser.parse_args(argv)
+    work = Path(tempfile.mkdtemp(prefix="indicators-bench-"))
+    data = Path(shutil.copytree(args.data, work / "data"))
+    os.environ["INDICATORS_CACHE_DIR"] = str(work / "cache")
+    size_mb = sum(p.stat().st_size for p in _files(data)) / 1048576
+    rows: list[tuple[str, float, str]] = []
+
+    raw, _ = _timed(lambda: raw_parse(data))
+    rows.append(("raw libyaml parse (CSafeLoader, nothing else)", raw, "baseline"))
+    naive, _ = _timed(lambda: naive_load(data))
+    rows.append(("naive yaml.safe_load + pydantic", naive, ""))
+
+    cache = FileCache(disk=True)
+    cold, ws = _timed(lambda: load_workspace(data, cache=cache))
+    rows.append(("cold load + validate (no cache)", cold, "target <= 1.3 x raw"))
+    warm, _ = _timed(lambda: load_workspace(data, cache=cache), args.repeat)
+    rows.append(("warm load (nothing changed)", warm, "target < 0.2 s"))
+    edited = _files(data)[len(_files(data)) // 2]
+
+    def edit_and_reload() -> Any:
+        with open(edited, "a", encoding="utf-8") as handle:
+            handle.write("# benchmark edit\n")
+        return load_workspace(data, cache=cache)
+
+    reload, _ = _timed(edit_and_reload, args.repeat)
+    rows.append((f"reload after editing one file ({edited.name})", reload, "target < 0.5 s"))
+    restart, _ = _timed(lambda: load_workspace(data, cache=FileCache(disk=True)))
+    rows.append(("restart: load from the disk cache", restart, ""))
+
+    as_of = board.history_start(ws) + (dt.timedelta(days=3 * 365))
+    dates = board.timeline_dates(ws, as_of)
+    fresh = lambda: load_workspace(data, cache=cache)  # noqa: E731 — new Workspace, tables rebuilt
+    t_tables, _ = _timed(lambda: board.tables(fresh()), args.repeat)
+    rows.append(("board: flatten workspace into frames", t_tables, ""))
+    t_status, _ = _timed(lambda: board.status_as_of(ws, as_of), args.repeat)
+    rows.append(("board: status of every indicator as of a date", t_status, ""))
+    t_levels, _ = _timed(lambda: board.levels_over_time(ws, dates), args.repeat)
+    rows.append((f"board: warning levels over {len(dates)} month ends", t_levels, ""))
+    t_comp, _ = _timed(lambda: board.status_composition(ws, dates), args.repeat)
+    rows.append(("board: status composition over time", t_comp, ""))
+    t_changes, _ = _timed(lambda: board.changes_since(ws, as_of - dt.timedelta(days=30), as_of), args.repeat)
+    rows.append(("board: what changed in the last 30 days", t_changes, ""))
+
+    if not args.skip_app:
+        run = overview_apptest(data)
+        t_app_cold, _ = _timed(run)
+        rows.append(("Overview page via AppTest, cold", t_app_cold, ""))
+        t_app_warm, _ = _timed(run, args.repeat)
+        rows.append(("Overview page via AppTest, warm rerun", t_app_warm, "target < 0.5 s"))
+
+    from indicators.export import export_html
+
+    t_html, html = _timed(lambda: export_html(ws, as_of=as_of, since=as_of - dt.timedelta(days=30)))
+    rows.append((f"HTML export ({len(html.encode()) / 1048576:.1f} MB)", t_html, "target < 5 s"))
+
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    counts = board.tables(ws)
+    print(f"workspace: {args.data} — {len(ws.indicators)} indicators, {len(counts.indications)} indications, "
+          f"{len(counts.assessments)} assessments, {len(counts.judgments)} judgments, "
+          f"{len(_files(data))} files, {size_mb:.1f} MB")
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"{dt.datetime.now().isoformat(timespec='minutes')}\n")
+    width = max(len(r[0]) for r in rows)
+    print(f"{'step':<{width}}  {'seconds':>8}  {'x raw':>6}  note")
+    for name, seconds, note in rows:
+        print(f"{name:<{width}}  {seconds:>8.3f}  {seconds / raw:>6.2f}  {note}")
+    print(f"{'peak memory (max RSS)':<{width}}  {peak_mb:>7.0f}M  {'':>6}  target < 1024 MB")
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
