@@ -18,6 +18,7 @@ from . import edit
 from .edit import default_analyst
 from .vocab import CONFIDENCE, CREDIBILITY, LIKELIHOOD, MARKING, RELIABILITY, STATUS
 from .load import Workspace, load_workspace
+from .problems import Problem
 from .schema import save_schemas, stale_schemas
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -222,6 +223,115 @@ def serve_command(data: Path, port: int, address: str) -> list[str]:
             "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
             "--", "--data", str(data.resolve())]
 
+def _generated_at() -> dt.datetime | None:
+    """Generation time from $SOURCE_DATE_EPOCH (reproducible exports), else None (now)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch.isdigit():
+        return None
+    return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+
+
+def _refused(problems: list[Problem]) -> int:
+    for problem in problems:
+        print(problem.format(), file=sys.stderr)
+    return EXIT_PROBLEMS
+
+
+def _missing_workspace(ws: Workspace) -> bool:
+    """True when there is no workspace.yaml: nothing worth exporting or comparing."""
+    return any(p.code == "missing-workspace-file" for p in ws.problems)
+
+
+def _usage(args: argparse.Namespace, message: str) -> int:
+    print(f"indicators {args.verb}: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+_SUFFIX_FORMAT = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".csv": "csv", ".json": "json"}
+
+
+def _format_of(args: argparse.Namespace) -> str | None:
+    """--format, else the format named by the output file's suffix."""
+    return args.format or _SUFFIX_FORMAT.get(Path(args.output).suffix.lower())
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .export import FORMATS, check_output_path, keep_snapshot, render, save_rendered
+    from .redact import ExportRefused
+    from .snapshot import build_snapshot
+    from .wording import withheld_text
+
+    fmt = _format_of(args)
+    if fmt is None:
+        return _usage(args, "say which format with --format html|md|csv|json (or give -o a .html, .md, .csv "
+                            "or .json file name)")
+    ws = load_workspace(args.data)
+    if _missing_workspace(ws):
+        return _refused(ws.errors)
+    _print_problems(ws)
+    try:
+        if args.output != "-":
+            check_output_path(args.output)  # before the (slow) build: a bad path fails fast
+        snap = build_snapshot(ws, args.as_of, args.since, args.marking, generated_at=_generated_at())
+        if args.output == "-":
+            text = render(snap, fmt)
+            kept = [keep_snapshot(ws.root, snap)] if args.save else []
+            sys.stdout.write(text)
+            sys.stdout.flush()
+            for path in kept:
+                print(f"snapshot kept in {path}", file=sys.stderr)
+        else:
+            for path in save_rendered(snap, fmt, args.output, keep_in=ws.root if args.save else None):
+                print(path)
+            print(f"{FORMATS[fmt]} for {MARKING.label(snap.marking)} as of {snap.as_of}. {withheld_text(snap)}",
+                  file=sys.stderr)
+    except ExportRefused as refused:
+        return _refused(refused.problems)
+    if ws.errors:
+        print(f"exported despite {len(ws.errors)} error(s) in the data: items in files with errors are missing",
+              file=sys.stderr)
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from .diff import diff_dates, diff_snapshots, format_diff
+    from .redact import ExportRefused
+    from .snapshot import SnapshotError, load_snapshot
+
+    if args.snapshots:
+        if len(args.snapshots) != 2:
+            return _usage(args, "give two snapshots, OLD and NEW (or --from and --to dates instead)")
+        if args.from_date or args.to_date or args.marking:
+            return _usage(args, "--from, --to and --marking compare the workspace's history; "
+                                "they cannot be used with two snapshot files")
+        try:
+            old, new = (load_snapshot(Path(path)) for path in args.snapshots)
+        except SnapshotError as err:
+            return _refused(err.problems)
+        result = diff_snapshots(old, new, old_label=args.snapshots[0], new_label=args.snapshots[1])
+        errors = 0
+    else:
+        if args.from_date is None:
+            return _usage(args, "give two snapshot files OLD NEW, or --from DATE (and --to DATE, default today)")
+        end = args.to_date or dt.date.today()
+        if args.from_date > end:
+            return _usage(args, f"--from {args.from_date} is after --to {end}")
+        ws = load_workspace(args.data)
+        if _missing_workspace(ws):
+            return _refused(ws.errors)
+        _print_problems(ws)
+        try:
+            result = diff_dates(ws, args.from_date, end, args.marking)
+        except ExportRefused as refused:
+            return _refused(refused.problems)
+        errors = len(ws.errors)
+    if args.json:
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        sys.stdout.write(format_diff(result))
+    return EXIT_PROBLEMS if errors else EXIT_OK
+
 
 def cmd_serve(args: argparse.Namespace) -> int:
     env = dict(os.environ, INDICATORS_DATA=str(args.data.resolve()))
@@ -285,6 +395,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--confidence", required=True, help=_one_of(CONFIDENCE))
     p.add_argument("--rationale", required=True, help="why, and what changed since the last judgment")
     _writer(p)
+    p = verb("export", cmd_export, "Export the board as of a date: a self-contained HTML report, a Markdown brief, "
+             "a CSV checklist or a JSON snapshot (for 'diff'). Items marked above --marking are left out and counted. "
+             "Exit 1 when the export is refused, or written despite errors in the data.",
+             "indicators export --data data --format html --as-of 2024-11-30 --marking CLEAR -o board.html")
+    _common(p, json_out=False)
+    p.add_argument("--format", choices=["html", "md", "csv", "json"], default=None,
+                   help="html (one offline file, prints on A4), md (Markdown brief), csv (checklist), json "
+                        "(complete snapshot); default: from the -o file name")
+    p.add_argument("--since", type=_date, default=None, metavar="DATE",
+                   help="start of 'what changed' (YYYY-MM-DD; default 30 days before --as-of)")
+    p.add_argument("--marking", default=None, metavar="TLP",
+                   help=f"TLP marking of the recipients: {', '.join(MARKING.values())}; items marked above it are "
+                        "left out (default: the workspace's marking; lower is refused)")
+    p.add_argument("--save", action="store_true",
+                   help="also keep the JSON snapshot as <data>/snapshots/<as-of>.json (for later diffs)")
+    p.add_argument("-o", "--output", required=True, metavar="PATH",
+                   help="file to write (an existing folder's file; '-' for standard output)")
+    p = verb("diff", cmd_diff, "List what changed between two JSON snapshots, or between two dates of the "
+             "workspace's history: warning levels, judgments, statuses and new indications.",
+             "indicators diff --data data --from 2024-06-30 --to 2024-11-30\n"
+             "  indicators diff data/snapshots/2024-06-30.json data/snapshots/2024-11-30.json --json")
+    _common(p, as_of=False)
+    p.add_argument("snapshots", nargs="*", metavar="SNAPSHOT", help="OLD and NEW JSON snapshots (from 'export --format json')")
+    p.add_argument("--from", dest="from_date", type=_date, default=None, metavar="DATE",
+                   help="compare the workspace as of this date (YYYY-MM-DD) …")
+    p.add_argument("--to", dest="to_date", type=_date, default=None, metavar="DATE",
+                   help="… with the workspace as of this date (default today)")
+    p.add_argument("--marking", default=None, metavar="TLP",
+                   help="with --from/--to: leave out items marked above this TLP marking (default: the workspace's)")
     p = verb("serve", cmd_serve, "Start the board in the browser (Streamlit) on a workspace.",
              "indicators serve --data data --port 8501")
     _common(p, as_of=False, json_out=False)

@@ -8,8 +8,10 @@ takes the "as of" date and uses only what was known on that day.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Iterable
 from urllib.parse import urlsplit
 
@@ -65,6 +67,24 @@ def text_colour(background: str) -> str:
 
     lum = 0.2126 * channel(value[0:2]) + 0.7152 * channel(value[2:4]) + 0.0722 * channel(value[4:6])
     return "#000000" if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "#ffffff"
+
+
+def row_height(texts: Iterable[object], width_px: int, *, max_lines: int = 5) -> int:
+    """Table row height (px) that shows the longest of `texts` wrapped in a column `width_px` wide.
+
+    One line keeps Streamlit's default 35 px; the grid wraps text only in rows of about 70 px or
+    more, so wrapped rows start there. At most `max_lines` lines; longer text opens on click.
+    """
+    longest = max((len(str(t)) for t in texts if t is not None and not (isinstance(t, float) and pd.isna(t))),
+                  default=0)
+    lines = min(max(math.ceil(longest * 7.0 / max(width_px - 16, 40)), 1), max_lines)
+    return 35 if lines == 1 else max(72, 16 + 20 * lines)
+
+
+def fit_rows(table: pd.DataFrame, widths: dict[str, int], *, max_lines: int = 5) -> int:
+    """Row height that fits the longest text of every listed column at its width (px)."""
+    return max([row_height(table[c], w, max_lines=max_lines) for c, w in widths.items() if c in table.columns],
+               default=35)
 
 
 def _day(value: dt.date | pd.Timestamp | str) -> pd.Timestamp:
@@ -233,22 +253,31 @@ def checklist_table(status: pd.DataFrame) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
-def colour_cells(table: pd.DataFrame, column: str, scale: Scale) -> "pd.io.formats.style.Styler":
-    """A Styler colouring one label column by its vocabulary colours (text kept readable)."""
-    colours = dict(zip(scale.labels(), scale.colours()))
+def colour_cells(table: pd.DataFrame, columns: dict[str, Scale]) -> "pd.io.formats.style.Styler":
+    """A Styler colouring each named column by its scale's colours (cells hold labels or values).
 
-    def css(label: object) -> str:
-        colour = colours.get(str(label))
-        return f"background-color: {colour}; color: {text_colour(colour)}" if colour else ""
+    Text colour is chosen for contrast, so a coloured status stays readable.
+    """
+    def css_for(scale: Scale):
+        colours = {**dict(zip(scale.values(), scale.colours())), **dict(zip(scale.labels(), scale.colours()))}
 
-    return table.style.map(css, subset=[column])
+        def css(cell: object) -> str:
+            colour = colours.get(str(cell))
+            return f"background-color: {colour}; color: {text_colour(colour)}" if colour else ""
+        return css
+
+    styler = table.style.format(na_rep="")
+    for column, scale in columns.items():
+        if column in table.columns:
+            styler = styler.map(css_for(scale), subset=[column])
+    return styler
 
 
 # ----------------------------------------------------------------------------- indicator
 
 
 def status_history(ws: Workspace, indicator_id: str, as_of: dt.date) -> pd.DataFrame:
-    """The indicator's assessments up to `as_of`, plus a last row at `as_of` carrying the status on.
+    """The indicator's assessments up to `as_of`, plus a row at `as_of` (`carried`) holding the status on.
 
     Starts "not observed" at the first recorded event when the first assessment comes later, so
     the step chart shows the whole known history.
@@ -262,9 +291,10 @@ def status_history(ws: Workspace, indicator_id: str, as_of: dt.date) -> pd.DataF
         start = min(start, day) if start is not None else day
         rows = pd.DataFrame([{"date": start, "status": "not_observed", "confidence": None, "analyst": "",
                               "rationale": "No assessment recorded yet."}])
+    rows["carried"] = False
     last = rows.iloc[-1]
     if last["date"] < day:
-        carry = {**last.to_dict(), "date": day, "rationale": f"(status as of {day.date()})"}
+        carry = {**last.to_dict(), "date": day, "carried": True}
         rows = pd.concat([rows, pd.DataFrame([carry])], ignore_index=True)
     rows["date"] = pd.to_datetime(rows["date"]).astype(board.DATE_DTYPE)
     rows["label"] = rows["status"].map(lambda v: _label(STATUS, v))
@@ -297,13 +327,13 @@ def indications_of(ws: Workspace, indicator_id: str, as_of: dt.date) -> pd.DataF
              for v, u in zip(o["value"], o["unit"].fillna(""))]
     return pd.DataFrame({
         "Date": o["date"].dt.date,
-        "ID": o["id"],
         "Summary": o["summary"],
         "Source": o["source"],
         "Grade": o["grade"],
         "Grade meaning": [grade_meaning(r, c) for r, c in zip(o["reliability"], o["credibility"])],
-        "Value": value,
         "Link": o["url"].map(safe_url),
+        "Value": value,
+        "ID": o["id"],
     }).reset_index(drop=True)
 
 
@@ -361,7 +391,7 @@ def heatmap_frame(ws: Workspace, as_of: dt.date, themes: Iterable[str] = (),
         return pd.DataFrame(columns=["indicator", "title", "theme", "month", "status", "label", "order"]), 0
     if total > max_rows:
         now = board.status_as_of(ws, as_of).loc[ids.index]
-        now = now.assign(p=now["priority"].map(lambda v: PRIORITY.order(v)))
+        now = now.assign(p=now["priority"].map(lambda v: PRIORITY.order(v))).rename_axis(None)
         keep = now.sort_values(["p", "status_order", "id"], ascending=[True, False, True]).index[:max_rows]
         ids = ids.loc[sorted(keep)]
     s = board.status_over_time(ws, board.timeline_dates(ws, as_of))
@@ -399,18 +429,21 @@ def timeline_frame(ws: Workspace, as_of: dt.date, themes: Iterable[str] = (),
 
 
 def likelihood_history(ws: Workspace, as_of: dt.date) -> pd.DataFrame:
-    """Every scenario judgment up to `as_of`, each scenario's last one carried on to `as_of`."""
+    """Every scenario judgment up to `as_of`, in workspace order, and a `carried` row per scenario
+    at `as_of` so step lines reach the date."""
     j = board.judgments_over_time(ws, as_of)
     if j.empty:
         return pd.DataFrame(columns=["date", "scenario", "title", "likelihood", "label", "confidence", "rank",
-                                     "analyst", "rationale"])
+                                     "analyst", "rationale", "carried"])
     day = _day(as_of)
     last = j.groupby("scenario").tail(1)
-    carry = last[last["date"] < day].assign(date=day, rationale="(judgment as of this date)")
-    out = pd.concat([j, carry], ignore_index=True).sort_values(["scenario", "date"], kind="stable")
+    carry = last[last["date"] < day].assign(date=day, carried=True)
+    rank = {s.id: i for i, s in enumerate(ws.scenarios)}
+    out = pd.concat([j.assign(carried=False), carry], ignore_index=True)
+    out = out.assign(_rank=out["scenario"].map(rank)).sort_values(["_rank", "date"], kind="stable")
     out["confidence"] = out["confidence"].map(lambda v: _label(CONFIDENCE, v))
     return out[["date", "scenario", "title", "likelihood", "label", "confidence", "rank", "analyst",
-                "rationale"]].reset_index(drop=True)
+                "rationale", "carried"]].reset_index(drop=True)
 
 
 # ----------------------------------------------------------------------------- scenarios
@@ -464,9 +497,17 @@ def coverage_table(ws: Workspace) -> pd.DataFrame:
 PROBLEM_COLUMNS = ["File", "Line", "Column", "Severity", "Code", "Message", "Hint"]
 
 
-def problems_frame(problems: Iterable[Problem]) -> pd.DataFrame:
-    """Every problem as a row, errors first, then by file and line."""
-    rows = [{"File": p.path, "Line": p.line, "Column": p.column, "Severity": p.severity.value, "Code": p.code,
+def problems_frame(problems: Iterable[Problem], root: Path | str | None = None) -> pd.DataFrame:
+    """Every problem as a row, errors first, then by file and line.
+
+    With `root`, files inside the workspace are named relative to it (`indicators/space.yaml`).
+    """
+    prefix = str(root).rstrip("/") + "/" if root is not None else None
+
+    def short(path: str) -> str:
+        return path[len(prefix):] if prefix and path.startswith(prefix) else path
+
+    rows = [{"File": short(p.path), "Line": p.line, "Column": p.column, "Severity": p.severity.value, "Code": p.code,
              "Message": p.message, "Hint": p.hint} for p in problems]
     frame = pd.DataFrame(rows, columns=PROBLEM_COLUMNS)
     if frame.empty:

@@ -1,0 +1,49 @@
+"""The board's Streamlit app: page config, sidebar dates, banners and navigation.
+
+`dashboard.py` and `indicators/app/entry.py` both call `main()`. Widgets drawn here (the as-of
+and changed-since dates) live in the entry script, so their URL parameters survive page changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from indicators.app import state, ui
+from indicators.views import md_escape
+
+EARLIEST = dt.date(1970, 1, 1)
+
+
+def sidebar_dates() -> None:
+    """The as-of and changed-since dates, bound to the URL (`?as_of=…&since=…`)."""
+    today = dt.date.today()
+    st.date_input("As of", value=today, min_value=EARLIEST, max_value=today, key=state.AS_OF_KEY,
+                  bind="query-params", on_change=state.on_as_of_change, format="YYYY-MM-DD",
+                  help="Show the board as it stood on this day: only indications, assessments and "
+                       "judgments dated on or before it count.")
+    as_of = state.as_of()
+    st.date_input("Changed since", value=state.since_default(as_of), min_value=EARLIEST, max_value=today,
+                  key=state.SINCE_KEY, bind="query-params", format="YYYY-MM-DD",
+                  help="Start of the 'what changed' window (default: 30 days before the as-of date).")
+    state.remember_since_default(as_of)
+    if state.since() != st.session_state.get(state.SINCE_KEY, state.since()):
+        st.caption("'Changed since' is after the as-of date; using the as-of date.")
+
+
+def main() -> None:
+    """Run the board: one rerun of the entry script renders the sidebar, banners and the page."""
+    st.set_page_config(page_title="Indicator & warning board", page_icon="📡", layout="wide")
+    ws = state.workspace()
+    nav = st.navigation({section: [ui.page(name) for name in names] for section, names in ui.SECTIONS.items()})
+    with st.sidebar:
+        sidebar_dates()
+        st.caption(f"Workspace: **{md_escape(ws.meta.title)}**  \nData folder: {md_escape(ws.root)}")
+        if state.read_only():
+            st.caption("Read-only: this board cannot change the data.")
+    ui.marking_banner(ws)
+    ui.problems_banner(ws, link=nav.title != ui.PAGES["health"].title)
+    nav.run()
+    st.divider()
+    ui.marking_banner(ws, "bottom")

@@ -1,0 +1,120 @@
+"""Where the app's data and shared settings come from: data folder, cached workspace, dates, mode.
+
+The workspace is parsed once per version of its files: each rerun stats `workspace.yaml` and
+`indicators/*.yaml` (cheap) and the parse is cached on (path, st_mtime_ns, st_size) of every
+file, so an edited YAML file shows on the next rerun without restarting the server.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+from typing import Sequence
+
+import streamlit as st
+
+from indicators.edit import read_only as edits_refused
+from indicators.load import INDICATOR_DIR, WORKSPACE_FILE, Workspace, load_workspace
+
+AS_OF_KEY = "as_of"  # query parameter and session key of the "as of" date
+SINCE_KEY = "since"  # … of the "changed since" date
+SINCE_DEFAULT_DAYS = 30
+_SINCE_DEFAULT = "_since_default"  # session key: the default "since" for the current as-of date
+
+FileSignature = tuple[tuple[str, int, int], ...]
+
+
+def data_dir(argv: Sequence[str] | None = None, environ: dict[str, str] | None = None) -> Path:
+    """The data folder: `--data PATH` after `--` on the command line, else $INDICATORS_DATA, else ./data."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    environ = os.environ if environ is None else environ
+    for i, arg in enumerate(argv):
+        if arg == "--data" and i + 1 < len(argv):
+            return Path(argv[i + 1])
+        if arg.startswith("--data="):
+            return Path(arg.split("=", 1)[1])
+    return Path(environ.get("INDICATORS_DATA") or "data")
+
+
+def read_only() -> bool:
+    """True when the board is served read-only (INDICATORS_READ_ONLY=1): pages must show no write UI.
+
+    The same switch as `edit.read_only`, which refuses the writes themselves.
+    """
+    return edits_refused()
+
+
+def file_signature(root: Path) -> FileSignature:
+    """(path, st_mtime_ns, st_size) of every workspace file: changes whenever a file does."""
+    paths = [root / WORKSPACE_FILE]
+    folder = root / INDICATOR_DIR
+    if folder.is_dir():
+        paths += sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
+    signature = []
+    for path in paths:
+        try:
+            info = path.stat()
+        except OSError:
+            signature.append((str(path), -1, -1))
+            continue
+        signature.append((str(path), info.st_mtime_ns, info.st_size))
+    return tuple(signature)
+
+
+@st.cache_resource(max_entries=4, show_spinner="Reading the workspace…")
+def _load(root: str, signature: FileSignature, today: dt.date) -> Workspace:
+    """Parse the workspace; keyed on the files' signature (and the day, for future-date checks).
+
+    A shared resource, not a copy: pages must treat it as read-only. `board.tables` caches its
+    frames on the object, so they are built once per version of the files.
+    """
+    del signature, today  # only part of the cache key
+    return load_workspace(root)
+
+
+def workspace() -> Workspace:
+    """The current workspace, re-read when any of its files changed on disk."""
+    root = data_dir()
+    return _load(str(root.resolve()), file_signature(root), dt.date.today())
+
+
+def clear_caches() -> None:
+    """Forget every cached workspace (tests; a forced reload)."""
+    _load.clear()
+
+
+def as_of() -> dt.date:
+    """The "as of" date chosen in the sidebar (today before the sidebar ran)."""
+    value = st.session_state.get(AS_OF_KEY)
+    return value if isinstance(value, dt.date) else dt.date.today()
+
+
+def since() -> dt.date:
+    """The "changed since" date chosen in the sidebar, never after the as-of date."""
+    day = as_of()
+    value = st.session_state.get(SINCE_KEY)
+    if not isinstance(value, dt.date):
+        value = day - dt.timedelta(days=SINCE_DEFAULT_DAYS)
+    return min(value, day)
+
+
+def since_default(day: dt.date) -> dt.date:
+    """Default "changed since" date for an as-of date."""
+    return day - dt.timedelta(days=SINCE_DEFAULT_DAYS)
+
+
+def remember_since_default(day: dt.date) -> None:
+    """Record the default in force, so that moving the as-of date can move an untouched "since"."""
+    st.session_state[_SINCE_DEFAULT] = since_default(day)
+
+
+def on_as_of_change() -> None:
+    """Callback of the as-of widget: a "since" still at its default follows the new date."""
+    new = st.session_state.get(AS_OF_KEY)
+    if not isinstance(new, dt.date):
+        return
+    current = st.session_state.get(SINCE_KEY)
+    if current is None or current == st.session_state.get(_SINCE_DEFAULT):
+        st.session_state[SINCE_KEY] = since_default(new)

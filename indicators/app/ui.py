@@ -1,0 +1,135 @@
+"""Shared pieces of the board's pages: the page registry, banners, coloured chips.
+
+Coloured labels are the only HTML the app writes: `chip` escapes its text with `html.escape` and
+accepts only `#rrggbb` colours, and goes through `st.html` (sanitised); data text never reaches
+`unsafe_allow_html`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import streamlit as st
+from streamlit.navigation.page import StreamlitPage
+
+from indicators.load import Workspace
+from indicators.views import problem_counts, text_colour
+from indicators.vocab import MARKING
+
+APP_DIR = Path(__file__).resolve().parent
+_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A page of the board: its file, title, URL path and icon."""
+
+    file: str
+    title: str
+    url_path: str
+    icon: str
+    default: bool = False
+
+
+PAGES: dict[str, PageSpec] = {
+    "overview": PageSpec("overview.py", "Overview", "overview", ":material/dashboard:", default=True),
+    "checklist": PageSpec("checklist.py", "Checklist", "checklist", ":material/checklist:"),
+    "indicator": PageSpec("indicator.py", "Indicator", "indicator", ":material/visibility:"),
+    "trends": PageSpec("trends.py", "Trends", "trends", ":material/trending_up:"),
+    "scenarios": PageSpec("scenarios.py", "Scenarios", "scenarios", ":material/grid_on:"),
+    "health": PageSpec("health.py", "Data health", "data-health", ":material/health_and_safety:"),
+}
+SECTIONS: dict[str, list[str]] = {
+    "Board": ["overview", "checklist", "indicator"],
+    "Analysis": ["trends", "scenarios"],
+    "Data": ["health"],
+}
+
+
+def page(name: str) -> StreamlitPage:
+    """The st.Page of a board page (stable `url_path`, so links and shared URLs keep working)."""
+    spec = PAGES[name]
+    return st.Page(APP_DIR / spec.file, title=spec.title, url_path=spec.url_path, icon=spec.icon,
+                   default=spec.default)
+
+
+def chip(text: str, colour: str, *, title: str | None = None) -> str:
+    """HTML of a small coloured label; text escaped, colour checked, readable ink chosen."""
+    background = colour if _HEX.match(colour or "") else "#cccccc"
+    tip = f' title="{html.escape(title, quote=True)}"' if title else ""
+    return (f'<span{tip} style="display:inline-block;padding:0.1rem 0.55rem;border-radius:0.5rem;'
+            f'background:{background};color:{text_colour(background)};font-weight:600;white-space:nowrap">'
+            f"{html.escape(text)}</span>")
+
+
+def html_line(*parts: str) -> None:
+    """Show chips (already escaped by `chip`) and escaped text on one line."""
+    st.html('<div style="display:flex;flex-wrap:wrap;gap:0.4rem;align-items:center">' + "".join(parts) + "</div>")
+
+
+def text(value: str) -> str:
+    """Escaped plain text for `html_line`."""
+    return f"<span>{html.escape(value)}</span>"
+
+
+def marking_banner(ws: Workspace, where: str = "top") -> None:
+    """The workspace's TLP marking, in TLP 2.0 style (coloured label on black)."""
+    term = MARKING.term(ws.meta.marking)
+    st.html(
+        f'<div class="tlp-banner tlp-{where}" role="note" title="{html.escape(term.description, quote=True)}" '
+        f'style="background:#000;color:{term.colour};font-weight:700;letter-spacing:0.05em;'
+        f'padding:0.2rem 0.8rem;border-radius:0.3rem;font-family:monospace">'
+        f"{html.escape(term.label)}</div>"
+    )
+
+
+def problems_banner(ws: Workspace, *, link: bool = True) -> None:
+    """A banner counting errors and warnings in the data, linking to Data health; nothing if clean."""
+    errors, warnings = problem_counts(ws.problems)
+    if not errors and not warnings:
+        return
+    parts = []
+    if errors:
+        parts.append(f"{errors} error{'s' if errors != 1 else ''}")
+    if warnings:
+        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    message = (f"The data has {' and '.join(parts)}. The board shows everything that loaded; "
+               "fix the files to see the rest.")
+    with st.container(key="problems_banner"):
+        box = st.error if errors else st.warning
+        box(message, icon="⚠️")
+        if link:
+            st.page_link(page("health"), label="Open Data health", icon=":material/health_and_safety:")
+
+
+def heading(title: str, caption: str | None = None) -> None:
+    """Page title and a short caption (text given by the app, not by the data)."""
+    st.title(title, anchor=False)
+    if caption:
+        st.caption(caption)
+
+
+def url_choice(label: str, options: list[str], param: str, *, format_func: Callable[[str], str] = str,
+               placeholder: str | None = None, required: bool = False, help: str | None = None) -> str | None:
+    """A selectbox of ids mirrored in the URL as `?param=<id>` (a clean id, not the shown label).
+
+    Streamlit's `bind="query-params"` would put the formatted label in the URL; ids keep shared
+    links short and stable when titles change, and let `st.switch_page(query_params=…)` open it.
+    """
+    wanted = st.query_params.get(param)
+    if wanted in options:
+        index: int | None = options.index(wanted)
+    else:
+        index = 0 if required and options else None
+    choice = st.selectbox(label, options, index=index, format_func=format_func, key=f"_pick_{param}",
+                          placeholder=placeholder or "Any", help=help)
+    if choice is None:
+        if param in st.query_params:
+            del st.query_params[param]
+    elif st.query_params.get(param) != choice:
+        st.query_params[param] = choice
+    return choice
