@@ -84,6 +84,7 @@ def tables(ws: Workspace) -> Tables:
                              "marking": o.marking.value if o.marking else None})
     indicators = pd.DataFrame(ind_rows, columns=["id", "title", "theme", "actors", "priority", "expected_by",
                                                  "criteria", "description", "source_ref", "marking"]).set_index("id", drop=False)
+    indicators = indicators.rename_axis(None)  # the id is a column and the index: keep one name for sorting
     indicators["expected_by"] = pd.to_datetime(indicators["expected_by"]).astype(DATE_DTYPE)
     assessments = pd.DataFrame(ass_rows, columns=["indicator", "date", "status", "confidence", "analyst",
                                                   "rationale", "cites", "marking", "seq"])

@@ -1,6 +1,7 @@
 """The parse cache: each file's validated result, kept until the file changes.
 
-Keyed on the file's path, size, modification time and content hash. Held in memory for the
+Keyed on the file's path, size, modification and change times, inode and content hash; a file
+changed within the last two seconds is checked by content (timestamps tick coarsely). Held in memory for the
 life of the process (so a Streamlit rerun or a reload re-reads only what changed) and on disk in
 a user cache folder (so a restart does not parse again). The cache is never a source of truth:
 delete the folder (`indicators cache --clear`, or by hand) at any time; `INDICATORS_CACHE_DIR`
@@ -14,6 +15,7 @@ import os
 import pickle
 import tempfile
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -21,6 +23,37 @@ from typing import Any, Callable
 from .problems import Problem
 
 FORMAT = 1  # bump when the models or the pickled layout change
+RACY_NS = 2_000_000_000  # a file changed less than this before it was read may change again unseen
+
+
+def stat_signature(stat: os.stat_result) -> tuple[int, int, int, int]:
+    """What changes whenever a file's content does: size, mtime, ctime (not settable) and inode."""
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+
+
+def is_racy(stat: os.stat_result, now_ns: int | None = None) -> bool:
+    """True when the file changed so recently that a second write could keep its signature
+    (timestamps tick coarsely): its content must then be checked, as git does for its index."""
+    return (time.time_ns() if now_ns is None else now_ns) - stat.st_ctime_ns < RACY_NS
+
+
+def content_digest(path: Path) -> str:
+    """SHA-256 of a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def files_signature(paths: list[Path]) -> tuple[tuple[Any, ...], ...]:
+    """A signature of several files that changes whenever any content does (for app caches)."""
+    out: list[tuple[Any, ...]] = []
+    for path in paths:
+        try:
+            stat = path.stat()
+        except OSError:
+            out.append((str(path), None))
+            continue
+        racy = content_digest(path) if is_racy(stat) else ""
+        out.append((str(path), *stat_signature(stat), racy))
+    return tuple(out)
 
 
 @dataclass
@@ -51,7 +84,7 @@ class FileCache:
     """Validated results by file, checked against size, mtime and content hash."""
 
     def __init__(self, folder: Path | None = None, *, disk: bool | None = None) -> None:
-        self._memory: dict[tuple[str, str, str], tuple[tuple[int, int], str, FileResult]] = {}
+        self._memory: dict[tuple[str, str, str], tuple[tuple[int, ...], bool, str, FileResult]] = {}
         self._lock = threading.Lock()
         self._folder = folder
         self._disk = disk
@@ -84,17 +117,18 @@ class FileCache:
         except OSError:
             return compute()
         key = (str(path.resolve()), display, kind)
-        signature = (stat.st_size, stat.st_mtime_ns)
+        signature = stat_signature(stat)
         with self._lock:
             hit = self._memory.get(key)
-        if hit is not None and hit[0] == signature:
-            return hit[2]
+        if hit is not None and hit[0] == signature and not hit[1]:
+            return hit[3]
+        racy = is_racy(stat)  # read so soon after a change that the signature alone cannot be trusted
         try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            digest = content_digest(path)
         except OSError:
             return compute()
-        if hit is not None and hit[1] == digest:  # touched, not changed
-            result = hit[2]
+        if hit is not None and hit[2] == digest:  # touched (or racily checked), not changed
+            result = hit[3]
         else:
             result = self._from_disk(key, digest)
             if result is None:
@@ -102,7 +136,7 @@ class FileCache:
                 self.parsed += 1
                 self._to_disk(key, digest, result)
         with self._lock:
-            self._memory[key] = (signature, digest, result)
+            self._memory[key] = (signature, racy, digest, result)
         return result
 
     def _disk_path(self, key: tuple[str, str, str]) -> Path:

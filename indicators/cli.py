@@ -339,9 +339,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         env["INDICATORS_READ_ONLY"] = "1"
     command = serve_command(args.data, args.port, args.address)
     print(f"Serving {args.data} at http://{args.address}:{args.port}  (Ctrl+C to stop)", flush=True)
-    import subprocess
-
-    return subprocess.call(command, env=env)
+    os.execvpe(command[0], command, env)  # become the server, so signals (Ctrl+C, SIGTERM) reach it
 
 
 def build_parser() -> argparse.ArgumentParser:

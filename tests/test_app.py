@@ -328,9 +328,16 @@ def test_file_signature_changes_with_files(tmp_path):
     folder = tmp_path / "ws"
     shutil.copytree(FIXTURES / "tiny", folder)
     before = state.file_signature(folder)
-    assert [Path(p).name for p, _, _ in before] == ["workspace.yaml", "core.yaml"]
+    assert [Path(entry[0]).name for entry in before] == ["workspace.yaml", "core.yaml"]
     (folder / "indicators" / "extra.yaml").write_text("theme: extra\n")
     assert len(state.file_signature(folder)) == 3
+    core = folder / "indicators" / "core.yaml"
+    stat = core.stat()
+    text = core.read_text()
+    core.write_text(text.replace("Diagnostic for A", "Diagnostic for Z"))  # same size
+    import os
+    os.utime(core, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the same mtime
+    assert state.file_signature(folder)[1] != before[1]
 
 
 def test_read_only_flag(monkeypatch):

@@ -1,8 +1,9 @@
 """Where the app's data and shared settings come from: data folder, cached workspace, dates, mode.
 
 The workspace is parsed once per version of its files: each rerun stats `workspace.yaml` and
-`indicators/*.yaml` (cheap) and the parse is cached on (path, st_mtime_ns, st_size) of every
-file, so an edited YAML file shows on the next rerun without restarting the server.
+`indicators/*.yaml` (cheap) and the parse is cached on each file's size, times and inode (and
+content, for a file changed in the last two seconds), so an edited YAML file shows on the next
+rerun without restarting the server.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Sequence
 
 import streamlit as st
 
+from indicators.cache import files_signature
 from indicators.edit import read_only as edits_refused
 from indicators.load import INDICATOR_DIR, WORKSPACE_FILE, Workspace, load_workspace
 
@@ -23,7 +25,7 @@ SINCE_KEY = "since"  # … of the "changed since" date
 SINCE_DEFAULT_DAYS = 30
 _SINCE_DEFAULT = "_since_default"  # session key: the default "since" for the current as-of date
 
-FileSignature = tuple[tuple[str, int, int], ...]
+FileSignature = tuple[tuple[object, ...], ...]
 
 
 def data_dir(argv: Sequence[str] | None = None, environ: dict[str, str] | None = None) -> Path:
@@ -47,20 +49,13 @@ def read_only() -> bool:
 
 
 def file_signature(root: Path) -> FileSignature:
-    """(path, st_mtime_ns, st_size) of every workspace file: changes whenever a file does."""
+    """Signature of every workspace file (size, times, inode; content when just changed):
+    it changes whenever a file does, so a cached workspace is never stale."""
     paths = [root / WORKSPACE_FILE]
     folder = root / INDICATOR_DIR
     if folder.is_dir():
         paths += sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
-    signature = []
-    for path in paths:
-        try:
-            info = path.stat()
-        except OSError:
-            signature.append((str(path), -1, -1))
-            continue
-        signature.append((str(path), info.st_mtime_ns, info.st_size))
-    return tuple(signature)
+    return files_signature(paths)
 
 
 @st.cache_resource(max_entries=4, show_spinner="Reading the workspace…")
