@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     restart, _ = _timed(lambda: load_workspace(data, cache=FileCache(disk=True)))
     rows.append(("restart: load from the disk cache", restart, ""))
 
-    as_of = board.history_start(ws) + (dt.timedelta(days=3 * 365))
+    as_of = (board.history_start(ws) + dt.timedelta(days=3 * 365)).date()
     dates = board.timeline_dates(ws, as_of)
     fresh = lambda: load_workspace(data, cache=cache)  # noqa: E731 — new Workspace, tables rebuilt
     t_tables, _ = _timed(lambda: board.tables(fresh()), args.repeat)
@@ -130,9 +130,16 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(("Overview page via AppTest, warm rerun", t_app_warm, "target < 0.5 s"))
 
     from indicators.export import export_html
+    from indicators.html_report import vega_bundle
 
-    t_html, html = _timed(lambda: export_html(ws, as_of=as_of, since=as_of - dt.timedelta(days=30)))
-    rows.append((f"HTML export ({len(html.encode()) / 1048576:.1f} MB)", t_html, "target < 5 s"))
+    def html() -> str:
+        return export_html(ws, as_of=as_of, since=as_of - dt.timedelta(days=30))
+
+    t_first, _ = _timed(html)
+    rows.append(("HTML export, first on this machine (builds the Vega bundle)", t_first, ""))
+    vega_bundle.cache_clear()  # as a new process would: the bundle comes from the user cache
+    t_html, page = _timed(html)
+    rows.append((f"HTML export ({len(page.encode()) / 1048576:.1f} MB)", t_html, "target < 5 s"))
 
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     counts = board.tables(ws)

@@ -192,3 +192,38 @@ def test_analyst_defaults_to_environment(tiny: Path, monkeypatch) -> None:
     assert main(["judge", "AA", "--data", str(tiny), "--likelihood", "likely", "--confidence", "high",
                  "--rationale", "r", "--date", "2024-05-01"]) == 0
     assert load_workspace(tiny).scenario_by_id["AA"].judgments[-1].analyst == "Env Analyst"
+
+
+def test_app_and_cli_writing_at_once_lose_nothing(tiny: Path) -> None:
+    """CLI processes and app-style writers (preview, then save; preview again on a conflict) together."""
+    import threading
+
+    procs = [subprocess.Popen([sys.executable, "-m", "indicators.cli", "record", "TT-03", "--data", str(tiny),
+                               "--date", "2024-05-01", "--summary", f"CLI report {n}", "--source", "Wire",
+                               "--reliability", "C", "--credibility", "3"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for n in range(10)]
+    conflicts: list[int] = []
+
+    def app_user(n: int) -> None:
+        while True:
+            planned = edit.plan_indication(load_workspace(tiny), "TT-03", date=dt.date(2024, 5, 2),
+                                           summary=f"App report {n}", source="Form", reliability="B",
+                                           credibility=2, analyst=f"user-{n}")
+            try:
+                edit.apply_edit(planned)
+                return
+            except edit.EditRefused as refused:
+                assert refused.problems[0].code == "conflict"
+                conflicts.append(n)
+
+    users = [threading.Thread(target=app_user, args=(n,)) for n in range(5)]
+    for user in users:
+        user.start()
+    for user in users:
+        user.join(timeout=600)
+    assert [p.wait(timeout=600) for p in procs] == [0] * 10
+    ws = load_workspace(tiny)
+    assert ws.errors == []
+    summaries = sorted(o.summary for o in ws.indicator_by_id["TT-03"].indications)
+    assert summaries == sorted([f"CLI report {n}" for n in range(10)] + [f"App report {n}" for n in range(5)])
+    assert len({o.id for o in ws.indicator_by_id["TT-03"].indications}) == 15
