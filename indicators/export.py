@@ -125,12 +125,13 @@ def render_markdown(snap: Snapshot) -> str:
         out += [f"### {md_text(i.id)} — {md_text(i.title)}{w.portion(i.marking)}", ""]
         reason = f": {md_text(i.rationale)}{w.portion(i.assessment_marking)}" if i.rationale else "."
         out += [f"{md_text(w.assessment_head(i))}{reason}", ""]
-        values = any(o.value is not None for o in i.indications)
+        shown, rest = w.shown_indications(i)
+        values = any(o.value is not None for o in shown)
         rows = [[str(o.date), md_text(o.summary), md_link(o.source, o.url), f"{o.grade} ({w.grade_meaning(o)})"]
                 + ([md_text(w.value_text(o))] if values else []) + [md_text(o.id) + w.portion(o.marking)]
-                for o in i.indications]
+                for o in shown]
         out += _md_table(["Date", "Summary", "Source", "Grade"] + (["Value"] if values else []) + ["ID"], rows)
-        out.append("")
+        out += ["", md_text(rest), ""] if rest else [""]
     if silent:
         out += [f"No indications up to {snap.as_of} for: {', '.join(silent)}.", ""]
     if not snap.indicators:

@@ -287,15 +287,18 @@ def _indicator(snap: Snapshot, i: IndicatorOut) -> str:
              f'<p class="criteria"><strong>Observed when:</strong> {e(i.criteria)}</p>',
              f'<p class="assessment">{e(w.assessment_head(i))}{reason}{cites}{tlp_chip(i.assessment_marking)}</p>']
     if i.indications:
-        values = any(o.value is not None for o in i.indications)
+        shown, rest = w.shown_indications(i)
+        values = any(o.value is not None for o in shown)
         rows = "".join(
             f'<tr><td class="date">{o.date}</td><td class="summary">{e(o.summary)}</td><td>{link(o.source, o.url)}</td>'
             f'<td class="grade"><abbr title="{e(w.grade_meaning(o))}">{e(o.grade)}</abbr></td>'
             + (f"<td>{e(w.value_text(o))}</td>" if values else "")
-            + f'<td class="id small">{e(o.id)}{tlp_chip(o.marking)}</td></tr>' for o in i.indications)
+            + f'<td class="id small">{e(o.id)}{tlp_chip(o.marking)}</td></tr>' for o in shown)
         parts.append('<table class="indications"><thead><tr><th>Date</th><th>Summary</th><th>Source</th>'
                      '<th title="Admiralty grade: source reliability A–F, information credibility 1–6">Grade</th>'
                      + ("<th>Value</th>" if values else "") + f"<th>ID</th></tr></thead><tbody>{rows}</tbody></table>")
+        if rest:
+            parts.append(f'<p class="muted small">{e(rest)}</p>')
     else:
         parts.append(f'<p class="muted small">No indications up to {snap.as_of}.</p>')
     parts.append("</article>")

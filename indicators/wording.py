@@ -147,3 +147,20 @@ def change_kind(kind: str) -> str:
 def latest_indication(indicator: IndicatorOut) -> IndicationOut | None:
     """The newest indication known on the as-of date."""
     return indicator.indications[0] if indicator.indications else None
+
+
+SHOWN_INDICATIONS = 12  # per indicator in the HTML and Markdown reports; the JSON keeps them all
+
+
+def shown_indications(indicator: IndicatorOut) -> tuple[list[IndicationOut], str | None]:
+    """The newest indications a report lists for an indicator, and a note on the rest (if any).
+
+    A years-long workspace holds thousands of indications: a reader needs the recent ones,
+    and the complete record stays in the JSON snapshot.
+    """
+    shown = list(indicator.indications[:SHOWN_INDICATIONS])
+    rest = len(indicator.indications) - len(shown)
+    if rest <= 0:
+        return shown, None
+    return shown, (f"…and {plural(rest, 'earlier indication')}, the oldest dated "
+                   f"{indicator.indications[-1].date} (all are in the JSON snapshot).")

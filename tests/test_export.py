@@ -389,3 +389,22 @@ def test_save_export_writes_only_the_named_file(tiny, tmp_path: Path) -> None:
         assert save_export(fmt, out, tiny, **FIXED) == [out]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["board.csv", "board.json", "board.md"]
     assert (tmp_path / "board.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_reports_list_the_newest_indications_and_count_the_rest(tmp_path: Path) -> None:
+    from benchmarks.generate import generate
+    from indicators.wording import SHOWN_INDICATIONS
+
+    ws = load_workspace(generate(tmp_path / "many", indicators=1, indications=30, seed=4))
+    as_of = dt.date(2030, 1, 1)
+    ids = [o.id for o in ws.indicators[0].indications]
+    newest = sorted(ws.indicators[0].indications, key=lambda o: o.date)[-1].id
+    oldest = sorted(ws.indicators[0].indications, key=lambda o: o.date)[0].id
+    md = export_markdown(ws, as_of=as_of, since=as_of, generated_at=dt.datetime(2030, 1, 1))
+    html = export_html(ws, as_of=as_of, since=as_of, generated_at=dt.datetime(2030, 1, 1))
+    rest = len(ids) - SHOWN_INDICATIONS
+    for text, cell in ((md, "| {} |"), (html, ">{}<")):
+        assert f"and {rest} earlier indications" in text
+        assert cell.format(newest) in text and cell.format(oldest) not in text
+    snapshot = json.loads(export_json(ws, as_of=as_of, since=as_of, generated_at=dt.datetime(2030, 1, 1)))
+    assert len(snapshot["indicators"][0]["indications"]) == len(ids)
