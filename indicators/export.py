@@ -20,6 +20,7 @@ from typing import Callable
 from . import wording as w
 from .load import Workspace
 from .problems import Problem
+from .edit import read_only
 from .redact import ExportRefused
 from .snapshot import Snapshot, build_snapshot, snapshot_path
 from .views import safe_url
@@ -284,7 +285,12 @@ def write_exactly(path: Path, data: bytes) -> None:
 
 
 def keep_snapshot(root: Path | str, snap: Snapshot) -> Path:
-    """Keep the JSON snapshot in `<root>/snapshots/<as-of>.json` (the folder is created if needed)."""
+    """Keep the JSON snapshot in `<root>/snapshots/<as-of>.json` (the folder is created if needed).
+
+    Refused on a read-only board, like every other write into the data folder.
+    """
+    if read_only():
+        raise _refuse("read-only", "the board is read-only: snapshots are not kept", "unset INDICATORS_READ_ONLY")
     path = snapshot_path(root, snap.as_of)
     if path.is_dir():
         raise _refuse("output-is-folder", f"{path} is a folder", "remove or rename it to keep snapshots there")

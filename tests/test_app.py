@@ -23,7 +23,7 @@ from indicators.vocab import LIKELIHOOD, MARKING, RATING
 from .conftest import FIXTURES, ROOT, TODAY
 
 APP = ROOT / "dashboard.py"
-PAGES = ["overview", "checklist", "indicator", "trends", "scenarios", "health"]
+PAGES = ["overview", "checklist", "indicator", "trends", "scenarios", "update", "exports", "health"]
 
 
 @pytest.fixture(autouse=True)

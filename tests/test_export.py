@@ -408,3 +408,13 @@ def test_reports_list_the_newest_indications_and_count_the_rest(tmp_path: Path) 
         assert cell.format(newest) in text and cell.format(oldest) not in text
     snapshot = json.loads(export_json(ws, as_of=as_of, since=as_of, generated_at=dt.datetime(2030, 1, 1)))
     assert len(snapshot["indicators"][0]["indications"]) == len(ids)
+
+
+def test_keeping_a_snapshot_is_refused_when_read_only(tmp_path: Path, monkeypatch) -> None:
+    from indicators.export import keep_snapshot
+
+    monkeypatch.setenv("INDICATORS_READ_ONLY", "1")
+    snap = build_snapshot(load_workspace(FIXTURES / "tiny"), dt.date(2024, 3, 15), None, None)
+    with pytest.raises(ExportRefused):
+        keep_snapshot(tmp_path, snap)
+    assert not (tmp_path / "snapshots").exists()

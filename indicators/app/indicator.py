@@ -116,6 +116,9 @@ def render() -> None:
         return
     indicator = ws.indicator_by_id[chosen]
     _header(ws, chosen, as_of)
+    if not state.read_only():  # the Update page exists only for editors
+        st.page_link(ui.page("update"), label="Update this indicator", icon=":material/edit_note:",
+                     query_params={PARAM: chosen}, help="Record an indication or assess its status")
     _description(indicator)
 
     history = views.status_history(ws, chosen, as_of)

@@ -36,7 +36,8 @@ def main() -> None:
     """Run the board: one rerun of the entry script renders the sidebar, banners and the page."""
     st.set_page_config(page_title="Indicator & warning board", page_icon="📡", layout="wide")
     ws = state.workspace()
-    nav = st.navigation({section: [ui.page(name) for name in names] for section, names in ui.SECTIONS.items()})
+    pages = ui.sections(state.read_only())
+    nav = st.navigation({section: [ui.page(name) for name in names] for section, names in pages.items() if names})
     with st.sidebar:
         sidebar_dates()
         st.caption(f"Workspace: **{md_escape(ws.meta.title)}**  \nData folder: {md_escape(ws.root)}")

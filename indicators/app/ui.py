@@ -26,13 +26,14 @@ _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 @dataclass(frozen=True)
 class PageSpec:
-    """A page of the board: its file, title, URL path and icon."""
+    """A page of the board: its file, title, URL path and icon; `editors` pages write to the data."""
 
     file: str
     title: str
     url_path: str
     icon: str
     default: bool = False
+    editors: bool = False
 
 
 PAGES: dict[str, PageSpec] = {
@@ -41,13 +42,21 @@ PAGES: dict[str, PageSpec] = {
     "indicator": PageSpec("indicator.py", "Indicator", "indicator", ":material/visibility:"),
     "trends": PageSpec("trends.py", "Trends", "trends", ":material/trending_up:"),
     "scenarios": PageSpec("scenarios.py", "Scenarios", "scenarios", ":material/grid_on:"),
+    "update": PageSpec("update.py", "Update", "update", ":material/edit_note:", editors=True),
+    "export": PageSpec("exports.py", "Export", "export", ":material/download:"),
     "health": PageSpec("health.py", "Data health", "data-health", ":material/health_and_safety:"),
 }
 SECTIONS: dict[str, list[str]] = {
     "Board": ["overview", "checklist", "indicator"],
     "Analysis": ["trends", "scenarios"],
-    "Data": ["health"],
+    "Data": ["update", "export", "health"],
 }
+
+
+def sections(read_only: bool) -> dict[str, list[str]]:
+    """The navigation's sections and pages; editors' pages are left out entirely when read-only."""
+    return {section: [name for name in names if not (read_only and PAGES[name].editors)]
+            for section, names in SECTIONS.items()}
 
 
 def page(name: str) -> StreamlitPage:

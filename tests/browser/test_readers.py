@@ -15,8 +15,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .test_browser import CHARTS, CHROMIUM, CHROMIUM_ARGS, END_OF_PAGE, EXCEPTION, IDLE, LOCAL_HOSTS, PAGES
+from .test_browser import CHARTS, CHROMIUM, CHROMIUM_ARGS, END_OF_PAGE, EXCEPTION, IDLE, LOCAL_HOSTS
+from .test_browser import PAGES as BOARD_PAGES
 
+PAGES = {**BOARD_PAGES, "update": ("Update", 0), "export": ("Export", 0)}  # every page of the sidebar
 pytestmark = pytest.mark.browser
 
 SESSIONS = int(__import__('os').environ.get('READER_SESSIONS', '10'))
