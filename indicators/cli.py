@@ -342,6 +342,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
     os.execvpe(command[0], command, env)  # become the server, so signals (Ctrl+C, SIGTERM) reach it
 
 
+def cmd_cache(args: argparse.Namespace) -> int:
+    from .cache import FILE_CACHE, cache_dir
+
+    folder = cache_dir()
+    files = [p for p in folder.rglob("*") if p.is_file()] if folder.is_dir() else []
+    if args.clear:
+        FILE_CACHE.clear()
+        for path in files:
+            path.unlink(missing_ok=True)
+        print(f"cleared {folder} ({len(files)} files)")
+    else:
+        size = sum(p.stat().st_size for p in files)
+        print(f"{folder}: {len(files)} files, {size / 1048576:.1f} MB (safe to delete; rebuilt when needed)")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="indicators", description="Indicator & warning board: validate, inspect and serve "
                      "a workspace of indicator checklists.", formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -422,6 +438,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="… with the workspace as of this date (default today)")
     p.add_argument("--marking", default=None, metavar="TLP",
                    help="with --from/--to: leave out items marked above this TLP marking (default: the workspace's)")
+    p = verb("cache", cmd_cache, "Show or clear the parse cache (parsed files and the report's script bundle).",
+             "indicators cache --clear")
+    p.add_argument("--clear", action="store_true", help="delete everything in the cache folder")
     p = verb("serve", cmd_serve, "Start the board in the browser (Streamlit) on a workspace.",
              "indicators serve --data data --port 8501")
     _common(p, as_of=False, json_out=False)

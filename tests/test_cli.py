@@ -14,7 +14,7 @@ from indicators.load import load_workspace
 
 from .conftest import DATA, FIXTURES
 
-VERBS = ["validate", "status", "schema", "serve"]
+VERBS = ["validate", "status", "schema", "serve", "cache"]
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -118,3 +118,14 @@ def test_console_script_is_installed() -> None:
     result = subprocess.run(["indicators", "validate", "--data", str(FIXTURES / "tiny")], capture_output=True,
                             text=True, timeout=120)
     assert result.returncode == 0
+
+
+def test_cache_shows_and_clears(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("INDICATORS_CACHE_DIR", str(tmp_path / "cache"))
+    from indicators.cache import FileCache
+
+    load_workspace(FIXTURES / "tiny", cache=FileCache(disk=True))
+    assert main(["cache"]) == 0
+    assert "2 files" in capsys.readouterr().out
+    assert main(["cache", "--clear"]) == 0
+    assert not [p for p in (tmp_path / "cache").rglob("*") if p.is_file()]
