@@ -98,7 +98,7 @@ def tiny_server(tmp_path_factory):
 @pytest.fixture(scope="module")
 def data_server(tmp_path_factory):
     if not (DATA / "workspace.yaml").exists():
-        pytest.skip("the default workspace data/ is not there")
+        pytest.fail("the default workspace data/ is not there")
     server = _start(DATA, tmp_path_factory.mktemp("server") / "data.log")
     try:
         yield server
@@ -109,7 +109,7 @@ def data_server(tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"needs Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
+        pytest.fail(f"needs Debian's Chromium at {CHROMIUM}: apt-get install -y chromium (.ci/run does)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
