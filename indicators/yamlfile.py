@@ -251,6 +251,9 @@ def parse_text(text: str, display: str) -> Parsed:
         message = " ".join(filter(None, [exc.context, exc.problem])) or "invalid YAML"
         if exc.context_mark is not None and mark is not None and exc.context_mark.line != mark.line:
             message += f" (the construct began at line {exc.context_mark.line + 1})"
+        if "nesting depth" in message:  # newer libyaml refuses deep nesting itself
+            return Parsed(None, text, [Problem(display, line, col, "too-deep", f"nesting too deep: {message}",
+                                               "workspace files need only a few levels of nesting")])
         return Parsed(None, text, [Problem(display, line, col, "yaml-syntax", f"YAML syntax error: {message}",
                                            "check indentation, colons and quotes on this line and the one above")])
     except _Refusal as exc:

@@ -8,6 +8,8 @@ and, when $SCREENSHOT_DIR is set, there too.
 
 from __future__ import annotations
 
+import time
+
 import shutil
 from pathlib import Path
 
@@ -93,7 +95,10 @@ def test_export_page_downloads_a_complete_html_report(copy_server, new_tab, shot
     tab.open(f"{copy_server.url}/export?as_of=2024-03-15&since=2024-02-15")
     page = tab.page
     assert page.locator(EXCEPTION).count() == 0
-    assert "Emerging" in tab.cells() and "TT-01.2" in tab.cells()  # the comparison's tables
+    deadline = time.monotonic() + 60  # the comparison's tables hydrate one after another
+    while not ({"Emerging", "TT-01.2"} <= set(tab.cells())) and time.monotonic() < deadline:
+        page.wait_for_timeout(500)
+    assert "Emerging" in tab.cells() and "TT-01.2" in tab.cells()
     _screenshot(tab, shots, "tiny-copy-export")
     with page.expect_download(timeout=60_000) as info:
         page.get_by_role("button", name="HTML report").click()
