@@ -20,7 +20,7 @@ from .redact import WithheldCount, releasable
 from .snapshot import KeptSnapshot
 from .views import safe_url
 from .vocab import CONFIDENCE, LIKELIHOOD, MARKING, STATUS, Marking
-from .wording import plural
+from .wording import withheld_counts
 
 EXPORTERS: dict[str, Callable[..., str]] = {"html": export.export_html, "md": export.export_markdown,
                                             "csv": export.export_csv, "json": export.export_json}
@@ -56,13 +56,7 @@ def withheld(ws: Workspace, marking: Marking | str, as_of: dt.date) -> WithheldC
 
 def withheld_sentence(count: WithheldCount, marking: Marking | str) -> str:
     """What the export leaves out, in words."""
-    label = MARKING.label(marking)
-    if not count.total:
-        return f"Nothing withheld: no item is marked above {label}."
-    parts = [plural(n, word) for n, word in ((count.indicators, "indicator"), (count.indications, "indication"),
-                                             (count.assessments, "assessment"), (count.judgments, "judgment")) if n]
-    return (f"{plural(count.total, 'item')} marked above {label} {'is' if count.total == 1 else 'are'} "
-            f"withheld from the export: {', '.join(parts)}.")
+    return withheld_counts(count, MARKING.label(marking), "the export")
 
 
 # ----------------------------------------------------------------------------- kept snapshots

@@ -6,6 +6,7 @@ Each format escapes these for its own syntax (HTML, Markdown, CSV); labels come 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from .board import TREND_WINDOW_DAYS
 from .snapshot import IndicationOut, IndicatorOut, JudgmentOut, ScenarioOut, Snapshot
@@ -33,15 +34,20 @@ def portion(marking: object) -> str:
     return f" ({MARKING.label(marking)})" if marking else ""
 
 
+def withheld_counts(count: Any, label: str, where: str = "this export") -> str:
+    """How many items (by kind) marked above `label` are left out of `where`, in words."""
+    if not count.total:
+        return f"Nothing withheld: no item is marked above {label}."
+    parts = [plural(n, word) for n, word in ((count.indicators, "indicator"), (count.indications, "indication"),
+                                             (count.assessments, "assessment"), (count.judgments, "judgment")) if n]
+    return (f"{plural(count.total, 'item')} marked above {label} {'is' if count.total == 1 else 'are'} withheld from "
+            f"{where}: {', '.join(parts)}.")
+
+
 def withheld_text(snap: Snapshot) -> str:
     """How much the export leaves out because it is marked above the export's marking."""
-    w, label = snap.withheld, marking_label(snap)
-    if not w.total:
-        return f"Nothing withheld: no item is marked above {label}."
-    parts = [plural(n, word) for n, word in ((w.indicators, "indicator"), (w.indications, "indication"),
-                                             (w.assessments, "assessment"), (w.judgments, "judgment")) if n]
-    return (f"{plural(w.total, 'item')} marked above {label} {'is' if w.total == 1 else 'are'} withheld from "
-            f"this export: {', '.join(parts)}. The levels and statuses shown rest only on what is released.")
+    text = withheld_counts(snap.withheld, marking_label(snap))
+    return text + " The levels and statuses shown rest only on what is released." if snap.withheld.total else text
 
 
 def errors_text(snap: Snapshot) -> str | None:
