@@ -40,15 +40,6 @@ def files(folder: Path) -> list[str]:
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
 
 
-@pytest.mark.parametrize("verb", ["export", "diff"])
-def test_help_has_an_example(verb: str, capsys) -> None:
-    with pytest.raises(SystemExit) as exit_:
-        main([verb, "--help"])
-    assert exit_.value.code == 0
-    out = capsys.readouterr().out
-    assert "example:" in out and f"indicators {verb}" in out
-
-
 @pytest.mark.parametrize("fmt", ["md", "csv", "json"])
 def test_export_writes_exactly_the_named_file(tmp_path: Path, fmt: str, capsys) -> None:
     out = tmp_path / f"board.{fmt}"
