@@ -14,7 +14,7 @@ import datetime as dt
 import random
 from pathlib import Path
 
-from indicators.vocab import CONFIDENCE, LIKELIHOOD, PRIORITY, RATING, RELIABILITY, STATUS
+from indicators.workspace.vocab import CONFIDENCE, LIKELIHOOD, PRIORITY, RATING, RELIABILITY, STATUS
 
 THEMES = ["diplomatic", "military-supply", "military-technology", "space", "sanctions", "labour-economy",
           "exercises", "china", "missile-tests", "regional-response", "europe-nato", "cyber", "maritime",

@@ -25,10 +25,10 @@ from typing import Any, Callable
 
 import yaml
 
-from indicators import board
-from indicators.cache import FileCache
-from indicators.load import load_workspace
-from indicators.model import IndicatorFile, WorkspaceFile
+from indicators.scoring import warning
+from indicators.workspace.parse_cache import FileCache
+from indicators.workspace.load import load_workspace
+from indicators.workspace.model import IndicatorFile, WorkspaceFile
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -108,18 +108,18 @@ def main(argv: list[str] | None = None) -> int:
     restart, _ = _timed(lambda: load_workspace(data, cache=FileCache(disk=True)))
     rows.append(("restart: load from the disk cache", restart, ""))
 
-    as_of = (board.history_start(ws) + dt.timedelta(days=3 * 365)).date()
-    dates = board.timeline_dates(ws, as_of)
+    as_of = (warning.history_start(ws) + dt.timedelta(days=3 * 365)).date()
+    dates = warning.timeline_dates(ws, as_of)
     fresh = lambda: load_workspace(data, cache=cache)  # noqa: E731 — new Workspace, tables rebuilt
-    t_tables, _ = _timed(lambda: board.tables(fresh()), args.repeat)
+    t_tables, _ = _timed(lambda: warning.tables(fresh()), args.repeat)
     rows.append(("board: flatten workspace into frames", t_tables, ""))
-    t_status, _ = _timed(lambda: board.status_as_of(ws, as_of), args.repeat)
+    t_status, _ = _timed(lambda: warning.status_as_of(ws, as_of), args.repeat)
     rows.append(("board: status of every indicator as of a date", t_status, ""))
-    t_levels, _ = _timed(lambda: board.levels_over_time(ws, dates), args.repeat)
+    t_levels, _ = _timed(lambda: warning.levels_over_time(ws, dates), args.repeat)
     rows.append((f"board: warning levels over {len(dates)} month ends", t_levels, ""))
-    t_comp, _ = _timed(lambda: board.status_composition(ws, dates), args.repeat)
+    t_comp, _ = _timed(lambda: warning.status_composition(ws, dates), args.repeat)
     rows.append(("board: status composition over time", t_comp, ""))
-    t_changes, _ = _timed(lambda: board.changes_since(ws, as_of - dt.timedelta(days=30), as_of), args.repeat)
+    t_changes, _ = _timed(lambda: warning.changes_since(ws, as_of - dt.timedelta(days=30), as_of), args.repeat)
     rows.append(("board: what changed in the last 30 days", t_changes, ""))
 
     if not args.skip_app:
@@ -129,8 +129,8 @@ def main(argv: list[str] | None = None) -> int:
         t_app_warm, _ = _timed(run, args.repeat)
         rows.append(("Overview page via AppTest, warm rerun", t_app_warm, "target < 0.5 s"))
 
-    from indicators.export import export_html
-    from indicators.html_report import vega_bundle
+    from indicators.reports.export import export_html
+    from indicators.reports.html import vega_bundle
 
     def html() -> str:
         return export_html(ws, as_of=as_of, since=as_of - dt.timedelta(days=30))
@@ -142,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     rows.append((f"HTML export ({len(page.encode()) / 1048576:.1f} MB)", t_html, "target < 5 s"))
 
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    counts = board.tables(ws)
+    counts = warning.tables(ws)
     print(f"workspace: {args.data} — {len(ws.indicators)} indicators, {len(counts.indications)} indications, "
           f"{len(counts.assessments)} assessments, {len(counts.judgments)} judgments, "
           f"{len(_files(data))} files, {size_mb:.1f} MB")

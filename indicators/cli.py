@@ -14,12 +14,12 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from . import edit
-from .edit import default_analyst
-from .vocab import CONFIDENCE, CREDIBILITY, LIKELIHOOD, MARKING, RELIABILITY, STATUS
-from .load import Workspace, load_workspace
-from .problems import Problem
-from .schema import save_schemas, stale_schemas
+from indicators.editing import updates
+from indicators.editing.updates import default_analyst
+from indicators.workspace.vocab import CONFIDENCE, CREDIBILITY, LIKELIHOOD, MARKING, RELIABILITY, STATUS
+from indicators.workspace.load import Workspace, load_workspace
+from indicators.workspace.problems import Problem
+from indicators.workspace.schema import save_schemas, stale_schemas
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -87,10 +87,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def status_report(ws: Workspace, as_of: dt.date) -> dict[str, Any]:
     """The board as of a date, as plain data (what `status --json` prints)."""
-    from . import board  # pandas is imported only by the verbs that compute the board
+    from indicators.scoring import warning  # pandas is imported only by the verbs that compute the board
 
-    levels = board.warning_levels(ws, as_of)
-    status = board.status_as_of(ws, as_of)
+    levels = warning.warning_levels(ws, as_of)
+    status = warning.status_as_of(ws, as_of)
     scenarios = []
     for sid, row in levels.iterrows():
         judgment = None
@@ -107,7 +107,7 @@ def status_report(ws: Workspace, as_of: dt.date) -> dict[str, Any]:
         for iid, row in status.iterrows()
     ]
     return {"workspace": ws.meta.title, "marking": str(ws.meta.marking), "as_of": as_of.isoformat(),
-            "counts": board.counts(status), "scenarios": scenarios, "indicators": indicators,
+            "counts": warning.counts(status), "scenarios": scenarios, "indicators": indicators,
             "errors": len(ws.errors), "warnings": len(ws.warnings)}
 
 
@@ -149,7 +149,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def _write(args: argparse.Namespace, planner: Callable[..., Any], subject: str, **fields: Any) -> int:
     """Plan, validate and write one update; print its id (or the problems) and exit 0/1."""
-    from .edit import EditRefused, git_commit, update
+    from indicators.editing.updates import EditRefused, git_commit, update
     analyst = args.analyst or default_analyst()
     fields["analyst"] = analyst
     try:
@@ -169,8 +169,8 @@ def _write(args: argparse.Namespace, planner: Callable[..., Any], subject: str, 
 
 
 def _input_date(text: str | None) -> dt.date | None:
-    from .edit import EditRefused
-    from .problems import Problem
+    from indicators.editing.updates import EditRefused
+    from indicators.workspace.problems import Problem
 
     if text is None:
         return None
@@ -186,18 +186,18 @@ def _jsonable_entry(entry: dict[str, Any]) -> dict[str, Any]:
 
 
 def cmd_record(args: argparse.Namespace) -> int:
-    return _write(args, edit.plan_indication, args.indicator, date=args.date or dt.date.today().isoformat(),
+    return _write(args, updates.plan_indication, args.indicator, date=args.date or dt.date.today().isoformat(),
                   summary=args.summary, source=args.source, url=args.url, reliability=args.reliability,
                   credibility=args.credibility, value=args.value, unit=args.unit, marking=args.marking)
 
 
 def cmd_assess(args: argparse.Namespace) -> int:
-    return _write(args, edit.plan_assessment, args.indicator, status=args.status, confidence=args.confidence,
+    return _write(args, updates.plan_assessment, args.indicator, status=args.status, confidence=args.confidence,
                   rationale=args.rationale, date=args.date, cites=args.cites, marking=args.marking)
 
 
 def cmd_judge(args: argparse.Namespace) -> int:
-    return _write(args, edit.plan_judgment, args.scenario, likelihood=args.likelihood, confidence=args.confidence,
+    return _write(args, updates.plan_judgment, args.scenario, likelihood=args.likelihood, confidence=args.confidence,
                   rationale=args.rationale, date=args.date, marking=args.marking)
 
 
@@ -256,10 +256,10 @@ def _format_of(args: argparse.Namespace) -> str | None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .export import FORMATS, check_output_path, keep_snapshot, render, save_rendered
-    from .redact import ExportRefused
-    from .snapshot import build_snapshot
-    from .wording import withheld_text
+    from indicators.reports.export import FORMATS, check_output_path, keep_snapshot, render, save_rendered
+    from indicators.reports.markings import ExportRefused
+    from indicators.reports.snapshot import build_snapshot
+    from indicators.reports.wording import withheld_text
 
     fmt = _format_of(args)
     if fmt is None:
@@ -295,9 +295,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from .diff import diff_dates, diff_snapshots, format_diff
-    from .redact import ExportRefused
-    from .snapshot import SnapshotError, load_snapshot
+    from indicators.reports.compare import diff_dates, diff_snapshots, format_diff
+    from indicators.reports.markings import ExportRefused
+    from indicators.reports.snapshot import SnapshotError, load_snapshot
 
     if args.snapshots:
         if len(args.snapshots) != 2:
@@ -343,7 +343,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_cache(args: argparse.Namespace) -> int:
-    from .cache import FILE_CACHE, cache_dir
+    from indicators.workspace.parse_cache import FILE_CACHE, cache_dir
 
     folder = cache_dir()
     files = [p for p in folder.rglob("*") if p.is_file()] if folder.is_dir() else []

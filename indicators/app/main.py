@@ -10,8 +10,9 @@ import datetime as dt
 
 import streamlit as st
 
-from indicators.app import state, ui
-from indicators.views import md_escape
+from indicators.app import state
+from indicators.app import ui
+from indicators.scoring.frames import md_escape
 
 EARLIEST = dt.date(1970, 1, 1)
 

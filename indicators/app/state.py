@@ -16,9 +16,9 @@ from typing import Sequence
 
 import streamlit as st
 
-from indicators.cache import files_signature
-from indicators.edit import read_only as edits_refused
-from indicators.load import INDICATOR_DIR, WORKSPACE_FILE, Workspace, load_workspace
+from indicators.workspace.parse_cache import files_signature
+from indicators.editing.updates import read_only as edits_refused
+from indicators.workspace.load import INDICATOR_DIR, WORKSPACE_FILE, Workspace, load_workspace
 
 AS_OF_KEY = "as_of"  # query parameter and session key of the "as of" date
 SINCE_KEY = "since"  # … of the "changed since" date

@@ -16,9 +16,9 @@ from typing import Callable
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
-from indicators.load import Workspace
-from indicators.views import problem_counts, text_colour
-from indicators.vocab import MARKING
+from indicators.workspace.load import Workspace
+from indicators.scoring.frames import problem_counts, text_colour
+from indicators.workspace.vocab import MARKING
 
 APP_DIR = Path(__file__).resolve().parent
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -37,14 +37,14 @@ class PageSpec:
 
 
 PAGES: dict[str, PageSpec] = {
-    "overview": PageSpec("overview.py", "Overview", "overview", ":material/dashboard:", default=True),
-    "checklist": PageSpec("checklist.py", "Checklist", "checklist", ":material/checklist:"),
-    "indicator": PageSpec("indicator.py", "Indicator", "indicator", ":material/visibility:"),
-    "trends": PageSpec("trends.py", "Trends", "trends", ":material/trending_up:"),
-    "scenarios": PageSpec("scenarios.py", "Scenarios", "scenarios", ":material/grid_on:"),
-    "update": PageSpec("update.py", "Update", "update", ":material/edit_note:", editors=True),
-    "export": PageSpec("exports.py", "Export", "export", ":material/download:"),
-    "health": PageSpec("health.py", "Data health", "data-health", ":material/health_and_safety:"),
+    "overview": PageSpec("pages/overview.py", "Overview", "overview", ":material/dashboard:", default=True),
+    "checklist": PageSpec("pages/checklist.py", "Checklist", "checklist", ":material/checklist:"),
+    "indicator": PageSpec("pages/indicator.py", "Indicator", "indicator", ":material/visibility:"),
+    "trends": PageSpec("pages/trends.py", "Trends", "trends", ":material/trending_up:"),
+    "scenarios": PageSpec("pages/scenarios.py", "Scenarios", "scenarios", ":material/grid_on:"),
+    "update": PageSpec("pages/update.py", "Update", "update", ":material/edit_note:", editors=True),
+    "export": PageSpec("pages/export.py", "Export", "export", ":material/download:"),
+    "health": PageSpec("pages/health.py", "Data health", "data-health", ":material/health_and_safety:"),
 }
 SECTIONS: dict[str, list[str]] = {
     "Board": ["overview", "checklist", "indicator"],

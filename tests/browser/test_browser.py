@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from ..conftest import DATA, FIXTURES, ROOT
+from tests.conftest import DATA, FIXTURES, ROOT
 
 pytestmark = pytest.mark.browser
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from indicators.export import save_export
-from indicators.load import load_workspace
+from indicators.reports.export import save_export
+from indicators.workspace.load import load_workspace
 
-from ..conftest import DATA, FIXTURES, TODAY
+from tests.conftest import DATA, FIXTURES, TODAY
 
 pytestmark = pytest.mark.browser
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from indicators.load import load_workspace
+from indicators.workspace.load import load_workspace
 
-from ..conftest import FIXTURES
+from tests.conftest import FIXTURES
 from .test_browser import (EXCEPTION, Tab, _screenshot, _start, _stop, browser, data_server,  # noqa: F401
                            new_tab, shots)
 

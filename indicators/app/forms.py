@@ -1,0 +1,120 @@
+"""Plain helpers behind the app's Update page: scale choices, optional fields, citations, problems.
+
+No Streamlit here: the page lays out widgets and calls `edit.plan_*` / `edit.apply_edit`; what
+it shows in the widgets and how it words a refusal comes from these functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from pathlib import Path
+from typing import Iterable
+
+from indicators.editing.updates import Edit
+from indicators.workspace.load import Workspace
+from indicators.workspace.problems import Problem
+from indicators.workspace.vocab import Scale
+
+SUMMARY_CHARS = 70  # citation choices show this much of an indication's summary
+
+
+def choice_label(scale: Scale, value: object) -> str:
+    """A scale value as a form choice: `B — Usually reliable`, `Likely (55–80%)`, `Observed`.
+
+    The value is shown too when the label does not spell it (Admiralty letters and digits);
+    the description is added when it is a range (ICD 203 likelihood).
+    """
+    term = scale.term(value)  # type: ignore[arg-type]
+    spelled = term.label.rsplit(":", 1)[-1].casefold() == term.value.replace("_", " ").casefold()
+    text = term.label if spelled else f"{term.value} — {term.label}"
+    if term.description.endswith("%"):
+        text = f"{term.label} ({term.description})"
+    return text
+
+
+def optional(text: str | None) -> str | None:
+    """A text field's value, or None when it was left empty (or only spaces)."""
+    if text is None:
+        return None
+    text = text.strip()
+    return text or None
+
+
+def required(text: str | None) -> str:
+    """A text field's value without surrounding spaces ('' when empty: the library says why it is refused)."""
+    return (text or "").strip()
+
+
+def citable(ws: Workspace, indicator_id: str, day: dt.date) -> dict[str, str]:
+    """The indicator's indications dated on or before `day`, newest first: id -> short label."""
+    indicator = ws.indicator_by_id.get(indicator_id)
+    if indicator is None:
+        return {}
+    known = sorted((o for o in indicator.indications if o.date <= day), key=lambda o: (o.date, o.id), reverse=True)
+    out = {}
+    for o in known:
+        summary = " ".join(o.summary.split())
+        if len(summary) > SUMMARY_CHARS:
+            summary = summary[: SUMMARY_CHARS - 1].rstrip() + "…"
+        out[o.id] = f"{o.id} · {o.date} · {summary}"
+    return out
+
+
+def keep_known(chosen: Iterable[str], options: Iterable[str]) -> list[str]:
+    """The chosen values still among the options (citations dropped when the date moves earlier)."""
+    allowed = set(options)
+    return [value for value in chosen if value in allowed]
+
+
+def problem_lines(problems: Iterable[Problem]) -> list[tuple[str, str]]:
+    """(message, hint) of each problem, for a list of errors shown to the analyst."""
+    return [(p.message, p.hint) for p in problems]
+
+
+def is_conflict(problems: Iterable[Problem]) -> bool:
+    """True when a write was refused because the file changed on disk since the preview."""
+    return any(p.code == "conflict" for p in problems)
+
+
+def form_changed() -> Problem:
+    """The refusal shown when Save is pressed for a preview that no longer matches the form."""
+    return Problem("input", 0, 0, "form-changed", "the form changed since the preview; nothing was written",
+                   "press Preview again to see the change that Save will write")
+
+
+def os_problem(err: OSError, path: Path | str | None = None) -> Problem:
+    """A file that could not be read or written, as a problem to show (not a traceback)."""
+    where = str(path or err.filename or "file")
+    return Problem(where, 0, 0, "cannot-access", f"cannot read or write {Path(where).name}: {err.strerror or err}",
+                   "check that the data folder exists and is writable, then Preview again")
+
+
+def edit_target(edit: Edit, root: Path) -> str:
+    """The edited file, named relative to the data folder (`indicators/core.yaml`)."""
+    try:
+        return str(edit.path.resolve().relative_to(Path(root).resolve()))
+    except ValueError:
+        return str(edit.path)
+
+
+def saved_message(edit: Edit, root: Path) -> str:
+    """What a successful save says: the kind, the new id, the subject and the file."""
+    what = {"indication": "Indication", "assessment": "Assessment", "judgment": "Judgment"}.get(edit.kind, "Entry")
+    return f"{what} {edit.new_id} saved to {edit_target(edit, root)}."
+
+
+def entry_date(edit: Edit) -> dt.date | None:
+    """The date of the planned entry (to warn when the board's as-of date hides it)."""
+    value = edit.entry.get("date")
+    return value if isinstance(value, dt.date) else None
+
+
+def in_git_repository(folder: Path | str) -> bool:
+    """True when the folder is inside a git work tree (so a save can be committed)."""
+    try:
+        done = subprocess.run(["git", "-C", str(folder), "rev-parse", "--is-inside-work-tree"],
+                              capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0 and done.stdout.strip() == "true"

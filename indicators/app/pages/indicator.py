@@ -1,0 +1,147 @@
+"""Indicator page: one indicator's criteria, status history, indications and ratings."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from indicators.scoring import warning
+from indicators.scoring import charts
+from indicators.scoring import frames
+from indicators.app import state
+from indicators.app import ui
+from indicators.workspace.load import Workspace
+from indicators.workspace.model import Indicator
+from indicators.scoring.frames import md_escape
+from indicators.workspace.vocab import CONFIDENCE, PRIORITY, RATING, STATUS
+
+PARAM = "indicator"
+
+
+def _header(ws: Workspace, indicator_id: str, as_of: dt.date) -> None:
+    indicator = ws.indicator_by_id[indicator_id]
+    row = warning.status_as_of(ws, as_of).loc[indicator_id]
+    st.header(f"{md_escape(indicator.id)} · {md_escape(indicator.title)}", anchor=False)
+    parts = [ui.chip(STATUS.label(row["status"]), STATUS.colour(row["status"]), title="Status on the as-of date")]
+    if isinstance(row["confidence"], str):
+        parts.append(ui.text(f"{CONFIDENCE.label(row['confidence'])} confidence"))
+    parts.append(ui.chip(f"{PRIORITY.label(indicator.priority)} priority", PRIORITY.colour(indicator.priority)))
+    if row["overdue"]:
+        parts.append(ui.chip("Overdue", STATUS.colour("observed"), title="Past its expected-by date, not observed"))
+    if row["stale"]:
+        parts.append(ui.chip("Stale", STATUS.colour("not_observed"),
+                             title=f"Not reassessed within {ws.meta.review_cadence_days} days"))
+    ui.html_line(*parts)
+    facts = [f"Theme: {indicator.theme or '—'}"]
+    if indicator.actors:
+        facts.append("Actors: " + ", ".join(indicator.actors))
+    if indicator.expected_by:
+        facts.append(f"Expected by: {indicator.expected_by}")
+    if pd.notna(row["last_assessed"]):
+        facts.append(f"Last assessed: {pd.Timestamp(row['last_assessed']).date()} by {row['analyst']}")
+    st.caption(md_escape(" · ".join(facts)))
+
+
+def _description(indicator: Indicator) -> None:
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Description**")
+        st.markdown(md_escape(indicator.description) if indicator.description else "*No description.*")
+    with right:
+        st.markdown("**Criteria**")
+        st.markdown(md_escape(indicator.criteria))
+        if indicator.source_ref:
+            st.markdown("**Source reference**")
+            st.markdown(md_escape(indicator.source_ref))
+
+
+def _indications(ws: Workspace, indicator_id: str, as_of: dt.date) -> None:
+    st.subheader("Indications", anchor=False)
+    table = frames.indications_of(ws, indicator_id, as_of)
+    if table.empty:
+        st.info("No indications recorded by the as-of date.")
+        return
+    if not table["Value"].astype(bool).any():
+        table = table.drop(columns="Value")
+    rows = frames.fit_rows(table, {"Summary": 360, "Source": 150, "Grade meaning": 150})
+    st.dataframe(table, hide_index=True, width="stretch", row_height=rows, height=min(40 + rows * len(table), 560),
+                 placeholder="—", column_config={
+                     "Date": st.column_config.DateColumn("Date", format="YYYY-MM-DD", width=92),
+                     "Summary": st.column_config.TextColumn("Summary", width=360),
+                     "Source": st.column_config.TextColumn("Source", width=150),
+                     "Grade": st.column_config.TextColumn("Grade", width=58, help=frames.grade_help()),
+                     "Grade meaning": st.column_config.TextColumn(
+                         "Grade meaning", width=150, help="Source reliability · information credibility"),
+                     "Link": st.column_config.LinkColumn("Link", display_text="open ↗", width=64,
+                                                         help="The source (http/https links only)"),
+                     "Value": st.column_config.TextColumn("Value", width=90),
+                     "ID": st.column_config.TextColumn("ID", width=76),
+                 })
+    series = frames.numeric_series(ws, indicator_id, as_of)
+    if not series.empty:
+        st.altair_chart(charts.numeric_series(series), width="stretch",
+                        alt="Values reported by this indicator's indications over time")
+
+
+def _ratings(ws: Workspace, indicator_id: str) -> None:
+    st.subheader("Ratings against scenarios", anchor=False)
+    st.caption("Indicators Validator: how likely this indicator is to appear if the scenario is true. "
+               "The diagnostic weight is how much observing it speaks for that scenario over the others.")
+    table = frames.ratings_of(ws, indicator_id)
+    rows = frames.fit_rows(table, {"Title": 390})
+    st.dataframe(frames.colour_cells(table, {"Rating": RATING, "Meaning": RATING}), hide_index=True,
+                 width="stretch", row_height=rows, height=40 + rows * len(table), column_config={
+                     "Scenario": st.column_config.TextColumn("Scenario", width=150),
+                     "Title": st.column_config.TextColumn("Title", width=390),
+                     "Rating": st.column_config.TextColumn("Rating", width=60),
+                     "Meaning": st.column_config.TextColumn("Meaning", width=120),
+                     "Diagnostic weight": st.column_config.ProgressColumn(
+                         "Diagnostic weight", min_value=0.0, max_value=1.0, format="%.2f", width=150,
+                         help="How much observing this indicator speaks for the scenario over the others"),
+                 })
+
+
+def render() -> None:
+    """Lay out the Indicator page."""
+    ws = state.workspace()
+    as_of = state.as_of()
+    ids = [indicator.id for indicator in ws.indicators]
+    if not ids:
+        ui.heading("Indicator")
+        st.info("The workspace has no indicators yet.")
+        return
+    titles = {indicator.id: indicator.title for indicator in ws.indicators}
+    chosen = ui.url_choice("Indicator", ids, PARAM, required=True, format_func=lambda i: f"{i} — {titles[i]}",
+                           help="Type an id or words of the title")
+    if chosen is None:
+        return
+    indicator = ws.indicator_by_id[chosen]
+    _header(ws, chosen, as_of)
+    if not state.read_only():  # the Update page exists only for editors
+        st.page_link(ui.page("update"), label="Update this indicator", icon=":material/edit_note:",
+                     query_params={PARAM: chosen}, help="Record an indication or assess its status")
+    _description(indicator)
+
+    history = frames.status_history(ws, chosen, as_of)
+    st.altair_chart(charts.status_history(history), width="stretch",
+                    alt=f"Status history of {indicator.id} up to the as-of date")
+    assessments = frames.assessments_table(ws, chosen, as_of)
+    with st.expander(f"Assessments ({len(assessments)})", expanded=False):
+        if assessments.empty:
+            st.caption("No assessment recorded by the as-of date: the status is 'not observed'.")
+        else:
+            rows = frames.fit_rows(assessments, {"Rationale": 420})
+            st.dataframe(frames.colour_cells(assessments, {"Status": STATUS}), hide_index=True, width="stretch",
+                         row_height=rows, height=min(40 + rows * len(assessments), 520),
+                         column_config={
+                             "Date": st.column_config.DateColumn("Date", format="YYYY-MM-DD", width="small"),
+                             "Rationale": st.column_config.TextColumn("Rationale", width=420),
+                         })
+    _indications(ws, chosen, as_of)
+    _ratings(ws, chosen)
+
+
+if __name__ == "__main__":
+    render()

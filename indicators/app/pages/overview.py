@@ -1,0 +1,98 @@
+"""Overview page: how worried should I be, and what changed since the chosen date."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from indicators.scoring import warning
+from indicators.scoring import charts
+from indicators.scoring import frames
+from indicators.app import state
+from indicators.app import ui
+from indicators.scoring.frames import md_escape
+from indicators.workspace.vocab import CONFIDENCE, LIKELIHOOD, TREND
+
+
+def _scenario_card(sid: str, row: pd.Series) -> None:
+    with st.container(border=True):
+        left, middle, right = st.columns([5, 3, 4], vertical_alignment="top")
+        with left:
+            st.markdown(f"**{md_escape(row['title'])}**")
+            st.caption(md_escape(sid))
+        with middle:
+            ui.html_line(ui.chip(row["label"], row["colour"], title="Warning level"),
+                         ui.chip(TREND.label(row["trend"]), TREND.colour(row["trend"]),
+                                 title=TREND.term(row["trend"]).description))
+            previous = row["previous_score"]
+            was = f" (30 days earlier {previous:.2f})" if pd.notna(previous) else ""
+            st.caption(f"Warning score {row['score']:.2f}{was}")
+        with right:
+            if isinstance(row.get("likelihood"), str):
+                ui.html_line(ui.chip(LIKELIHOOD.label(row["likelihood"]), LIKELIHOOD.colour(row["likelihood"]),
+                                     title=LIKELIHOOD.term(row["likelihood"]).description),
+                             ui.text(f"{CONFIDENCE.label(row['confidence'])} confidence"))
+                judged = pd.Timestamp(row["judged"]).date()
+                st.caption(f"Judged {judged} by {md_escape(row['analyst'])}")
+                with st.expander("Rationale"):
+                    st.markdown(md_escape(row["rationale"]))
+            else:
+                st.caption("No likelihood judgment yet")
+
+
+def render() -> None:
+    """Lay out the Overview page."""
+    ws = state.workspace()
+    as_of, since = state.as_of(), state.since()
+    st.title(md_escape(ws.meta.title), anchor=False)
+    st.markdown(f"*{md_escape(ws.meta.question)}*")
+    st.caption(f"The board as of {as_of:%d %B %Y}. Changes are counted since {since:%d %B %Y}.")
+
+    st.subheader("Scenarios", anchor=False)
+    summary = frames.scenario_summary(ws, as_of)
+    if summary.empty:
+        st.info("No scenarios are defined in workspace.yaml.")
+    for sid, row in summary.iterrows():
+        _scenario_card(str(sid), row)
+
+    st.subheader("Indicators", anchor=False)
+    now = warning.counts(warning.status_as_of(ws, as_of))
+    delta = frames.count_changes(now, warning.counts(warning.status_as_of(ws, since)))
+    columns = st.columns(5)
+    for column, (key, label, help_text) in zip(columns, [
+        ("observed", "Observed", "Indicators whose criteria are met"),
+        ("emerging", "Emerging", "Indicators with partial or early signs"),
+        ("negated", "Negated", "Indicators with evidence against them"),
+        ("overdue", "Overdue", "Past their expected-by date and still not observed"),
+        ("stale", "Stale", f"Not reassessed within {ws.meta.review_cadence_days} days"),
+    ]):
+        column.metric(label, now[key], delta=delta[key] or None, delta_color="inverse" if key != "negated" else "normal",
+                      help=f"{help_text}. Change since {since}.", border=True)
+    st.caption(f"{now['indicators']} indicators in all.")
+
+    st.subheader(f"What changed since {since:%d %B %Y}", anchor=False)
+    changes = frames.changes_table(ws, since, as_of)
+    if changes.empty:
+        st.info("Nothing changed in this period.")
+    else:
+        rows = frames.fit_rows(changes, {"What changed": 440, "Title": 200})
+        st.dataframe(changes, hide_index=True, width="stretch", row_height=rows,
+                     height=min(40 + rows * len(changes), 520),
+                     column_config={
+                         "Date": st.column_config.DateColumn("Date", format="YYYY-MM-DD", width="small"),
+                         "Kind": st.column_config.TextColumn("Kind", width="small"),
+                         "Subject": st.column_config.TextColumn("Subject", width="small",
+                                                                help="Indicator or scenario id"),
+                         "Title": st.column_config.TextColumn("Title", width=200),
+                         "What changed": st.column_config.TextColumn("What changed", width=440),
+                     })
+
+    history = frames.level_history(ws, as_of)
+    if not history.empty:
+        labels, colours = frames.level_domain(ws)
+        st.altair_chart(charts.level_history(history, labels, colours), width="stretch",
+                        alt="Warning level of each scenario at the end of each month")
+
+
+if __name__ == "__main__":
+    render()

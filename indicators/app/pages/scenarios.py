@@ -1,0 +1,69 @@
+"""Scenarios page: the Indicators Validator matrix, diagnosticity, and scenario coverage."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from indicators.scoring import warning
+from indicators.scoring import charts
+from indicators.scoring import frames
+from indicators.app import state
+from indicators.app import ui
+from indicators.scoring.frames import md_escape
+
+
+def render() -> None:
+    """Lay out the Scenarios page."""
+    ws = state.workspace()
+    ui.heading("Scenarios", "Indicators Validator: how likely each indicator is to appear if a scenario is true "
+                            "(HL highly likely … HU highly unlikely). An indicator rated alike under every "
+                            "scenario cannot tell them apart: it is not diagnostic.")
+    if not ws.scenarios:
+        st.info("No scenarios are defined in workspace.yaml.")
+        return
+
+    coverage = frames.coverage_table(ws)
+    for _, row in coverage[coverage["Too few"]].iterrows():
+        st.warning(f"**{md_escape(row['Scenario'])}** has only {row['Diagnostic indicators']} diagnostic "
+                   f"indicator{'s' if row['Diagnostic indicators'] != 1 else ''} (at least {warning.MIN_DIAGNOSTIC} "
+                   "are needed to tell it apart from the others): add or re-rate indicators.",
+                   icon=":material/flag:")
+    st.dataframe(coverage, hide_index=True, width="stretch", column_config={
+        "Scenario": st.column_config.TextColumn("Scenario", width=160),
+        "Title": st.column_config.TextColumn("Title", width=540),
+        "Diagnostic indicators": st.column_config.NumberColumn(
+            "Diagnostic indicators", help="Indicators whose rating for this scenario is above their mean elsewhere"),
+        "Too few": st.column_config.CheckboxColumn("Too few", help=f"Fewer than {warning.MIN_DIAGNOSTIC}"),
+    })
+
+    themes = st.multiselect("Themes", ws.themes, key="validator_theme", bind="query-params",
+                            placeholder="All themes")
+    matrix = frames.validator_matrix(ws)
+    diag = frames.diagnosticity_table(ws)
+    if themes:
+        matrix = matrix[matrix["theme"].isin(themes)]
+        diag = diag[diag["theme"].isin(themes)]
+    rows = list(dict.fromkeys(matrix["indicator"]))
+    if len(rows) > frames.HEATMAP_MAX_ROWS:
+        st.caption(f"Showing the first {frames.HEATMAP_MAX_ROWS} of {len(rows)} indicators; choose themes to see others.")
+        rows = rows[: frames.HEATMAP_MAX_ROWS]
+        matrix = matrix[matrix["indicator"].isin(rows)]
+    if matrix.empty:
+        st.info("No ratings to show.")
+    else:
+        st.altair_chart(charts.validator_with_diagnosticity(matrix, diag, [s.id for s in ws.scenarios]),
+                        width="content",
+                        alt="Indicator by scenario matrix of ratings, with each indicator's diagnosticity")
+
+    st.subheader("Not diagnostic", anchor=False)
+    flat = diag[~diag["diagnostic"]]
+    if flat.empty:
+        st.success("Every indicator tells at least two scenarios apart.")
+    else:
+        st.caption("Rated alike under every scenario: observing them does not move any warning level.")
+        st.dataframe(flat[["indicator", "title", "theme"]].rename(columns=str.capitalize), hide_index=True,
+                     width="stretch")
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,448 @@
+"""The snapshot: the board as of a date, for a marking, as one versioned structure.
+
+Every export format (HTML, Markdown, CSV, JSON) renders from a `Snapshot`, and `diff` compares
+two of them. A snapshot holds only what a recipient of its marking may see (see `redact`), and
+says how much was withheld. JSON snapshots load back with `load_snapshot`; kept snapshots live in
+`<data>/snapshots/<as-of>.json`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+
+from indicators.scoring import warning
+from indicators.workspace.load import Workspace
+from indicators.workspace.model import COLOUR, Url
+from indicators.workspace.problems import Problem
+from indicators.reports.markings import ExportRefused, WithheldCount, check_marking, releasable
+from indicators.workspace.vocab import Confidence, Credibility, Likelihood, Marking, Priority, Rating, Reliability, Status, Trend
+
+FORMAT_VERSION = 1
+SNAPSHOT_DIR = "snapshots"
+SINCE_DEFAULT_DAYS = 30  # "what changed" window when no start is given (as the app's sidebar)
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LevelDef(_Frozen):
+    """A warning level as configured in the workspace, with its resolved colour."""
+
+    name: str
+    label: str
+    min_score: float
+    colour: Annotated[str, StringConstraints(pattern=COLOUR)]
+
+
+class JudgmentOut(_Frozen):
+    """A scenario's latest likelihood judgment up to the as-of date."""
+
+    date: dt.date
+    likelihood: Likelihood
+    confidence: Confidence
+    analyst: str
+    rationale: str
+    marking: Marking | None = None
+
+
+class ScenarioOut(_Frozen):
+    """A scenario on the as-of date: score, level, trend and latest judgment."""
+
+    id: str
+    title: str
+    description: str | None = None
+    score: float
+    previous_score: float | None = None
+    level: str
+    trend: Trend
+    judgment: JudgmentOut | None = None
+
+
+class ChangeOut(_Frozen):
+    """One change in (since, as_of]: a status change, a new indication or a new judgment."""
+
+    date: dt.date
+    kind: Literal["status", "indication", "judgment"]
+    subject: str
+    title: str
+    detail: str
+    before: str | None = None
+    after: str | None = None
+
+
+class IndicationOut(_Frozen):
+    """One indication known on the as-of date."""
+
+    id: str
+    date: dt.date
+    summary: str
+    source: str
+    url: Url | None = None
+    reliability: Reliability
+    credibility: Credibility
+    grade: str = Field("", description="Admiralty grade, e.g. B2 (reliability and credibility together)")
+    value: float | None = None
+    unit: str | None = None
+    marking: Marking | None = None
+
+    @model_validator(mode="after")
+    def _grade(self) -> "IndicationOut":
+        grade = f"{self.reliability.value}{int(self.credibility)}"
+        if self.grade and self.grade != grade:
+            raise ValueError(f"grade {self.grade!r} does not match reliability and credibility ({grade})")
+        object.__setattr__(self, "grade", grade)
+        return self
+
+
+class IndicatorOut(_Frozen):
+    """An indicator on the checklist: its status on the as-of date and its indications (newest first)."""
+
+    id: str
+    title: str
+    theme: str
+    priority: Priority
+    actors: list[str] = Field(default_factory=list)
+    criteria: str
+    expected_by: dt.date | None = None
+    marking: Marking | None = None
+    status: Status
+    confidence: Confidence | None = None
+    last_assessed: dt.date | None = None
+    analyst: str | None = None
+    rationale: str | None = None
+    cites: list[str] = Field(default_factory=list)
+    assessment_marking: Marking | None = Field(None, description="Marking of the latest assessment, if it has one")
+    overdue: bool
+    stale: bool
+    ratings: dict[str, Rating]
+    indications: list[IndicationOut] = Field(default_factory=list)
+
+
+class Withheld(_Frozen):
+    """Items marked above the export's marking, left out (dated on or before the as-of date)."""
+
+    indicators: int = 0
+    indications: int = 0
+    assessments: int = 0
+    judgments: int = 0
+    total: int = 0
+
+    @model_validator(mode="after")
+    def _total(self) -> "Withheld":
+        total = self.indicators + self.indications + self.assessments + self.judgments
+        if self.total and self.total != total:
+            raise ValueError(f"total {self.total} is not the sum of the counts ({total})")
+        object.__setattr__(self, "total", total)
+        return self
+
+
+class LevelPoint(_Frozen):
+    """A scenario's score and level at a month end (for the level chart)."""
+
+    date: dt.date
+    scenario: str
+    score: float
+    level: str
+
+
+class StatusCount(_Frozen):
+    """How many indicators were in a status at a month end (for the composition chart)."""
+
+    date: dt.date
+    status: Status
+    count: int
+
+
+class SourceOut(_Frozen):
+    """A document the workspace is built from."""
+
+    id: str
+    title: str
+    publisher: str | None = None
+    date: dt.date | None = None
+    url: Url | None = None
+
+
+class Snapshot(_Frozen):
+    """The board as of a date for a marking: what every export renders and `diff` compares."""
+
+    format_version: int = FORMAT_VERSION
+    title: str
+    question: str
+    marking: Marking = Field(description="The TLP marking this snapshot is made for")
+    workspace_marking: Marking
+    as_of: dt.date
+    since: dt.date
+    generated_at: dt.datetime
+    review_cadence_days: int
+    data_errors: int = Field(0, description="Errors in the workspace when the snapshot was made")
+    sources: list[SourceOut] = Field(default_factory=list)
+    levels: list[LevelDef]
+    counts: dict[str, int]
+    scenarios: list[ScenarioOut]
+    changes: list[ChangeOut]
+    indicators: list[IndicatorOut]
+    withheld: Withheld
+    level_history: list[LevelPoint]
+    status_history: list[StatusCount]
+
+    def level(self, name: str) -> LevelDef | None:
+        """The warning level of this name."""
+        return next((level for level in self.levels if level.name == name), None)
+
+    def to_json(self) -> str:
+        """The snapshot as indented JSON (UTF-8 text, keys in model order)."""
+        return self.model_dump_json(indent=2) + "\n"
+
+
+# ----------------------------------------------------------------------------- building
+
+
+def _date(value: object) -> dt.date | None:
+    if value is None or value is pd.NaT or (not isinstance(value, (str, list)) and pd.isna(value)):
+        return None
+    return pd.Timestamp(value).date()
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def resolve_dates(as_of: dt.date | None, since: dt.date | None) -> tuple[dt.date, dt.date]:
+    """The as-of date (default today) and the start of the "what changed" window (default 30 days earlier)."""
+    as_of = as_of or dt.date.today()
+    since = since or as_of - dt.timedelta(days=SINCE_DEFAULT_DAYS)
+    if since > as_of:
+        raise ExportRefused([Problem("input", 0, 0, "since-after-as-of",
+                                     f"the 'since' date {since} is after the as-of date {as_of}",
+                                     "choose a 'since' date on or before the as-of date")])
+    return as_of, since
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+def build_snapshot(ws: Workspace, as_of: dt.date | None = None, since: dt.date | None = None,
+                   marking: Marking | str | None = None, *, generated_at: dt.datetime | None = None) -> Snapshot:
+    """The board as of `as_of` for recipients of `marking` (default: the workspace's marking).
+
+    Raises `ExportRefused` for a marking below the workspace's or a `since` after `as_of`.
+    """
+    limit = check_marking(ws, marking)
+    as_of, since = resolve_dates(as_of, since)
+    view, withheld = releasable(ws, limit, as_of)
+    return Snapshot(
+        title=ws.meta.title,
+        question=ws.meta.question,
+        marking=limit,
+        workspace_marking=ws.meta.marking,
+        as_of=as_of,
+        since=since,
+        generated_at=generated_at or _now(),
+        review_cadence_days=ws.meta.review_cadence_days,
+        data_errors=len(ws.errors),
+        sources=[SourceOut(id=s.id, title=s.title, publisher=s.publisher, date=s.date, url=s.url)
+                 for s in ws.meta.sources],
+        levels=[LevelDef(name=level.name, label=level.label, min_score=level.min_score,
+                         colour=warning.level_colour(view, rank)) for rank, level in enumerate(ws.meta.warning_levels)],
+        counts=warning.counts(warning.status_as_of(view, as_of)),
+        scenarios=_scenarios(view, as_of),
+        changes=_changes(view, since, as_of),
+        indicators=_indicators(view, as_of),
+        withheld=_withheld(withheld),
+        level_history=_level_history(view, as_of),
+        status_history=_status_history(view, as_of),
+    )
+
+
+def _withheld(count: WithheldCount) -> Withheld:
+    return Withheld(indicators=count.indicators, indications=count.indications,
+                    assessments=count.assessments, judgments=count.judgments)
+
+
+def _scenarios(ws: Workspace, as_of: dt.date) -> list[ScenarioOut]:
+    levels = warning.warning_levels(ws, as_of)
+    out = []
+    for sid, row in levels.iterrows():
+        judgment = None
+        if isinstance(row.get("likelihood"), str):
+            judgment = JudgmentOut(date=_date(row["judged"]), likelihood=row["likelihood"],
+                                   confidence=row["confidence"], analyst=row["analyst"], rationale=row["rationale"],
+                                   marking=_latest_judgment_marking(ws, str(sid), as_of))
+        previous = row["previous_score"]
+        out.append(ScenarioOut(id=str(sid), title=row["title"], description=ws.scenario_by_id[sid].description,
+                               score=round(float(row["score"]), 4),
+                               previous_score=None if pd.isna(previous) else round(float(previous), 4),
+                               level=row["level"], trend=row["trend"], judgment=judgment))
+    return out
+
+
+def _changes(ws: Workspace, since: dt.date, as_of: dt.date) -> list[ChangeOut]:
+    changes = warning.changes_since(ws, since, as_of)
+    return [ChangeOut(date=_date(row["date"]), kind=row["kind"], subject=row["subject"], title=row["title"],
+                      detail=row["detail"], before=_text(row["before"]), after=_text(row["after"]))
+            for _, row in changes.iterrows()]
+
+
+def _latest(items: list, as_of: dt.date):
+    """The last item dated on or before `as_of` (file order breaks ties, as in `board`)."""
+    known = [(item.date, seq, item) for seq, item in enumerate(items) if item.date <= as_of]
+    return max(known, key=lambda k: (k[0], k[1]))[2] if known else None
+
+
+def _latest_judgment_marking(ws: Workspace, scenario_id: str, as_of: dt.date) -> Marking | None:
+    judgment = _latest(ws.scenario_by_id[scenario_id].judgments, as_of)
+    return judgment.marking if judgment else None
+
+
+def _indicators(ws: Workspace, as_of: dt.date) -> list[IndicatorOut]:
+    status = warning.status_as_of(ws, as_of)
+    out = []
+    for indicator in ws.indicators:
+        row = status.loc[indicator.id]
+        known = sorted((o for o in indicator.indications if o.date <= as_of), key=lambda o: o.date, reverse=True)
+        assessment = _latest(indicator.assessments, as_of)
+        out.append(IndicatorOut(
+            id=indicator.id, title=indicator.title, theme=indicator.theme or "", priority=indicator.priority,
+            actors=list(indicator.actors), criteria=indicator.criteria, expected_by=indicator.expected_by,
+            marking=indicator.marking, status=row["status"], confidence=_text(row["confidence"]),
+            last_assessed=_date(row["last_assessed"]), analyst=_text(row["analyst"]),
+            rationale=_text(row["rationale"]), cites=list(assessment.cites) if assessment else [],
+            assessment_marking=assessment.marking if assessment else None,
+            overdue=bool(row["overdue"]), stale=bool(row["stale"]),
+            ratings={sid: rating for sid, rating in indicator.ratings.items()},
+            indications=[IndicationOut(id=o.id, date=o.date, summary=o.summary, source=o.source, url=o.url,
+                                       reliability=o.reliability, credibility=o.credibility, value=o.value,
+                                       unit=o.unit, marking=o.marking) for o in known],
+        ))
+    return out
+
+
+def _level_history(ws: Workspace, as_of: dt.date) -> list[LevelPoint]:
+    frame = warning.levels_over_time(ws, warning.timeline_dates(ws, as_of))
+    return [LevelPoint(date=_date(row["date"]), scenario=row["scenario"], score=round(float(row["score"]), 4),
+                       level=row["level"]) for _, row in frame.iterrows()]
+
+
+def _status_history(ws: Workspace, as_of: dt.date) -> list[StatusCount]:
+    if not ws.indicators:
+        return []
+    frame = warning.status_composition(ws, warning.timeline_dates(ws, as_of))
+    return [StatusCount(date=_date(row["date"]), status=row["status"], count=int(row["count"]))
+            for _, row in frame.iterrows()]
+
+
+# ----------------------------------------------------------------------------- loading
+
+
+class SnapshotError(Exception):
+    """A snapshot that cannot be read, with the problems that say why."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(p.format() for p in problems))
+        self.problems = problems
+
+
+def _loc(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def load_snapshot(source: Path | str) -> Snapshot:
+    """A snapshot from a JSON file (a `Path`, or a `str` path) or from JSON text (a `str` starting with `{`).
+
+    Raises `SnapshotError` carrying located problems; never another exception for bad input.
+    """
+    if isinstance(source, str) and source.lstrip().startswith("{"):
+        name, text = "snapshot", source
+    else:
+        path = Path(source)
+        name = str(path)
+        try:
+            text = path.read_bytes().decode("utf-8-sig")
+        except FileNotFoundError:
+            raise SnapshotError([Problem(name, 0, 0, "missing-snapshot", "no such file",
+                                         "give the path of a JSON snapshot made by 'indicators export --format json'")]) from None
+        except IsADirectoryError:
+            raise SnapshotError([Problem(name, 0, 0, "not-a-file", "is a folder, not a snapshot file",
+                                         "give the path of a .json snapshot")]) from None
+        except UnicodeDecodeError as err:
+            raise SnapshotError([Problem(name, 0, 0, "not-utf8", f"not UTF-8 text ({err.reason})",
+                                         "give a JSON snapshot made by 'indicators export --format json'")]) from None
+        except OSError as err:
+            raise SnapshotError([Problem(name, 0, 0, "unreadable", f"cannot read: {err.strerror}",
+                                         "check the path and its permissions")]) from None
+    return parse_snapshot(text, name)
+
+
+def parse_snapshot(text: str, name: str = "snapshot") -> Snapshot:
+    """A snapshot from JSON text; `name` is used in problem locations."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise SnapshotError([Problem(name, err.lineno, err.colno, "json-syntax", f"not valid JSON: {err.msg}",
+                                     "give a JSON snapshot made by 'indicators export --format json'")]) from None
+    except RecursionError:
+        raise SnapshotError([Problem(name, 0, 0, "json-too-deep", "JSON nested too deeply",
+                                     "give a JSON snapshot made by 'indicators export --format json'")]) from None
+    if not isinstance(data, dict) or "format_version" not in data:
+        raise SnapshotError([Problem(name, 0, 0, "not-a-snapshot", "not a board snapshot (no format_version)",
+                                     "give a JSON snapshot made by 'indicators export --format json'")])
+    version = data["format_version"]
+    if version != FORMAT_VERSION or isinstance(version, bool):
+        raise SnapshotError([Problem(name, 0, 0, "snapshot-version",
+                                     f"snapshot format_version {version!r} is not supported (this version reads {FORMAT_VERSION})",
+                                     "export the snapshot again with this version of the board")])
+    try:
+        return Snapshot.model_validate(data)
+    except ValidationError as err:
+        problems = [Problem(name, 0, 0, "snapshot-invalid", f"{_loc(e['loc'])}: {e['msg']}",
+                            "export the snapshot again with 'indicators export --format json'")
+                    for e in err.errors(include_url=False)[:20]]
+        raise SnapshotError(problems) from None
+
+
+# ----------------------------------------------------------------------------- kept snapshots
+
+
+@dataclass(frozen=True)
+class KeptSnapshot:
+    """A snapshot kept in `<data>/snapshots/`: where it is, and what it says about itself."""
+
+    path: Path
+    as_of: dt.date | None
+    marking: Marking | None
+    generated_at: dt.datetime | None
+    problems: list[Problem] = field(default_factory=list)
+
+
+def snapshot_path(root: Path | str, as_of: dt.date) -> Path:
+    """Where the snapshot of `as_of` is kept: `<data>/snapshots/<as-of>.json`."""
+    return Path(root) / SNAPSHOT_DIR / f"{as_of.isoformat()}.json"
+
+
+def list_snapshots(root: Path | str) -> list[KeptSnapshot]:
+    """The snapshots kept in `<data>/snapshots/`, oldest first; unreadable ones carry their problems."""
+    folder = Path(root) / SNAPSHOT_DIR
+    if not folder.is_dir():
+        return []
+    kept = []
+    for path in sorted(folder.glob("*.json")):
+        try:
+            snap = load_snapshot(path)
+        except SnapshotError as err:
+            kept.append(KeptSnapshot(path, None, None, None, err.problems))
+            continue
+        kept.append(KeptSnapshot(path, snap.as_of, snap.marking, snap.generated_at))
+    return sorted(kept, key=lambda k: (k.as_of or dt.date.min, k.path.name))

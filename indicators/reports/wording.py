@@ -1,0 +1,172 @@
+"""Sentences shared by every export format, worded once from a snapshot (plain text, not escaped).
+
+Each format escapes these for its own syntax (HTML, Markdown, CSV); labels come from `vocab`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from indicators.scoring.warning import TREND_WINDOW_DAYS
+from indicators.reports.snapshot import IndicationOut, IndicatorOut, JudgmentOut, ScenarioOut, Snapshot
+from indicators.scoring.frames import CHANGE_KINDS
+from indicators.workspace.vocab import CONFIDENCE, CREDIBILITY, LIKELIHOOD, MARKING, RATING, RELIABILITY, STATUS, TREND
+
+
+def plural(n: int, word: str) -> str:
+    """`1 indication`, `2 indications`."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def marking_label(snap: Snapshot) -> str:
+    """`TLP:AMBER`: the marking the export is made for."""
+    return MARKING.label(snap.marking)
+
+
+def marking_description(snap: Snapshot) -> str:
+    """What the marking allows (TLP 2.0 wording)."""
+    return MARKING.term(snap.marking).description
+
+
+def portion(marking: object) -> str:
+    """` (TLP:AMBER)` after an item carrying its own marking; empty for items without one."""
+    return f" ({MARKING.label(marking)})" if marking else ""
+
+
+def withheld_counts(count: Any, label: str, where: str = "this export") -> str:
+    """How many items (by kind) marked above `label` are left out of `where`, in words."""
+    if not count.total:
+        return f"Nothing withheld: no item is marked above {label}."
+    parts = [plural(n, word) for n, word in ((count.indicators, "indicator"), (count.indications, "indication"),
+                                             (count.assessments, "assessment"), (count.judgments, "judgment")) if n]
+    return (f"{plural(count.total, 'item')} marked above {label} {'is' if count.total == 1 else 'are'} withheld from "
+            f"{where}: {', '.join(parts)}.")
+
+
+def withheld_text(snap: Snapshot) -> str:
+    """How much the export leaves out because it is marked above the export's marking."""
+    text = withheld_counts(snap.withheld, marking_label(snap))
+    return text + " The levels and statuses shown rest only on what is released." if snap.withheld.total else text
+
+
+def errors_text(snap: Snapshot) -> str | None:
+    """A warning when the workspace had errors (some items did not load), else None."""
+    if not snap.data_errors:
+        return None
+    return (f"The workspace had {plural(snap.data_errors, 'error')} when this was exported: items in files with "
+            "errors may be missing. Run 'indicators validate' on the data folder.")
+
+
+def generated_text(snap: Snapshot) -> str:
+    """Generation time in UTC, to the minute."""
+    at = snap.generated_at
+    if at.tzinfo is not None:
+        at = at.astimezone(dt.timezone.utc)
+    return at.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def counts_text(snap: Snapshot) -> str:
+    """Headline counts of the checklist."""
+    c = snap.counts
+    return (f"{plural(c.get('indicators', 0), 'indicator')}: {c.get('observed', 0)} observed, "
+            f"{c.get('emerging', 0)} emerging, {c.get('negated', 0)} negated; {c.get('overdue', 0)} overdue "
+            f"(past their expected date, still not observed), {c.get('stale', 0)} stale "
+            f"(not reassessed within {snap.review_cadence_days} days).")
+
+
+def level_label(snap: Snapshot, name: str) -> str:
+    level = snap.level(name)
+    return level.label if level else name
+
+
+def level_colour(snap: Snapshot, name: str) -> str:
+    level = snap.level(name)
+    return level.colour if level else "#cccccc"
+
+
+def trend_label(scenario: ScenarioOut) -> str:
+    """`▲ Deteriorated` and kin."""
+    return TREND.label(scenario.trend)
+
+
+def score_text(scenario: ScenarioOut) -> str:
+    was = f" ({TREND_WINDOW_DAYS} days earlier {scenario.previous_score:.2f})" if scenario.previous_score is not None else ""
+    return f"{scenario.score:.2f}{was}"
+
+
+def judgment_head(j: JudgmentOut | None) -> str:
+    """`Likely (moderate confidence), judged 2024-03-05 by Ann`."""
+    if j is None:
+        return "No likelihood judgment yet."
+    return (f"{LIKELIHOOD.label(j.likelihood)} ({CONFIDENCE.label(j.confidence).lower()} confidence), "
+            f"judged {j.date} by {j.analyst}")
+
+
+def likelihood_range(j: JudgmentOut) -> str:
+    """The ICD 203 range of the likelihood term, e.g. `55–80%`."""
+    return LIKELIHOOD.term(j.likelihood).description
+
+
+def status_label(indicator: IndicatorOut) -> str:
+    return STATUS.label(indicator.status)
+
+
+def confidence_label(indicator: IndicatorOut) -> str:
+    return CONFIDENCE.label(indicator.confidence) if indicator.confidence else ""
+
+
+def assessment_head(indicator: IndicatorOut) -> str:
+    """`Observed (high confidence), assessed 2024-03-01 by Ann` or `Not observed, never assessed`."""
+    if indicator.last_assessed is None:
+        return f"{status_label(indicator)}, never assessed"
+    return (f"{status_label(indicator)} ({confidence_label(indicator).lower()} confidence), assessed "
+            f"{indicator.last_assessed} by {indicator.analyst or 'unknown'}")
+
+
+def flags(indicator: IndicatorOut) -> list[str]:
+    """`overdue`, `stale`: what needs attention."""
+    return [name for name, on in (("overdue", indicator.overdue), ("stale", indicator.stale)) if on]
+
+
+def grade_meaning(o: IndicationOut) -> str:
+    """`Usually reliable · Probably true` for B2."""
+    return f"{RELIABILITY.label(o.reliability)} · {CREDIBILITY.label(o.credibility)}"
+
+
+def value_text(o: IndicationOut) -> str:
+    """`4 launches`, `1000`, or empty."""
+    if o.value is None:
+        return ""
+    return f"{o.value:g} {o.unit}" if o.unit else f"{o.value:g}"
+
+
+def rating_legend() -> str:
+    """The Indicators Validator scale in words."""
+    return "; ".join(f"{r.value} {RATING.label(r).lower()}" for r in RATING)
+
+
+def change_kind(kind: str) -> str:
+    return CHANGE_KINDS.get(kind, kind)
+
+
+def latest_indication(indicator: IndicatorOut) -> IndicationOut | None:
+    """The newest indication known on the as-of date."""
+    return indicator.indications[0] if indicator.indications else None
+
+
+SHOWN_INDICATIONS = 12  # per indicator in the HTML and Markdown reports; the JSON keeps them all
+
+
+def shown_indications(indicator: IndicatorOut) -> tuple[list[IndicationOut], str | None]:
+    """The newest indications a report lists for an indicator, and a note on the rest (if any).
+
+    A years-long workspace holds thousands of indications: a reader needs the recent ones,
+    and the complete record stays in the JSON snapshot.
+    """
+    shown = list(indicator.indications[:SHOWN_INDICATIONS])
+    rest = len(indicator.indications) - len(shown)
+    if rest <= 0:
+        return shown, None
+    return shown, (f"…and {plural(rest, 'earlier indication')}, the oldest dated "
+                   f"{indicator.indications[-1].date} (all are in the JSON snapshot).")

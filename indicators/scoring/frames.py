@@ -1,0 +1,523 @@
+"""Data shaping for the board's pages and charts: pandas in, pandas out, no Streamlit.
+
+The pages of `indicators.app` only lay out widgets; every frame they show or chart comes from
+here (or from `board`), so it is tested without a browser. Everything that depends on a date
+takes the "as of" date and uses only what was known on that day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+from urllib.parse import urlsplit
+
+import pandas as pd
+
+from indicators.scoring import warning
+from indicators.workspace.load import Workspace
+from indicators.workspace.problems import Problem
+from indicators.workspace.vocab import (CONFIDENCE, CREDIBILITY, LIKELIHOOD, PRIORITY, RATING, RATING_VALUE, RELIABILITY, STATUS,
+                    Rating, Scale)
+
+HEATMAP_MAX_ROWS = 150  # indicator rows drawn in the heat map; more would be unreadable
+TIMELINE_MAX_POINTS = 2000  # above this, the indication timeline is binned by week x theme
+
+_VALUE_RATING = {value: rating for rating, value in RATING_VALUE.items()}
+
+
+# ----------------------------------------------------------------------------- small helpers
+
+
+def safe_url(url: object) -> str | None:
+    """The URL if it is an absolute http(s) link, else None (never link `javascript:` and kin)."""
+    if not isinstance(url, str) or not url.strip():
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return url.strip()
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:=^])")
+
+
+def md_escape(text: object) -> str:
+    """Data text made literal for `st.markdown` (no emphasis, links, LaTeX or colour directives)."""
+    if text is None or (isinstance(text, float) and pd.isna(text)):
+        return ""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
+
+
+def text_colour(background: str) -> str:
+    """Black or white, whichever reads better on `background` (#rrggbb), by WCAG luminance."""
+    value = background.lstrip("#")
+    if not re.fullmatch(r"[0-9a-fA-F]{6}", value):
+        return "#000000"
+
+    def channel(hex_pair: str) -> float:
+        c = int(hex_pair, 16) / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    lum = 0.2126 * channel(value[0:2]) + 0.7152 * channel(value[2:4]) + 0.0722 * channel(value[4:6])
+    return "#000000" if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "#ffffff"
+
+
+def row_height(texts: Iterable[object], width_px: int, *, max_lines: int = 5) -> int:
+    """Table row height (px) that shows the longest of `texts` wrapped in a column `width_px` wide.
+
+    One line keeps Streamlit's default 35 px; the grid wraps text only in rows of about 70 px or
+    more, so wrapped rows start there. At most `max_lines` lines; longer text opens on click.
+    """
+    longest = max((len(str(t)) for t in texts if t is not None and not (isinstance(t, float) and pd.isna(t))),
+                  default=0)
+    lines = min(max(math.ceil(longest * 7.0 / max(width_px - 16, 40)), 1), max_lines)
+    return 35 if lines == 1 else max(72, 16 + 20 * lines)
+
+
+def fit_rows(table: pd.DataFrame, widths: dict[str, int], *, max_lines: int = 5) -> int:
+    """Row height that fits the longest text of every listed column at its width (px)."""
+    return max([row_height(table[c], w, max_lines=max_lines) for c, w in widths.items() if c in table.columns],
+               default=35)
+
+
+def _day(value: dt.date | pd.Timestamp | str) -> pd.Timestamp:
+    return pd.Timestamp(value).normalize().as_unit("ns")
+
+
+def _label(scale: Scale, value: object, default: str = "") -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return default
+    try:
+        return scale.label(value)
+    except KeyError:
+        return str(value)
+
+
+def scale_domain(scale: Scale) -> tuple[list[str], list[str]]:
+    """(labels, colours) of a vocabulary scale, in its order: a chart's colour domain and range."""
+    return scale.labels(), scale.colours()
+
+
+def level_domain(ws: Workspace) -> tuple[list[str], list[str]]:
+    """(labels, colours) of the workspace's warning levels, lowest first."""
+    levels = ws.meta.warning_levels
+    return [level.label for level in levels], [warning.level_colour(ws, rank) for rank in range(len(levels))]
+
+
+def grade_meaning(reliability: str, credibility: int | str) -> str:
+    """Admiralty grade in words, e.g. 'B2' -> 'Usually reliable · Probably true'."""
+    return f"{_label(RELIABILITY, reliability)} · {_label(CREDIBILITY, int(credibility))}"
+
+
+def grade_help() -> str:
+    """The Admiralty scale spelled out (for a column's tooltip)."""
+    rel = "; ".join(f"{t} {RELIABILITY.label(t)}" for t in RELIABILITY.values())
+    cred = "; ".join(f"{t} {CREDIBILITY.label(t)}" for t in CREDIBILITY.values())
+    return f"Admiralty grade: source reliability ({rel}) and information credibility ({cred})."
+
+
+# ----------------------------------------------------------------------------- overview
+
+
+def scenario_summary(ws: Workspace, as_of: dt.date) -> pd.DataFrame:
+    """One row per scenario: level, colours, trend and latest judgment as of the date."""
+    levels = warning.warning_levels(ws, as_of)
+    out = levels.copy()
+    out["likelihood_label"] = [_label(LIKELIHOOD, v, "No judgment yet") for v in out.get("likelihood", [])]
+    out["confidence_label"] = [_label(CONFIDENCE, v) for v in out.get("confidence", [])]
+    out["description"] = [ws.scenario_by_id[s].description or "" for s in out.index]
+    return out
+
+
+def count_changes(now: dict[str, int], before: dict[str, int]) -> dict[str, int]:
+    """Difference of headline counts between two dates (now minus before)."""
+    return {key: int(now.get(key, 0)) - int(before.get(key, 0)) for key in now}
+
+
+CHANGE_KINDS = {"status": "Status", "indication": "Indication", "judgment": "Judgment"}
+
+
+def changes_table(ws: Workspace, since: dt.date, as_of: dt.date) -> pd.DataFrame:
+    """`warning.changes_since` made readable: date, kind, subject, title, what changed."""
+    changes = warning.changes_since(ws, since, as_of)
+    out = pd.DataFrame({
+        "Date": pd.to_datetime(changes["date"]).dt.date,
+        "Kind": changes["kind"].map(CHANGE_KINDS).fillna(changes["kind"]),
+        "Subject": changes["subject"],
+        "Title": changes["title"],
+        "What changed": changes["detail"],
+    })
+    return out.reset_index(drop=True)
+
+
+def level_history(ws: Workspace, as_of: dt.date) -> pd.DataFrame:
+    """Each scenario's warning level at each month end up to `as_of` (for the level chart)."""
+    frame = warning.levels_over_time(ws, warning.timeline_dates(ws, as_of))
+    if frame.empty:
+        return pd.DataFrame(columns=["date", "scenario", "title", "score", "label", "month"])
+    frame = frame.copy()
+    frame["title"] = frame["scenario"].map(lambda s: ws.scenario_by_id[s].title)
+    frame["month"] = frame["date"].dt.strftime("%Y-%m")
+    frame["score"] = frame["score"].round(3)
+    return frame[["date", "month", "scenario", "title", "score", "label", "rank"]]
+
+
+# ----------------------------------------------------------------------------- checklist
+
+
+@dataclass(frozen=True)
+class ChecklistFilter:
+    """What the checklist shows; empty fields mean "any"."""
+
+    themes: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    scenario: str | None = None
+    statuses: tuple[str, ...] = ()  # status values (e.g. "observed")
+    priorities: tuple[str, ...] = ()  # priority values (e.g. "high")
+    overdue: bool = False
+    stale: bool = False
+    text: str = field(default="")
+
+
+def actors(ws: Workspace) -> list[str]:
+    """Every actor named by an indicator, sorted."""
+    return sorted({a for ind in ws.indicators for a in ind.actors}, key=str.casefold)
+
+
+def relevant_to(ws: Workspace, scenario_id: str) -> set[str]:
+    """Indicators that speak for a scenario: diagnostic for it, or rated HL or L against it."""
+    t = warning.tables(ws)
+    if scenario_id not in t.ratings.columns:
+        return set()
+    weights = warning.diagnostic_weights(ws)
+    rated = t.ratings[scenario_id] >= RATING_VALUE[Rating.L]
+    return set(t.ratings.index[(weights[scenario_id] > 0) | rated])
+
+
+def filter_checklist(ws: Workspace, status: pd.DataFrame, f: ChecklistFilter) -> pd.DataFrame:
+    """Rows of a `warning.status_as_of` frame that pass the filter (order kept)."""
+    keep = pd.Series(True, index=status.index)
+    if f.themes:
+        keep &= status["theme"].isin(f.themes)
+    if f.actors:
+        wanted = set(f.actors)
+        keep &= status["actors"].map(lambda names: bool(wanted.intersection(names)))
+    if f.scenario:
+        keep &= status.index.isin(list(relevant_to(ws, f.scenario)))
+    if f.statuses:
+        keep &= status["status"].isin(f.statuses)
+    if f.priorities:
+        keep &= status["priority"].isin(f.priorities)
+    if f.overdue:
+        keep &= status["overdue"].astype(bool)
+    if f.stale:
+        keep &= status["stale"].astype(bool)
+    if f.text.strip():
+        needle = f.text.strip().casefold()
+        keep &= (status["id"].str.casefold().str.contains(needle, regex=False)
+                 | status["title"].str.casefold().str.contains(needle, regex=False))
+    return status[keep]
+
+
+CHECKLIST_COLUMNS = ["ID", "Title", "Status", "Confidence", "Priority", "Theme", "Actors", "Last assessed",
+                     "Indications", "Last indication", "Expected by", "Overdue", "Stale"]
+
+
+def checklist_table(status: pd.DataFrame) -> pd.DataFrame:
+    """A `status_as_of` frame with readable labels and plain dates, in checklist column order."""
+    def dates(column: str) -> pd.Series:
+        return pd.to_datetime(status[column]).dt.date
+
+    table = pd.DataFrame({
+        "ID": status["id"],
+        "Title": status["title"],
+        "Status": status["status"].map(lambda v: _label(STATUS, v)),
+        "Confidence": status["confidence"].map(lambda v: _label(CONFIDENCE, v)),
+        "Priority": status["priority"].map(lambda v: _label(PRIORITY, v)),
+        "Theme": status["theme"],
+        "Actors": status["actors"].map(lambda names: ", ".join(names)),
+        "Last assessed": dates("last_assessed"),
+        "Indications": status["indications"].astype(int),
+        "Last indication": dates("last_indication"),
+        "Expected by": dates("expected_by"),
+        "Overdue": status["overdue"].astype(bool),
+        "Stale": status["stale"].astype(bool),
+    }, columns=CHECKLIST_COLUMNS)
+    return table.reset_index(drop=True)
+
+
+def colour_cells(table: pd.DataFrame, columns: dict[str, Scale]) -> "pd.io.formats.style.Styler":
+    """A Styler colouring each named column by its scale's colours (cells hold labels or values).
+
+    Text colour is chosen for contrast, so a coloured status stays readable.
+    """
+    def css_for(scale: Scale):
+        colours = {**dict(zip(scale.values(), scale.colours())), **dict(zip(scale.labels(), scale.colours()))}
+
+        def css(cell: object) -> str:
+            colour = colours.get(str(cell))
+            return f"background-color: {colour}; color: {text_colour(colour)}" if colour else ""
+        return css
+
+    styler = table.style.format(na_rep="")
+    for column, scale in columns.items():
+        if column in table.columns:
+            styler = styler.map(css_for(scale), subset=[column])
+    return styler
+
+
+# ----------------------------------------------------------------------------- indicator
+
+
+def status_history(ws: Workspace, indicator_id: str, as_of: dt.date) -> pd.DataFrame:
+    """The indicator's assessments up to `as_of`, plus a row at `as_of` (`carried`) holding the status on.
+
+    Starts "not observed" at the first recorded event when the first assessment comes later, so
+    the step chart shows the whole known history.
+    """
+    t = warning.tables(ws)
+    day = _day(as_of)
+    a = t.assessments[(t.assessments["indicator"] == indicator_id) & (t.assessments["date"] <= day)]
+    rows = a[["date", "status", "confidence", "analyst", "rationale"]].copy()
+    if rows.empty:
+        start = warning.history_start(ws)
+        start = min(start, day) if start is not None else day
+        rows = pd.DataFrame([{"date": start, "status": "not_observed", "confidence": None, "analyst": "",
+                              "rationale": "No assessment recorded yet."}])
+    rows["carried"] = False
+    last = rows.iloc[-1]
+    if last["date"] < day:
+        carry = {**last.to_dict(), "date": day, "carried": True}
+        rows = pd.concat([rows, pd.DataFrame([carry])], ignore_index=True)
+    rows["date"] = pd.to_datetime(rows["date"]).astype(warning.DATE_DTYPE)
+    rows["label"] = rows["status"].map(lambda v: _label(STATUS, v))
+    rows["confidence_label"] = rows["confidence"].map(lambda v: _label(CONFIDENCE, v))
+    rows["order"] = rows["status"].map(lambda v: STATUS.order(v))
+    return rows.reset_index(drop=True)
+
+
+def assessments_table(ws: Workspace, indicator_id: str, as_of: dt.date) -> pd.DataFrame:
+    """The indicator's assessments up to `as_of`, newest first, as a readable table."""
+    t = warning.tables(ws)
+    a = t.assessments[(t.assessments["indicator"] == indicator_id) & (t.assessments["date"] <= _day(as_of))]
+    a = a.iloc[::-1]
+    return pd.DataFrame({
+        "Date": a["date"].dt.date,
+        "Status": a["status"].map(lambda v: _label(STATUS, v)),
+        "Confidence": a["confidence"].map(lambda v: _label(CONFIDENCE, v)),
+        "Analyst": a["analyst"],
+        "Rationale": a["rationale"],
+        "Cites": a["cites"].map(lambda ids: ", ".join(ids)),
+    }).reset_index(drop=True)
+
+
+def indications_of(ws: Workspace, indicator_id: str, as_of: dt.date) -> pd.DataFrame:
+    """The indicator's indications known on `as_of`, newest first, with safe links and grade words."""
+    t = warning.tables(ws)
+    o = t.indications[(t.indications["indicator"] == indicator_id) & (t.indications["date"] <= _day(as_of))]
+    o = o.iloc[::-1]
+    value = [f"{v:g} {u}" if pd.notna(v) and u else (f"{v:g}" if pd.notna(v) else "")
+             for v, u in zip(o["value"], o["unit"].fillna(""))]
+    return pd.DataFrame({
+        "Date": o["date"].dt.date,
+        "Summary": o["summary"],
+        "Source": o["source"],
+        "Grade": o["grade"],
+        "Grade meaning": [grade_meaning(r, c) for r, c in zip(o["reliability"], o["credibility"])],
+        "Link": o["url"].map(safe_url),
+        "Value": value,
+        "ID": o["id"],
+    }).reset_index(drop=True)
+
+
+def numeric_series(ws: Workspace, indicator_id: str, as_of: dt.date) -> pd.DataFrame:
+    """Indications of the indicator that carry a value, up to `as_of` (date, value, unit, …)."""
+    t = warning.tables(ws)
+    o = t.indications[(t.indications["indicator"] == indicator_id) & (t.indications["date"] <= _day(as_of))
+                      & t.indications["value"].notna()]
+    out = o[["date", "id", "value", "unit", "source", "grade", "summary"]].copy()
+    out["unit"] = out["unit"].fillna("value")
+    out["value"] = out["value"].astype(float)
+    return out.reset_index(drop=True)
+
+
+def ratings_of(ws: Workspace, indicator_id: str) -> pd.DataFrame:
+    """The indicator's Indicators Validator rating and diagnostic weight against each scenario."""
+    indicator = ws.indicator_by_id[indicator_id]
+    weights = warning.diagnostic_weights(ws)
+    rows = []
+    for scenario in ws.scenarios:
+        rating = indicator.ratings.get(scenario.id)
+        rows.append({
+            "Scenario": scenario.id,
+            "Title": scenario.title,
+            "Rating": rating.value if rating else "",
+            "Meaning": RATING.label(rating) if rating else "not rated",
+            "Diagnostic weight": round(float(weights.at[indicator_id, scenario.id]), 3)
+            if indicator_id in weights.index and scenario.id in weights.columns else 0.0,
+        })
+    return pd.DataFrame(rows, columns=["Scenario", "Title", "Rating", "Meaning", "Diagnostic weight"])
+
+
+# ----------------------------------------------------------------------------- trends
+
+
+def composition(ws: Workspace, as_of: dt.date) -> pd.DataFrame:
+    """Count of indicators per status at each month end up to `as_of`."""
+    return warning.status_composition(ws, warning.timeline_dates(ws, as_of))
+
+
+def heatmap_frame(ws: Workspace, as_of: dt.date, themes: Iterable[str] = (),
+                  max_rows: int = HEATMAP_MAX_ROWS) -> tuple[pd.DataFrame, int]:
+    """Status of each indicator at each month end (one cell per indicator x month), and the row total.
+
+    Keeps at most `max_rows` indicators (highest priority, most advanced status first) so the
+    chart stays readable; the second value says how many indicators matched.
+    """
+    t = warning.tables(ws)
+    ids = t.indicators
+    themes = list(themes)
+    if themes:
+        ids = ids[ids["theme"].isin(themes)]
+    total = len(ids)
+    if total == 0:
+        return pd.DataFrame(columns=["indicator", "title", "theme", "month", "status", "label", "order"]), 0
+    if total > max_rows:
+        now = warning.status_as_of(ws, as_of).loc[ids.index]
+        now = now.assign(p=now["priority"].map(lambda v: PRIORITY.order(v))).rename_axis(None)
+        keep = now.sort_values(["p", "status_order", "id"], ascending=[True, False, True]).index[:max_rows]
+        ids = ids.loc[sorted(keep)]
+    s = warning.status_over_time(ws, warning.timeline_dates(ws, as_of))
+    s = s[s["indicator"].isin(ids.index)].copy()
+    s["title"] = s["indicator"].map(ids["title"])
+    s["theme"] = s["indicator"].map(ids["theme"])
+    s["month"] = s["date"].dt.strftime("%Y-%m")
+    s["label"] = s["status"].map(lambda v: _label(STATUS, v))
+    s["order"] = s["status"].map(lambda v: STATUS.order(v))
+    s = s.sort_values(["theme", "indicator", "date"], kind="stable")
+    return s[["indicator", "title", "theme", "month", "status", "label", "order"]].reset_index(drop=True), total
+
+
+def timeline_frame(ws: Workspace, as_of: dt.date, themes: Iterable[str] = (),
+                   max_points: int = TIMELINE_MAX_POINTS) -> tuple[pd.DataFrame, bool]:
+    """Indications up to `as_of`, one row each, or binned by week x theme when there are many.
+
+    Returns (frame, binned). Unbinned: date, theme, indicator, title, summary, source, grade,
+    count=1. Binned: date (week start), theme, count, indicators (how many distinct).
+    """
+    t = warning.tables(ws)
+    o = t.indications[t.indications["date"] <= _day(as_of)]
+    themes = list(themes)
+    if themes:
+        o = o[o["theme"].isin(themes)]
+    if len(o) <= max_points:
+        out = o[["date", "theme", "indicator", "summary", "source", "grade"]].copy()
+        out["title"] = out["indicator"].map(t.indicators["title"])
+        out["count"] = 1
+        return out.reset_index(drop=True), False
+    week = o["date"].dt.to_period("W-SUN").dt.start_time.astype(warning.DATE_DTYPE)
+    binned = (o.assign(date=week).groupby(["date", "theme"])
+              .agg(count=("id", "size"), indicators=("indicator", "nunique")).reset_index())
+    return binned, True
+
+
+def likelihood_history(ws: Workspace, as_of: dt.date) -> pd.DataFrame:
+    """Every scenario judgment up to `as_of`, in workspace order, and a `carried` row per scenario
+    at `as_of` so step lines reach the date."""
+    j = warning.judgments_over_time(ws, as_of)
+    if j.empty:
+        return pd.DataFrame(columns=["date", "scenario", "title", "likelihood", "label", "confidence", "rank",
+                                     "analyst", "rationale", "carried"])
+    day = _day(as_of)
+    last = j.groupby("scenario").tail(1)
+    carry = last[last["date"] < day].assign(date=day, carried=True)
+    rank = {s.id: i for i, s in enumerate(ws.scenarios)}
+    out = pd.concat([j.assign(carried=False), carry], ignore_index=True)
+    out = out.assign(_rank=out["scenario"].map(rank)).sort_values(["_rank", "date"], kind="stable")
+    out["confidence"] = out["confidence"].map(lambda v: _label(CONFIDENCE, v))
+    return out[["date", "scenario", "title", "likelihood", "label", "confidence", "rank", "analyst",
+                "rationale", "carried"]].reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------- scenarios
+
+
+def validator_matrix(ws: Workspace) -> pd.DataFrame:
+    """Indicator x scenario ratings, long: indicator, title, theme, scenario, rating, label, weight."""
+    t = warning.tables(ws)
+    weights = warning.diagnostic_weights(ws)
+    if t.ratings.empty:
+        return pd.DataFrame(columns=["indicator", "title", "theme", "scenario", "rating", "label", "weight"])
+    long = t.ratings.rename_axis("indicator").reset_index().melt(id_vars="indicator", var_name="scenario",
+                                                                  value_name="value")
+    long = long[long["value"].notna()]
+    long["rating"] = long["value"].map(lambda v: _VALUE_RATING[float(v)].value)
+    long["label"] = long["rating"].map(RATING.label)
+    long["weight"] = [round(float(weights.at[i, s]), 3) for i, s in zip(long["indicator"], long["scenario"])]
+    long["title"] = long["indicator"].map(t.indicators["title"])
+    long["theme"] = long["indicator"].map(t.indicators["theme"])
+    return long[["indicator", "title", "theme", "scenario", "rating", "label", "weight"]].reset_index(drop=True)
+
+
+def diagnosticity_table(ws: Workspace) -> pd.DataFrame:
+    """Per indicator: rating spread, whether diagnostic, and the scenario it speaks for most."""
+    t = warning.tables(ws)
+    d = warning.diagnosticity(ws)
+    return pd.DataFrame({
+        "indicator": d.index,
+        "title": t.indicators["title"].reindex(d.index).to_numpy(),
+        "theme": t.indicators["theme"].reindex(d.index).to_numpy(),
+        "spread": d["spread"].round(3).to_numpy(),
+        "diagnostic": d["diagnostic"].astype(bool).to_numpy(),
+        "best_for": d["best_for"].fillna("").to_numpy(),
+    })
+
+
+def coverage_table(ws: Workspace) -> pd.DataFrame:
+    """Per scenario: title, diagnostic indicator count, and whether that is too few."""
+    c = warning.scenario_coverage(ws)
+    return pd.DataFrame({
+        "Scenario": c.index,
+        "Title": [ws.scenario_by_id[s].title for s in c.index],
+        "Diagnostic indicators": c["diagnostic_indicators"].astype(int).to_numpy(),
+        "Too few": c["too_few"].astype(bool).to_numpy(),
+    })
+
+
+# ----------------------------------------------------------------------------- data health
+
+
+PROBLEM_COLUMNS = ["File", "Line", "Column", "Severity", "Code", "Message", "Hint"]
+
+
+def problems_frame(problems: Iterable[Problem], root: Path | str | None = None) -> pd.DataFrame:
+    """Every problem as a row, errors first, then by file and line.
+
+    With `root`, files inside the workspace are named relative to it (`indicators/space.yaml`).
+    """
+    prefix = str(root).rstrip("/") + "/" if root is not None else None
+
+    def short(path: str) -> str:
+        return path[len(prefix):] if prefix and path.startswith(prefix) else path
+
+    rows = [{"File": short(p.path), "Line": p.line, "Column": p.column, "Severity": p.severity.value, "Code": p.code,
+             "Message": p.message, "Hint": p.hint} for p in problems]
+    frame = pd.DataFrame(rows, columns=PROBLEM_COLUMNS)
+    if frame.empty:
+        return frame
+    frame["_rank"] = (frame["Severity"] != "error").astype(int)
+    return frame.sort_values(["_rank", "File", "Line", "Column"], kind="stable").drop(columns="_rank").reset_index(drop=True)
+
+
+def problem_counts(problems: Iterable[Problem]) -> tuple[int, int]:
+    """(errors, warnings)."""
+    problems = list(problems)
+    errors = sum(1 for p in problems if p.is_error)
+    return errors, len(problems) - errors

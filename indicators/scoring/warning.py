@@ -1,0 +1,343 @@
+"""The board: status as of a date, overdue and stale, warning levels, trends and changes.
+
+Everything here takes a loaded `Workspace` (and dates) and returns pandas frames, vectorised
+over indicators and dates; nothing imports Streamlit.
+
+Warning score of scenario s as of date d (documented in the README too)::
+
+    v(r)        = HL 1.0, L 0.75, C 0.5, U 0.25, HU 0.0       (chance the indicator appears if s is true)
+    w[i, s]     = max(0, v(r[i, s]) - mean over other scenarios t of v(r[i, t]))
+                  (how diagnostic indicator i is FOR s; 0 when it is rated alike everywhere
+                   or is likelier under the alternatives; v(r[i, s]) when s is the only scenario)
+    e[i, d]     = status value x confidence weight of i's latest assessment up to d
+                  status: observed 1, emerging 0.5, not_observed 0, negated -1
+                  confidence: high 1.0, moderate 0.75, low 0.5
+    score[s, d] = clip( sum_i w[i, s] * e[i, d] / sum_i w[i, s], 0, 1 )
+
+The level is the highest warning level in `workspace.yaml` whose `min_score` is at most the
+score. The trend compares the score with the score 30 days earlier: a rise of at least
+`trend_tolerance` is "deteriorated", a fall of as much is "improved", else "unchanged".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from indicators.workspace.load import Workspace
+from indicators.workspace.vocab import (CONFIDENCE_WEIGHT, LEVEL_PALETTE, LIKELIHOOD, LIKELIHOOD_RANGE, RATING_VALUE, STATUS, Status,
+                    Trend)
+
+STATUS_VALUE: dict[Status, float] = {
+    Status.OBSERVED: 1.0,
+    Status.EMERGING: 0.5,
+    Status.NOT_OBSERVED: 0.0,
+    Status.NEGATED: -1.0,
+}
+TREND_WINDOW_DAYS = 30
+DATE_DTYPE = "datetime64[ns]"
+MIN_DIAGNOSTIC = 3  # a scenario with fewer diagnostic indicators than this is flagged
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The workspace as flat frames, built once per loaded workspace."""
+
+    indicators: pd.DataFrame  # one row per indicator, index id
+    assessments: pd.DataFrame  # indicator, date, status, confidence, analyst, rationale, cites, seq
+    indications: pd.DataFrame  # id, indicator, theme, date, summary, source, url, grade, value, unit, marking
+    ratings: pd.DataFrame  # indicator x scenario, rating values (NaN when not rated)
+    judgments: pd.DataFrame  # scenario, date, likelihood, confidence, analyst, rationale, seq
+
+
+def _ts(value: dt.date | str | pd.Timestamp) -> pd.Timestamp:
+    return pd.Timestamp(value).normalize().as_unit("ns")
+
+
+def tables(ws: Workspace) -> Tables:
+    """Flat frames of the workspace (cached on the workspace object)."""
+    cached = ws.__dict__.get("_tables")
+    if cached is not None:
+        return cached
+    scenario_ids = [s.id for s in ws.scenarios]
+    ind_rows, ass_rows, obs_rows, rat_rows = [], [], [], []
+    for ind in ws.indicators:
+        ind_rows.append({
+            "id": ind.id, "title": ind.title, "theme": ind.theme or "", "actors": list(ind.actors),
+            "priority": ind.priority.value, "expected_by": ind.expected_by, "criteria": ind.criteria,
+            "description": ind.description or "", "source_ref": ind.source_ref or "",
+            "marking": ind.marking.value if ind.marking else None,
+        })
+        rat_rows.append({s: RATING_VALUE[ind.ratings[s]] if s in ind.ratings else np.nan for s in scenario_ids})
+        for seq, a in enumerate(ind.assessments):
+            ass_rows.append({"indicator": ind.id, "date": a.date, "status": a.status.value,
+                             "confidence": a.confidence.value, "analyst": a.analyst, "rationale": a.rationale,
+                             "cites": list(a.cites), "marking": a.marking.value if a.marking else None, "seq": seq})
+        for o in ind.indications:
+            obs_rows.append({"id": o.id, "indicator": ind.id, "theme": ind.theme or "", "date": o.date,
+                             "summary": o.summary, "source": o.source, "url": o.url,
+                             "reliability": o.reliability.value, "credibility": int(o.credibility),
+                             "grade": f"{o.reliability.value}{int(o.credibility)}", "value": o.value, "unit": o.unit,
+                             "marking": o.marking.value if o.marking else None})
+    indicators = pd.DataFrame(ind_rows, columns=["id", "title", "theme", "actors", "priority", "expected_by",
+                                                 "criteria", "description", "source_ref", "marking"]).set_index("id", drop=False)
+    indicators = indicators.rename_axis(None)  # the id is a column and the index: keep one name for sorting
+    indicators["expected_by"] = pd.to_datetime(indicators["expected_by"]).astype(DATE_DTYPE)
+    assessments = pd.DataFrame(ass_rows, columns=["indicator", "date", "status", "confidence", "analyst",
+                                                  "rationale", "cites", "marking", "seq"])
+    assessments["date"] = pd.to_datetime(assessments["date"]).astype(DATE_DTYPE)
+    assessments = assessments.sort_values(["date", "seq"], kind="stable").reset_index(drop=True)
+    indications = pd.DataFrame(obs_rows, columns=["id", "indicator", "theme", "date", "summary", "source", "url",
+                                                  "reliability", "credibility", "grade", "value", "unit", "marking"])
+    indications["date"] = pd.to_datetime(indications["date"]).astype(DATE_DTYPE)
+    indications = indications.sort_values("date", kind="stable").reset_index(drop=True)
+    ratings = pd.DataFrame(rat_rows, index=indicators.index, columns=scenario_ids, dtype=float)
+    jud_rows = [{"scenario": s.id, "date": j.date, "likelihood": j.likelihood.value, "confidence": j.confidence.value,
+                 "analyst": j.analyst, "rationale": j.rationale, "seq": seq}
+                for s in ws.scenarios for seq, j in enumerate(s.judgments)]
+    judgments = pd.DataFrame(jud_rows, columns=["scenario", "date", "likelihood", "confidence", "analyst",
+                                                "rationale", "seq"])
+    judgments["date"] = pd.to_datetime(judgments["date"]).astype(DATE_DTYPE)
+    judgments = judgments.sort_values(["date", "seq"], kind="stable").reset_index(drop=True)
+    result = Tables(indicators, assessments, indications, ratings, judgments)
+    ws.__dict__["_tables"] = result
+    return result
+
+
+def diagnostic_weights(ws: Workspace) -> pd.DataFrame:
+    """w[i, s]: how much observing indicator i speaks for scenario s (indicator x scenario)."""
+    r = tables(ws).ratings
+    if r.shape[1] <= 1:
+        return r.fillna(0.0)
+    total, count = r.sum(axis=1, skipna=True), r.notna().sum(axis=1)
+    others_mean = (total.to_numpy()[:, None] - r.fillna(0).to_numpy()) / np.maximum(count.to_numpy()[:, None] - r.notna().to_numpy(), 1)
+    w = np.clip(r.to_numpy() - others_mean, 0, None)
+    return pd.DataFrame(np.nan_to_num(w), index=r.index, columns=r.columns)
+
+
+def diagnosticity(ws: Workspace) -> pd.DataFrame:
+    """Per indicator: spread of its ratings (max - min value); 0 means not diagnostic."""
+    r = tables(ws).ratings
+    spread = (r.max(axis=1) - r.min(axis=1)).fillna(0.0)
+    out = pd.DataFrame({"spread": spread, "diagnostic": spread > 0})
+    out["best_for"] = diagnostic_weights(ws).idxmax(axis=1).where(out["diagnostic"], "")
+    return out
+
+
+def scenario_coverage(ws: Workspace) -> pd.DataFrame:
+    """Per scenario: how many indicators are diagnostic for it; flagged when below MIN_DIAGNOSTIC."""
+    w = diagnostic_weights(ws)
+    counts = (w > 0).sum(axis=0)
+    return pd.DataFrame({"diagnostic_indicators": counts.astype(int), "too_few": counts < MIN_DIAGNOSTIC})
+
+
+def _latest_assessments(ws: Workspace, dates: list[pd.Timestamp]) -> pd.DataFrame:
+    """For every (indicator, date): the latest assessment up to that date (NaN columns if none)."""
+    t = tables(ws)
+    grid = pd.MultiIndex.from_product([t.indicators.index, sorted(set(dates))], names=["indicator", "date"]).to_frame(index=False)
+    grid["date"] = grid["date"].astype(DATE_DTYPE)
+    grid = grid.sort_values("date", kind="stable")
+    a = t.assessments.rename(columns={"date": "assessed"})
+    a = a.assign(date=a["assessed"]).sort_values("date", kind="stable")
+    merged = pd.merge_asof(grid, a, on="date", by="indicator", direction="backward",
+                           allow_exact_matches=True) if len(a) else grid.assign(
+        assessed=pd.NaT, status=np.nan, confidence=np.nan, analyst=np.nan, rationale=np.nan, cites=None, marking=None)
+    merged["status"] = merged["status"].fillna(Status.NOT_OBSERVED.value)
+    return merged
+
+
+def _evidence(frame: pd.DataFrame) -> pd.Series:
+    status = frame["status"].map({k.value: v for k, v in STATUS_VALUE.items()}).fillna(0.0)
+    weight = frame["confidence"].map({k.value: v for k, v in CONFIDENCE_WEIGHT.items()}).fillna(0.0)
+    return status * weight
+
+
+def status_as_of(ws: Workspace, as_of: dt.date | str) -> pd.DataFrame:
+    """Every indicator's status on `as_of`, with confidence, last assessed, overdue and stale."""
+    t = tables(ws)
+    day = _ts(as_of)
+    latest = _latest_assessments(ws, [day]).set_index("indicator").reindex(t.indicators.index)
+    obs = t.indications[t.indications["date"] <= day]
+    last_seen = obs.groupby("indicator")["date"].max()
+    n_seen = obs.groupby("indicator").size()
+    out = t.indicators[["id", "title", "theme", "actors", "priority", "expected_by"]].copy()
+    out["status"] = latest["status"].fillna(Status.NOT_OBSERVED.value)
+    out["confidence"] = latest["confidence"]
+    out["last_assessed"] = latest["assessed"]
+    out["analyst"] = latest["analyst"]
+    out["rationale"] = latest["rationale"]
+    out["indications"] = n_seen.reindex(out.index).fillna(0).astype(int)
+    out["last_indication"] = last_seen.reindex(out.index)
+    out["overdue"] = (out["status"] == Status.NOT_OBSERVED.value) & out["expected_by"].notna() & (out["expected_by"] < day)
+    cadence = pd.Timedelta(days=ws.meta.review_cadence_days)
+    out["stale"] = out["last_assessed"].isna() | (day - out["last_assessed"] > cadence)
+    out["status_order"] = out["status"].map(lambda s: STATUS.order(s))
+    return out
+
+
+def levels_over_time(ws: Workspace, dates: list[dt.date] | list[pd.Timestamp]) -> pd.DataFrame:
+    """Score and level of every scenario at each date: columns date, scenario, score, level, label, colour."""
+    days = sorted({_ts(d) for d in dates})
+    w = diagnostic_weights(ws)
+    if not days or w.shape[1] == 0:
+        return pd.DataFrame(columns=["date", "scenario", "score", "level", "label", "colour", "rank"])
+    latest = _latest_assessments(ws, days)
+    latest["e"] = _evidence(latest)
+    e = latest.pivot(index="date", columns="indicator", values="e").reindex(index=days, columns=w.index).fillna(0.0)
+    denom = w.sum(axis=0).replace(0, np.nan)
+    scores = (e.to_numpy() @ w.to_numpy()) / denom.to_numpy()
+    frame = pd.DataFrame(np.clip(np.nan_to_num(scores), 0, 1), index=days, columns=w.columns)
+    long = frame.rename_axis("date").reset_index().melt(id_vars="date", var_name="scenario", value_name="score")
+    return _with_levels(ws, long)
+
+
+def _with_levels(ws: Workspace, frame: pd.DataFrame) -> pd.DataFrame:
+    levels = ws.meta.warning_levels
+    edges = np.array([level.min_score for level in levels])
+    rank = np.clip(np.searchsorted(edges, frame["score"].to_numpy() + 1e-12, side="right") - 1, 0, len(levels) - 1)
+    frame = frame.copy()
+    frame["rank"] = rank
+    frame["level"] = [levels[r].name for r in rank]
+    frame["label"] = [levels[r].label for r in rank]
+    frame["colour"] = [level_colour(ws, r) for r in rank]
+    return frame
+
+
+def level_colour(ws: Workspace, rank: int) -> str:
+    """Colour of the warning level of this rank (workspace's own, else the palette's)."""
+    level = ws.meta.warning_levels[rank]
+    if level.colour:
+        return level.colour
+    n = len(ws.meta.warning_levels)
+    return LEVEL_PALETTE[round(rank * (len(LEVEL_PALETTE) - 2) / max(n - 1, 1))]
+
+
+def warning_levels(ws: Workspace, as_of: dt.date | str) -> pd.DataFrame:
+    """Per scenario on `as_of`: score, level, trend vs 30 days earlier, latest judgment."""
+    day = _ts(as_of)
+    before = day - pd.Timedelta(days=TREND_WINDOW_DAYS)
+    both = levels_over_time(ws, [before, day])
+    now = both[both["date"] == day].set_index("scenario")
+    prev = both[both["date"] == before].set_index("scenario")["score"]
+    out = now.drop(columns="date")
+    out["previous_score"] = prev.reindex(out.index)
+    delta = out["score"] - out["previous_score"]
+    tol = ws.meta.trend_tolerance
+    out["trend"] = np.where(delta >= tol - 1e-12, Trend.DETERIORATED.value,
+                            np.where(delta <= -tol + 1e-12, Trend.IMPROVED.value, Trend.UNCHANGED.value))
+    out["title"] = [ws.scenario_by_id[s].title for s in out.index]
+    judged = latest_judgments(ws, day)
+    out = out.join(judged, how="left")
+    return out.reindex([s.id for s in ws.scenarios])
+
+
+def latest_judgments(ws: Workspace, as_of: dt.date | str) -> pd.DataFrame:
+    """Each scenario's latest likelihood judgment up to `as_of` (index scenario)."""
+    j = tables(ws).judgments
+    j = j[j["date"] <= _ts(as_of)]
+    last = j.groupby("scenario").tail(1).set_index("scenario")
+    return last.rename(columns={"date": "judged"})[["judged", "likelihood", "confidence", "analyst", "rationale"]]
+
+
+def judgments_over_time(ws: Workspace, as_of: dt.date | str) -> pd.DataFrame:
+    """All judgments up to `as_of` with the ICD 203 rank and range, for likelihood charts."""
+    j = tables(ws).judgments
+    j = j[j["date"] <= _ts(as_of)].copy()
+    j["rank"] = j["likelihood"].map(lambda v: LIKELIHOOD.order(v))
+    j["label"] = j["likelihood"].map(lambda v: LIKELIHOOD.label(v))
+    j["low"] = j["likelihood"].map(lambda v: LIKELIHOOD_RANGE[LIKELIHOOD.member(v)][0])
+    j["high"] = j["likelihood"].map(lambda v: LIKELIHOOD_RANGE[LIKELIHOOD.member(v)][1])
+    j["title"] = j["scenario"].map(lambda s: ws.scenario_by_id[s].title)
+    return j
+
+
+def month_ends(start: dt.date | pd.Timestamp, end: dt.date | pd.Timestamp) -> list[pd.Timestamp]:
+    """Month ends from `start` to `end`, with `end` itself last."""
+    s, e = _ts(start), _ts(end)
+    if s > e:
+        return [e]
+    days = list(pd.date_range(s, e, freq="ME"))
+    if not days or days[-1] != e:
+        days.append(e)
+    return days
+
+
+def history_start(ws: Workspace) -> pd.Timestamp | None:
+    """Date of the first assessment, indication or judgment."""
+    t = tables(ws)
+    firsts = [f["date"].min() for f in (t.assessments, t.indications, t.judgments) if len(f)]
+    return min(firsts) if firsts else None
+
+
+def timeline_dates(ws: Workspace, as_of: dt.date | str) -> list[pd.Timestamp]:
+    """Month ends from the first recorded event to `as_of`: the x axis of trend charts."""
+    start = history_start(ws)
+    return month_ends(start if start is not None else _ts(as_of), as_of)
+
+
+def status_over_time(ws: Workspace, dates: list[dt.date] | list[pd.Timestamp]) -> pd.DataFrame:
+    """Status of every indicator at each date (indicator, date, status): for heat maps and areas."""
+    latest = _latest_assessments(ws, [_ts(d) for d in dates])
+    return latest[["indicator", "date", "status", "confidence"]].reset_index(drop=True)
+
+
+def status_composition(ws: Workspace, dates: list[dt.date] | list[pd.Timestamp]) -> pd.DataFrame:
+    """Count of indicators in each status at each date (date, status, count, order)."""
+    s = status_over_time(ws, dates)
+    counts = s.groupby(["date", "status"]).size().rename("count").reset_index()
+    full = pd.MultiIndex.from_product([sorted(s["date"].unique()), STATUS.values()], names=["date", "status"])
+    counts = counts.set_index(["date", "status"]).reindex(full, fill_value=0).reset_index()
+    counts["order"] = counts["status"].map(lambda v: STATUS.order(v))
+    counts["label"] = counts["status"].map(lambda v: STATUS.label(v))
+    return counts
+
+
+def changes_since(ws: Workspace, since: dt.date | str, as_of: dt.date | str) -> pd.DataFrame:
+    """What changed in (since, as_of]: status changes, new indications, new judgments.
+
+    Columns: date, kind (status|indication|judgment), subject (indicator or scenario id), title,
+    detail, before, after.
+    """
+    t = tables(ws)
+    start, end = _ts(since), _ts(as_of)
+    rows: list[dict] = []
+    before = status_as_of(ws, start)["status"]
+    after = status_as_of(ws, end)
+    window = t.assessments[(t.assessments["date"] > start) & (t.assessments["date"] <= end)]
+    last_in_window = window.groupby("indicator").tail(1).set_index("indicator")
+    for ind_id, row in last_in_window.iterrows():
+        old, new = before.get(ind_id, Status.NOT_OBSERVED.value), after.at[ind_id, "status"]
+        if old != new:
+            rows.append({"date": row["date"], "kind": "status", "subject": ind_id,
+                         "title": t.indicators.at[ind_id, "title"],
+                         "detail": f"{STATUS.label(old)} → {STATUS.label(new)}: {row['rationale']}",
+                         "before": old, "after": new})
+    new_obs = t.indications[(t.indications["date"] > start) & (t.indications["date"] <= end)]
+    for _, row in new_obs.iterrows():
+        rows.append({"date": row["date"], "kind": "indication", "subject": row["indicator"],
+                     "title": t.indicators.at[row["indicator"], "title"],
+                     "detail": f"{row['summary']} ({row['source']}, {row['grade']})", "before": None, "after": row["id"]})
+    j = t.judgments
+    prior = latest_judgments(ws, start)["likelihood"]
+    for _, row in j[(j["date"] > start) & (j["date"] <= end)].iterrows():
+        rows.append({"date": row["date"], "kind": "judgment", "subject": row["scenario"],
+                     "title": ws.scenario_by_id[row["scenario"]].title,
+                     "detail": f"{LIKELIHOOD.label(row['likelihood'])} ({row['confidence']} confidence): {row['rationale']}",
+                     "before": prior.get(row["scenario"]), "after": row["likelihood"]})
+    out = pd.DataFrame(rows, columns=["date", "kind", "subject", "title", "detail", "before", "after"])
+    return out.sort_values(["date", "kind", "subject"], ascending=[False, True, True], kind="stable").reset_index(drop=True)
+
+
+def counts(status: pd.DataFrame) -> dict[str, int]:
+    """Headline counts from a `status_as_of` frame."""
+    return {
+        "indicators": int(len(status)),
+        "observed": int((status["status"] == Status.OBSERVED.value).sum()),
+        "emerging": int((status["status"] == Status.EMERGING.value).sum()),
+        "negated": int((status["status"] == Status.NEGATED.value).sum()),
+        "overdue": int(status["overdue"].sum()),
+        "stale": int(status["stale"].sum()),
+    }

@@ -1,0 +1,314 @@
+"""Load a workspace folder: `workspace.yaml` and `indicators/*.yaml`.
+
+Loading never raises for bad data. It returns a `Workspace` holding everything that is valid and
+every problem found, each located by file, line and column. Cross-file rules (unique ids,
+references, dates) are checked here once every file has been read.
+
+Each file is read once per change: `cache.FileCache` keeps the validated result keyed on the
+file's size, modification time and content hash (in memory and in a user cache folder), and a
+valid file takes the fast path (libyaml + pydantic, no positions); positions are worked out only
+for files that have problems.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from indicators.workspace.parse_cache import FILE_CACHE, FileCache, FileResult
+from indicators.workspace.model import Indicator, IndicatorFile, Scenario, WorkspaceFile, _default_levels
+from indicators.workspace.problems import Problem, Severity, display_path
+from indicators.workspace.validate import locate, validate_file
+from indicators.workspace.vocab import Marking
+from indicators.workspace.yaml_reader import LocDict, LocList, Pos, fast_parse, parse_text, read_text
+
+WORKSPACE_FILE = "workspace.yaml"
+INDICATOR_DIR = "indicators"
+
+
+@dataclass
+class IndicatorSource:
+    """The file an indicator was read from, for messages and for writing back."""
+
+    path: Path
+
+
+@dataclass
+class Workspace:
+    """A loaded workspace: metadata, indicators, and the problems met on the way."""
+
+    root: Path
+    meta: WorkspaceFile
+    indicators: list[Indicator]
+    sources: dict[str, IndicatorSource]
+    problems: list[Problem]
+    files: list[Path] = field(default_factory=list)
+
+    @property
+    def scenarios(self) -> list[Scenario]:
+        return self.meta.scenarios
+
+    @cached_property
+    def indicator_by_id(self) -> dict[str, Indicator]:
+        return {indicator.id: indicator for indicator in self.indicators}
+
+    @cached_property
+    def scenario_by_id(self) -> dict[str, Scenario]:
+        return {scenario.id: scenario for scenario in self.scenarios}
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+    @property
+    def themes(self) -> list[str]:
+        return sorted({i.theme or "" for i in self.indicators})
+
+
+def _workspace_fallback(root: Path) -> dict[str, Any]:
+    """Values for top-level fields of a broken `workspace.yaml`: the board still opens, marked RED."""
+    return {
+        "title": root.resolve().name or "workspace",
+        "question": "(workspace.yaml has errors: see Data health)",
+        "marking": Marking.RED,
+        "review_cadence_days": 90,
+        "sources": [],
+        "scenarios": [],
+        "warning_levels": _default_levels(),
+        "trend_tolerance": 0.05,
+    }
+
+
+def _scenario_or_none(raw: Any) -> Scenario | None:
+    try:
+        return Scenario.model_validate(raw)
+    except Exception:  # already reported by validate_file
+        return None
+
+
+def validate_text(cls: type, text: str, display: str, fallback: dict[str, Any] | None = None) -> FileResult:
+    """Parse and validate one file's text: the fast path when it is valid, else located problems."""
+    data = fast_parse(text)
+    if data is not None:
+        try:
+            return FileResult(cls.model_validate(data), [])
+        except Exception:  # any doubt: the located path below decides, and explains
+            pass
+    parsed = parse_text(text, display)
+    if parsed.data is None:
+        return FileResult(None, parsed.problems)
+    model, problems = validate_file(cls, parsed.data, text, display, fallback=fallback)
+    if model is None and cls is WorkspaceFile and fallback is not None:
+        data = parsed.data if isinstance(parsed.data, dict) else {}
+        raw = data.get("scenarios")
+        scenarios = [s for s in map(_scenario_or_none, raw if isinstance(raw, list) else []) if s]
+        model = WorkspaceFile.model_construct(**{**fallback, "scenarios": scenarios})
+    return FileResult(model, parsed.problems + problems)
+
+
+def _load_file(path: Path, root: Path, cls: type, overrides: dict[Path, str] | None, cache: FileCache,
+               fallback: dict[str, Any] | None = None) -> FileResult:
+    display = display_path(path, root)
+    if overrides and path in overrides:
+        return validate_text(cls, overrides[path], display, fallback)
+    return cache.get(path, display, cls.__name__,
+                     lambda: _read_and_validate(path, display, cls, fallback))
+
+
+def _read_and_validate(path: Path, display: str, cls: type, fallback: dict[str, Any] | None) -> FileResult:
+    text, problems = read_text(path, display)
+    if text is None:
+        return FileResult(None, problems)
+    return validate_text(cls, text, display, fallback)
+
+
+class _Located:
+    """Located parses of files, made only when a problem needs a line number."""
+
+    def __init__(self, overrides: dict[Path, str] | None) -> None:
+        self._overrides = overrides or {}
+        self._parsed: dict[Path, Any] = {}
+
+    def data(self, path: Path) -> Any:
+        if path not in self._parsed:
+            text = self._overrides.get(path)
+            if text is None:
+                text, _ = read_text(path, str(path))
+            self._parsed[path] = parse_text(text, str(path)).data if text is not None else None
+        return self._parsed[path]
+
+    def indicator_index(self, path: Path, indicator_id: str, occurrence: int = 0) -> int | None:
+        items = self.data(path).get("indicators") if isinstance(self.data(path), dict) else None
+        hits = [i for i, item in enumerate(items or []) if isinstance(item, dict) and item.get("id") == indicator_id]
+        return hits[occurrence] if occurrence < len(hits) else (hits[-1] if hits else None)
+
+    def pos(self, path: Path, *loc: Any) -> Pos:
+        data = self.data(path)
+        return locate(data, tuple(loc)) if data is not None else Pos(1, 1)
+
+    def in_indicator(self, path: Path, indicator_id: str, *loc: Any) -> Pos:
+        index = self.indicator_index(path, indicator_id)
+        return self.pos(path, "indicators", index, *loc) if index is not None else Pos(1, 1)
+
+    def list_index(self, path: Path, indicator_id: str, key: str, wanted_id: str, occurrence: int = 0) -> int | None:
+        index = self.indicator_index(path, indicator_id)
+        try:
+            items = self.data(path)["indicators"][index][key]
+        except (KeyError, IndexError, TypeError):
+            return None
+        hits = [i for i, item in enumerate(items if isinstance(items, LocList) else [])
+                if isinstance(item, dict) and item.get("id") == wanted_id]
+        return hits[occurrence] if occurrence < len(hits) else None
+
+
+def load_workspace(root: Path | str, *, today: dt.date | None = None,
+                   overrides: dict[Path, str] | None = None, cache: FileCache | None = None) -> Workspace:
+    """Read a workspace folder and validate it whole; never raises for bad data.
+
+    `overrides` maps file paths to proposed new texts, read instead of the files (to validate
+    an edit before writing it). `cache` defaults to the process-wide parse cache.
+    """
+    root = Path(root)
+    today = today or dt.date.today()
+    cache = cache or FILE_CACHE
+    problems: list[Problem] = []
+    meta_path = root / WORKSPACE_FILE
+    fallback = _workspace_fallback(root)
+    if meta_path.exists():
+        meta_result = _load_file(meta_path, root, WorkspaceFile, overrides, cache, fallback)
+        problems.extend(meta_result.problems)
+        meta = meta_result.model or WorkspaceFile.model_construct(**fallback)
+    else:
+        problems.append(Problem(display_path(meta_path, root), 1, 1, "missing-workspace-file",
+                                f"no {WORKSPACE_FILE} in {root}",
+                                "point --data at a workspace folder, or create workspace.yaml"))
+        meta = WorkspaceFile.model_construct(**fallback)
+    indicators: list[Indicator] = []
+    sources: dict[str, IndicatorSource] = {}
+    files = [meta_path]
+    folder = root / INDICATOR_DIR
+    paths = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")) if folder.is_dir() else []
+    if not paths and root.is_dir():
+        problems.append(Problem(display_path(folder, root), 1, 1, "no-indicators", "no indicator files found",
+                                f"add checklists as {INDICATOR_DIR}/<theme>.yaml", Severity.WARNING))
+    located = _Located(overrides)
+    inside = root.resolve()
+    for path in paths:
+        if not path.resolve().is_relative_to(inside):
+            problems.append(Problem(display_path(path, root), 1, 1, "outside-folder",
+                                    f"{path.name} links to a file outside the workspace ({path.resolve()})",
+                                    "copy the file into the workspace instead of linking to it"))
+            continue
+        files.append(path)
+        result = _load_file(path, root, IndicatorFile, overrides, cache)
+        problems.extend(result.problems)
+        if result.model is None:
+            continue
+        seen_here: dict[str, int] = {}
+        for indicator in result.model.indicators:
+            occurrence = seen_here.get(indicator.id, 0)
+            seen_here[indicator.id] = occurrence + 1
+            if indicator.id in sources:
+                first = sources[indicator.id].path
+                index = located.indicator_index(path, indicator.id, occurrence)
+                pos = located.pos(path, "indicators", index) if index is not None else Pos(1, 1)
+                first_pos = located.in_indicator(first, indicator.id)
+                problems.append(Problem(display_path(path, root), pos.line, pos.column, "duplicate-id",
+                                        f"indicator id {indicator.id!r} is already used at "
+                                        f"{display_path(first, root)}:{first_pos.line}",
+                                        "give this indicator a new id; ids must be unique across files"))
+                continue
+            if indicator.theme is None:
+                indicator = indicator.model_copy(update={"theme": result.model.theme})
+            indicators.append(indicator)
+            sources[indicator.id] = IndicatorSource(path)
+    workspace = Workspace(root, meta, indicators, sources, problems, files)
+    problems.extend(check_references(workspace, located, today))
+    return workspace
+
+
+def check_references(workspace: Workspace, located: _Located, today: dt.date) -> list[Problem]:
+    """Cross-object rules: known scenarios and indications, unique indication ids, dates."""
+    root = workspace.root
+    problems: list[Problem] = []
+    scenario_ids = set(workspace.scenario_by_id)
+    indication_dates: dict[str, dt.date] = {}
+    indication_home: dict[str, str] = {}
+
+    def problem(indicator_id: str, loc: tuple[Any, ...], code: str, message: str, hint: str,
+                severity: Severity = Severity.ERROR) -> Problem:
+        path = workspace.sources[indicator_id].path
+        pos = located.in_indicator(path, indicator_id, *loc)
+        return Problem(display_path(path, root), pos.line, pos.column, code, message, hint, severity)
+
+    def indication_loc(indicator_id: str, indication_id: str, occurrence: int = 0) -> tuple[Any, ...]:
+        path = workspace.sources[indicator_id].path
+        return ("indications", located.list_index(path, indicator_id, "indications", indication_id, occurrence))
+
+    for indicator in workspace.indicators:
+        seen_here: dict[str, int] = {}
+        for indication in indicator.indications:
+            occurrence = seen_here.get(indication.id, 0)
+            seen_here[indication.id] = occurrence + 1
+            if indication.id in indication_dates:
+                problems.append(problem(indicator.id, (*indication_loc(indicator.id, indication.id, occurrence), "id"),
+                                        "duplicate-id",
+                                        f"indication id {indication.id!r} is already used in {indication_home[indication.id]}",
+                                        "number indications uniquely, e.g. the next free SAT-01.N"))
+                continue
+            indication_dates[indication.id] = indication.date
+            indication_home[indication.id] = indicator.id
+    for indicator in workspace.indicators:
+        for scenario_id in indicator.ratings:
+            if scenario_id not in scenario_ids and scenario_ids:
+                problems.append(problem(indicator.id, ("ratings", scenario_id, "[key]"), "unknown-scenario",
+                                        f"rating against unknown scenario {scenario_id!r}",
+                                        f"scenarios are: {', '.join(sorted(scenario_ids))}"))
+        missing = sorted(scenario_ids - set(indicator.ratings))
+        if missing:
+            problems.append(problem(indicator.id, ("ratings",), "missing-rating",
+                                    f"{indicator.id} is not rated against {', '.join(missing)}",
+                                    "add a rating (HL, L, C, U or HU) for each scenario; "
+                                    "until then it does not count toward that scenario", Severity.WARNING))
+        for indication in indicator.indications:
+            if indication.date > today:
+                problems.append(problem(indicator.id, (*indication_loc(indicator.id, indication.id), "date"),
+                                        *_future(indication.date, today)))
+        for i, assessment in enumerate(indicator.assessments):
+            if assessment.date > today:
+                problems.append(problem(indicator.id, ("assessments", i, "date"), *_future(assessment.date, today)))
+            for j, cited in enumerate(assessment.cites):
+                if cited not in indication_dates:
+                    problems.append(problem(indicator.id, ("assessments", i, "cites", j), "unknown-indication",
+                                            f"cites unknown indication {cited!r}",
+                                            "cite the id of an indication recorded in the workspace"))
+                elif indication_dates[cited] > assessment.date:
+                    problems.append(problem(indicator.id, ("assessments", i, "cites", j), "cites-later-indication",
+                                            f"assessment dated {assessment.date} cites {cited!r}, "
+                                            f"dated {indication_dates[cited]}",
+                                            "an assessment can only rest on what was known on its date: "
+                                            "fix one of the dates or drop the citation"))
+    meta_path = root / WORKSPACE_FILE
+    for s_index, scenario in enumerate(workspace.scenarios):
+        for j_index, judgment in enumerate(scenario.judgments):
+            if judgment.date > today:
+                pos = located.pos(meta_path, "scenarios", s_index, "judgments", j_index, "date")
+                problems.append(Problem(display_path(meta_path, root), pos.line, pos.column,
+                                        *_future(judgment.date, today)))
+    return problems
+
+
+def _future(date: dt.date, today: dt.date) -> tuple[str, str, str, Severity]:
+    return ("future-date", f"date {date} is in the future (today is {today})",
+            "check the year and month; future-dated entries are ignored until their date", Severity.WARNING)
+
+
+__all__ = ["INDICATOR_DIR", "WORKSPACE_FILE", "IndicatorSource", "LocDict", "Workspace", "check_references",
+           "load_workspace", "validate_text"]

@@ -1,0 +1,179 @@
+"""Pydantic models of the workspace files (`workspace.yaml`, `indicators/*.yaml`).
+
+Unknown keys are refused everywhere (typos must not vanish). The file models are the source of
+the JSON Schema that editors use; the loader validates item by item with the same models so one
+bad indicator or assessment does not hide the rest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+from indicators.workspace.vocab import Confidence, Credibility, Likelihood, Marking, Priority, Rating, Reliability, Status
+
+SCENARIO_ID = r"^[A-Z][A-Z0-9_-]{1,23}$"
+INDICATOR_ID = r"^[A-Z][A-Z0-9]{1,7}-[0-9]{2,3}$"
+INDICATION_ID = r"^[A-Z][A-Z0-9]{1,7}-[0-9]{2,3}\.[0-9]{1,5}$"
+SOURCE_ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$"
+THEME = r"^[a-z0-9][a-z0-9-]{0,39}$"
+URL = r"^https?://[^\s<>\"'`]+$"
+COLOUR = r"^#[0-9a-fA-F]{6}$"
+
+ScenarioId = Annotated[str, StringConstraints(pattern=SCENARIO_ID)]
+IndicatorId = Annotated[str, StringConstraints(pattern=INDICATOR_ID)]
+IndicationId = Annotated[str, StringConstraints(pattern=INDICATION_ID)]
+Url = Annotated[str, StringConstraints(pattern=URL, max_length=2000)]
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True)]
+LongText = Annotated[str, StringConstraints(min_length=1, max_length=20000)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=120, strip_whitespace=True)]
+
+
+class Strict(BaseModel):
+    """Base: unknown keys are errors; values are re-validated on assignment."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+
+
+class SourceDocument(Strict):
+    """A document the workspace is built from (e.g. the seed brief)."""
+
+    id: Annotated[str, StringConstraints(pattern=SOURCE_ID)]
+    title: ShortText
+    publisher: ShortText | None = None
+    date: dt.date | None = None
+    url: Url | None = None
+    note: LongText | None = None
+
+
+class Judgment(Strict):
+    """A dated ICD 203 likelihood for a scenario, with confidence and the reason for it."""
+
+    date: dt.date
+    likelihood: Likelihood = Field(description="ICD 203 estimative term")
+    confidence: Confidence
+    analyst: Name
+    rationale: LongText = Field(description="Why this judgment, and why it changed")
+    marking: Marking | None = None
+
+
+class Scenario(Strict):
+    """A development the team watches for (a hypothesis)."""
+
+    id: ScenarioId
+    title: ShortText
+    description: LongText | None = None
+    judgments: list[Judgment] = Field(default_factory=list)
+
+
+class WarningLevel(Strict):
+    """A named warning level, reached when a scenario's score is at least `min_score`."""
+
+    name: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,23}$")]
+    label: ShortText
+    min_score: float = Field(ge=0.0, le=1.0)
+    colour: Annotated[str, StringConstraints(pattern=COLOUR)] | None = None
+    description: LongText | None = None
+
+
+def _default_levels() -> list[WarningLevel]:
+    return [
+        WarningLevel(name="low", label="Low", min_score=0.0),
+        WarningLevel(name="guarded", label="Guarded", min_score=0.2),
+        WarningLevel(name="elevated", label="Elevated", min_score=0.4),
+        WarningLevel(name="high", label="High", min_score=0.6),
+        WarningLevel(name="severe", label="Severe", min_score=0.8),
+    ]
+
+
+class WorkspaceFile(Strict):
+    """`workspace.yaml`: what the board watches and how it scores."""
+
+    title: ShortText
+    question: LongText = Field(description="The key intelligence question the board answers")
+    marking: Marking = Field(description="TLP 2.0 marking of the workspace as a whole")
+    review_cadence_days: int = Field(ge=1, le=3650, description="An indicator not reassessed within this many days is stale")
+    sources: list[SourceDocument] = Field(default_factory=list)
+    scenarios: list[Scenario] = Field(min_length=1)
+    warning_levels: list[WarningLevel] = Field(default_factory=_default_levels, min_length=1)
+    trend_tolerance: float = Field(default=0.05, ge=0.0, le=1.0, description="Score change below which the trend is 'unchanged'")
+
+    @field_validator("warning_levels")
+    @classmethod
+    def _levels_ascend(cls, levels: list[WarningLevel]) -> list[WarningLevel]:
+        scores = [level.min_score for level in levels]
+        if scores[0] != 0.0:
+            raise ValueError("the first warning level must have min_score 0")
+        if any(b <= a for a, b in zip(scores, scores[1:])):
+            raise ValueError("warning levels must be listed with strictly increasing min_score")
+        return levels
+
+
+class Indication(Strict):
+    """One dated, observed occurrence of an indicator, with its source and Admiralty grade."""
+
+    id: IndicationId
+    date: dt.date
+    summary: LongText
+    source: ShortText = Field(description="Name of the source")
+    url: Url | None = None
+    reliability: Reliability = Field(description="Admiralty source reliability A–F")
+    credibility: Credibility = Field(description="Admiralty information credibility 1–6")
+    value: float | None = Field(default=None, description="Optional measured value, e.g. containers shipped")
+    unit: ShortText | None = None
+    marking: Marking | None = None
+    analyst: Name | None = Field(default=None, description="Who recorded it")
+
+    @model_validator(mode="after")
+    def _unit_needs_value(self) -> "Indication":
+        if self.unit is not None and self.value is None:
+            raise ValueError("'unit' is given without a 'value'")
+        return self
+
+
+class Assessment(Strict):
+    """A dated judgment of an indicator's status."""
+
+    date: dt.date
+    status: Status
+    confidence: Confidence
+    analyst: Name
+    rationale: LongText
+    cites: list[IndicationId] = Field(default_factory=list, description="Ids of the indications this rests on")
+    marking: Marking | None = None
+
+
+class IndicatorHeader(Strict):
+    """An indicator's own fields, without its history (validated separately, item by item)."""
+
+    id: IndicatorId
+    title: ShortText
+    description: LongText | None = None
+    theme: Annotated[str, StringConstraints(pattern=THEME)] | None = Field(
+        default=None, description="Overrides the file's theme"
+    )
+    actors: list[Name] = Field(default_factory=list)
+    criteria: LongText = Field(description="When the indicator counts as observed")
+    priority: Priority = Priority.MEDIUM
+    expected_by: dt.date | None = Field(default=None, description="Past this date and still not observed: overdue")
+    source_ref: ShortText | None = Field(default=None, description="Where in the source documents this comes from")
+    ratings: dict[ScenarioId, Rating] = Field(description="Indicators Validator rating against every scenario")
+    marking: Marking | None = None
+
+
+class Indicator(IndicatorHeader):
+    """An indicator with its indications and assessments (as written in the file)."""
+
+    indications: list[Indication] = Field(default_factory=list)
+    assessments: list[Assessment] = Field(default_factory=list)
+
+
+class IndicatorFile(Strict):
+    """`indicators/<theme>.yaml`: one checklist of indicators on a theme."""
+
+    theme: Annotated[str, StringConstraints(pattern=THEME)]
+    title: ShortText | None = None
+    description: LongText | None = None
+    indicators: list[Indicator] = Field(default_factory=list)

@@ -1,0 +1,216 @@
+"""Validate parsed YAML against the models, turning pydantic errors into located problems.
+
+Validation is item by item in effect: a first pass validates the whole file (fast when it is
+valid); items with errors (a judgment, an indication, an assessment, an indicator, a scenario)
+are then dropped and the rest validated again, so one bad entry hides nothing else. Text fields
+that YAML 1.1 turned into booleans, numbers or dates (`NO`, `on`, `010`) get their written text
+back, with a warning.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import difflib
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from indicators.workspace import model as m
+from indicators.workspace.problems import Problem, Severity
+from indicators.workspace.yaml_reader import LocDict, LocList, Pos
+
+T = TypeVar("T", bound=BaseModel)
+
+# Paths (field names, with "*" for a list index) of the items that can be dropped on their own.
+DROPPABLE: tuple[tuple[str, ...], ...] = (
+    ("indicators", "*", "indications", "*"),
+    ("indicators", "*", "assessments", "*"),
+    ("indicators", "*"),
+    ("scenarios", "*", "judgments", "*"),
+    ("scenarios", "*"),
+    ("sources", "*"),
+)
+
+_ID_EXAMPLES = {
+    m.SCENARIO_ID: "a scenario id such as MIL-COOP (capitals, digits, '-' or '_')",
+    m.INDICATOR_ID: "an indicator id such as SAT-01",
+    m.INDICATION_ID: "an indication id such as SAT-01.3 (indicator id, dot, number)",
+    m.SOURCE_ID: "a source id such as PISM-137",
+    m.THEME: "a theme slug such as military-supply (lower case, digits, '-')",
+    m.URL: "an http:// or https:// address",
+    m.COLOUR: "a colour such as #d1495b",
+}
+
+_FIELD_NAMES = sorted(
+    {name for cls in (m.WorkspaceFile, m.Scenario, m.Judgment, m.WarningLevel, m.SourceDocument,
+                      m.IndicatorFile, m.Indicator, m.Indication, m.Assessment) for name in cls.model_fields}
+)
+
+
+def _is_text_error(err: dict[str, Any]) -> bool:
+    return err["type"] == "string_type" and isinstance(err.get("input"), (bool, int, float, dt.date))
+
+
+def _walk(data: Any, loc: tuple[Any, ...]) -> tuple[Any, Any, Any]:
+    """Follow `loc` through the data as far as it goes: (container, last key, value)."""
+    parent, key, node = None, None, data
+    for seg in loc:
+        if isinstance(node, dict) and seg in node:
+            parent, key, node = node, seg, node[seg]
+        elif isinstance(node, list) and isinstance(seg, int) and 0 <= seg < len(node):
+            parent, key, node = node, seg, node[seg]
+        elif seg == "[key]":
+            return parent, key, "[key]"
+        elif isinstance(node, (dict, list)):
+            return node, seg, None  # a missing key: its parent is the place
+    return parent, key, node
+
+
+def locate(data: Any, loc: tuple[Any, ...]) -> Pos:
+    """Best position for an error at `loc` (pydantic segments that are not YAML keys skipped)."""
+    parent, key, node = _walk(data, loc)
+    if node == "[key]" and isinstance(parent, LocDict):
+        return parent.key_pos.get(key, parent.pos)
+    if node is None and isinstance(parent, (LocDict, LocList)) and not (isinstance(parent, dict) and key in parent):
+        return parent.pos
+    if isinstance(parent, LocDict):
+        return parent.value_pos.get(key, parent.pos)
+    if isinstance(parent, LocList) and isinstance(key, int) and key < len(parent.item_pos):
+        return parent.item_pos[key]
+    return getattr(data, "pos", Pos(1, 1))
+
+
+def _key_pos(data: Any, loc: tuple[Any, ...]) -> Pos:
+    parent, key, _ = _walk(data, loc)
+    if isinstance(parent, LocDict) and key in parent.key_pos:
+        return parent.key_pos[key]
+    return locate(data, loc)
+
+
+def _describe(value: Any) -> str:
+    names = {bool: "a boolean", int: "a number", float: "a number", str: "text", list: "a list", dict: "a mapping",
+             type(None): "nothing", dt.date: "a date", dt.datetime: "a date and time"}
+    return names.get(type(value), type(value).__name__) if not isinstance(value, (dict, list)) else (
+        "a mapping" if isinstance(value, dict) else "a list")
+
+
+def to_problem(err: dict[str, Any], data: Any, display: str) -> Problem:
+    """One pydantic error as a located problem with a stable code and a hint."""
+    loc = tuple(err["loc"])
+    kind, ctx, value = err["type"], err.get("ctx") or {}, err.get("input")
+    field = next((str(s) for s in reversed(loc) if isinstance(s, str) and s != "[key]"), "value")
+    if kind == "missing":
+        pos = locate(data, loc)
+        return Problem(display, pos.line, pos.column, "missing-field", f"missing required field {field!r}",
+                       f"add '{field}:' to this entry")
+    if kind == "extra_forbidden":
+        pos = _key_pos(data, loc)
+        near = difflib.get_close_matches(str(loc[-1]), _FIELD_NAMES, n=1)
+        hint = f"did you mean {near[0]!r}?" if near else "remove it, or check the spelling against the schema"
+        return Problem(display, pos.line, pos.column, "unknown-key", f"unknown key {loc[-1]!r}", hint)
+    pos = locate(data, loc)
+    if kind == "enum":
+        what = f"rating against scenario {loc[-1]}" if len(loc) > 1 and loc[-2] == "ratings" else field
+        return Problem(display, pos.line, pos.column, "bad-value", f"{value!r} is not an allowed {what}",
+                       f"use one of: {ctx.get('expected', '')}")
+    if kind == "string_pattern_mismatch":
+        wanted = _ID_EXAMPLES.get(ctx.get("pattern", ""), f"text matching {ctx.get('pattern')}")
+        return Problem(display, pos.line, pos.column, "bad-id" if "id" in field or loc[-1] == "[key]" else "bad-format",
+                       f"{value!r} is not {wanted}", "fix the spelling")
+    if kind.startswith("date") or kind.startswith("datetime"):
+        return Problem(display, pos.line, pos.column, "bad-date", f"{field}: {value!r} is not a date",
+                       "write the date as YYYY-MM-DD, e.g. 2023-09-28")
+    if kind.endswith("_type") or kind.endswith("_parsing"):
+        return Problem(display, pos.line, pos.column, "wrong-type",
+                       f"{field} should be {err['msg'].removeprefix('Input should be ')}, not {_describe(value)}",
+                       "change the value to the expected kind")
+    if kind in ("too_short", "too_long", "string_too_short", "string_too_long", "greater_than_equal",
+                "less_than_equal", "greater_than", "less_than"):
+        return Problem(display, pos.line, pos.column, "out-of-range", f"{field}: {err['msg'].lower()}",
+                       "change the value to fit the limit")
+    message = str(ctx.get("error", err["msg"])) if kind == "value_error" else err["msg"]
+    return Problem(display, pos.line, pos.column, "invalid", f"{field}: {message}", "see the schema for this field")
+
+
+def _pattern_of(loc: tuple[Any, ...]) -> tuple[str, ...]:
+    return tuple("*" if isinstance(s, int) else s for s in loc)
+
+
+def _droppable(loc: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    """The deepest droppable item containing `loc`, as a concrete path."""
+    for pattern in DROPPABLE:
+        n = len(pattern)
+        if len(loc) > n and _pattern_of(loc[:n]) == pattern:
+            return loc[:n]
+    return None
+
+
+def _restore_text(data: Any, loc: tuple[Any, ...], text: str) -> str | None:
+    parent, key, _ = _walk(data, loc)
+    if not isinstance(parent, LocDict):
+        return None
+    pos = parent.value_pos.get(key)
+    if pos is None or not pos.plain or pos.start < 0:
+        return None
+    written = text[pos.start:pos.end]
+    parent[key] = written
+    return written
+
+
+def validate_file(cls: type[T], data: Any, text: str, display: str,
+                  fallback: dict[str, Any] | None = None) -> tuple[T | None, list[Problem]]:
+    """Validate a whole file's data as `cls`, dropping bad items; never raises.
+
+    Returns the model (None when even the top level is unusable and no fallback is given) and
+    the problems found. `fallback` supplies values for top-level fields that are invalid.
+    """
+    problems: list[Problem] = []
+    seen: set[tuple[Any, ...]] = set()
+    work = data
+    copied = False
+    for _ in range(8):
+        try:
+            return cls.model_validate(work), problems
+        except ValidationError as exc:
+            errs = exc.errors(include_url=False)
+        if not copied:
+            work, copied = copy.deepcopy(data), True
+        if not isinstance(work, dict):
+            pos = getattr(work, "pos", Pos(1, 1))
+            problems.append(Problem(display, pos.line, pos.column, "wrong-type",
+                                    f"the file should hold a mapping of keys, not {_describe(work)}",
+                                    "start the file with 'key: value' lines"))
+            return None, problems
+        drops: set[tuple[Any, ...]] = set()
+        for err in errs:
+            loc = tuple(err["loc"])
+            if _is_text_error(err):
+                written = _restore_text(work, loc, text)
+                if written is not None:
+                    pos = locate(work, loc)
+                    problems.append(Problem(display, pos.line, pos.column, "yaml11-text",
+                                            f"{written!r} was read by YAML as {_describe(err['input'])}; "
+                                            f"kept as the text {written!r}",
+                                            f"quote it: \"{written}\"", Severity.WARNING))
+                    continue
+            if loc in seen:
+                continue
+            seen.add(loc)
+            problems.append(to_problem(err, work, display))
+            target = _droppable(loc)
+            if target is not None:
+                drops.add(target)
+            elif fallback is not None and loc and loc[0] in fallback:
+                work[loc[0]] = copy.deepcopy(fallback[loc[0]])
+            elif fallback is not None and loc and err["type"] == "extra_forbidden":
+                work.pop(loc[0], None)
+            elif fallback is None:
+                return None, problems
+        for path in sorted(drops, key=lambda p: (len(p), p[-1]), reverse=True):
+            parent, key, _ = _walk(work, path)
+            if isinstance(parent, LocList) and isinstance(key, int) and key < len(parent):
+                parent.delete(key)
+        # dropped items shift later indexes: errors already reported must not be reported again
+        seen = {loc for loc in seen if _droppable(loc) is None}
+    return None, problems

@@ -1,0 +1,81 @@
+"""The parse cache: cached and uncached loads agree, and an edit is always seen."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from benchmarks.generate import generate
+from indicators.workspace.parse_cache import FileCache
+from indicators.workspace.load import load_workspace
+
+from tests.conftest import FIXTURES, TODAY
+
+
+def _same(a, b) -> None:
+    assert a.meta == b.meta
+    assert a.indicators == b.indicators
+    assert a.problems == b.problems
+
+
+@pytest.mark.parametrize("fixture", ["tiny", "broken", "styled"])
+def test_cached_and_uncached_loads_are_equal(tmp_path: Path, fixture: str) -> None:
+    cache = FileCache(tmp_path / "cache", disk=True)
+    uncached = load_workspace(FIXTURES / fixture, today=TODAY, cache=FileCache(disk=False))
+    first = load_workspace(FIXTURES / fixture, today=TODAY, cache=cache)
+    again = load_workspace(FIXTURES / fixture, today=TODAY, cache=cache)
+    restarted = load_workspace(FIXTURES / fixture, today=TODAY, cache=FileCache(tmp_path / "cache", disk=True))
+    for other in (first, again, restarted):
+        _same(uncached, other)
+
+
+def test_unchanged_files_are_not_parsed_again(tmp_path: Path) -> None:
+    data = generate(tmp_path / "ws", indicators=30, indications=200, seed=3)
+    cache = FileCache(tmp_path / "cache", disk=True)
+    load_workspace(data, cache=cache)
+    files = 1 + len(list((data / "indicators").glob("*.yaml")))
+    assert cache.parsed == files
+    load_workspace(data, cache=cache)
+    assert cache.parsed == files  # warm: nothing parsed
+    edited = sorted((data / "indicators").glob("*.yaml"))[0]
+    edited.write_text(edited.read_text() + "# note\n")
+    load_workspace(data, cache=cache)
+    assert cache.parsed == files + 1  # only the edited file
+    restarted = FileCache(tmp_path / "cache", disk=True)
+    load_workspace(data, cache=restarted)
+    assert restarted.parsed == 0  # a restart reads the disk cache
+
+
+def test_an_edit_between_two_loads_is_always_seen(tmp_path: Path) -> None:
+    data = Path(shutil.copytree(FIXTURES / "tiny", tmp_path / "tiny"))
+    cache = FileCache(tmp_path / "cache", disk=True)
+    path = data / "indicators" / "core.yaml"
+    original = path.read_text()
+    stat = path.stat()
+    for n, title in enumerate(["Alpha title", "Bravo title", "Charl title"]):  # same length each time
+        path.write_text(original.replace("Diagnostic for A", title))
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size and mtime: only the hash differs
+        assert load_workspace(data, today=TODAY, cache=cache).indicator_by_id["TT-01"].title == title
+        assert load_workspace(data, today=TODAY, cache=FileCache(tmp_path / "cache", disk=True)) \
+            .indicator_by_id["TT-01"].title == title
+
+
+def test_a_corrupt_disk_cache_is_ignored(tmp_path: Path) -> None:
+    cache = FileCache(tmp_path / "cache", disk=True)
+    load_workspace(FIXTURES / "tiny", today=TODAY, cache=cache)
+    for entry in cache.folder.glob("*.pickle"):
+        entry.write_bytes(b"not a pickle")
+    fresh = FileCache(tmp_path / "cache", disk=True)
+    ws = load_workspace(FIXTURES / "tiny", today=TODAY, cache=fresh)
+    assert len(ws.indicators) == 4 and fresh.parsed == 2
+
+
+def test_clear_removes_the_disk_cache(tmp_path: Path) -> None:
+    cache = FileCache(tmp_path / "cache", disk=True)
+    load_workspace(FIXTURES / "tiny", today=TODAY, cache=cache)
+    assert list(cache.folder.glob("*.pickle"))
+    cache.clear()
+    assert not list(cache.folder.glob("*.pickle"))
