@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+from indicators import settings
 from indicators.editing import updates
 from indicators.editing.updates import default_analyst
 from indicators.workspace.vocab import CONFIDENCE, CREDIBILITY, LIKELIHOOD, MARKING, RELIABILITY, STATUS
@@ -33,7 +34,7 @@ def _date(text: str) -> dt.date:
 
 def default_data() -> Path:
     """`$INDICATORS_DATA`, else ./data."""
-    return Path(os.environ.get("INDICATORS_DATA") or "data")
+    return settings.data_folder()
 
 
 class _Parser(argparse.ArgumentParser):
@@ -225,10 +226,7 @@ def serve_command(data: Path, port: int, address: str) -> list[str]:
 
 def _generated_at() -> dt.datetime | None:
     """Generation time from $SOURCE_DATE_EPOCH (reproducible exports), else None (now)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not epoch.isdigit():
-        return None
-    return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    return settings.SOURCE_DATE_EPOCH.get()
 
 
 def _refused(problems: list[Problem]) -> int:
@@ -453,6 +451,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `indicators` console script."""
     args = build_parser().parse_args(argv)
+    for text in settings.environment_problems():
+        print(f"warning: {text}", file=sys.stderr)
     if getattr(args, "data", "absent") is None:
         args.data = default_data()
     try:

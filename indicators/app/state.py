@@ -9,7 +9,6 @@ rerun without restarting the server.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -17,7 +16,7 @@ from typing import Sequence
 import streamlit as st
 
 from indicators.workspace.parse_cache import files_signature
-from indicators.editing.updates import read_only as edits_refused
+from indicators import settings
 from indicators.workspace.load import INDICATOR_DIR, WORKSPACE_FILE, Workspace, load_workspace
 
 AS_OF_KEY = "as_of"  # query parameter and session key of the "as of" date
@@ -31,21 +30,20 @@ FileSignature = tuple[tuple[object, ...], ...]
 def data_dir(argv: Sequence[str] | None = None, environ: dict[str, str] | None = None) -> Path:
     """The data folder: `--data PATH` after `--` on the command line, else $INDICATORS_DATA, else ./data."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    environ = os.environ if environ is None else environ
     for i, arg in enumerate(argv):
         if arg == "--data" and i + 1 < len(argv):
             return Path(argv[i + 1])
         if arg.startswith("--data="):
             return Path(arg.split("=", 1)[1])
-    return Path(environ.get("INDICATORS_DATA") or "data")
+    return settings.data_folder(environ)
 
 
 def read_only() -> bool:
     """True when the board is served read-only (INDICATORS_READ_ONLY=1): pages must show no write UI.
 
-    The same switch as `edit.read_only`, which refuses the writes themselves.
+    The same switch refuses the writes themselves (`settings.read_only`).
     """
-    return edits_refused()
+    return settings.read_only()
 
 
 def file_signature(root: Path) -> FileSignature:

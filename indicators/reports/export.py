@@ -20,7 +20,7 @@ from typing import Callable
 from indicators.reports import wording as w
 from indicators.workspace.load import Workspace
 from indicators.workspace.problems import Problem
-from indicators.editing.updates import read_only
+from indicators.settings import read_only
 from indicators.reports.markings import ExportRefused
 from indicators.reports.snapshot import Snapshot, build_snapshot, snapshot_path
 from indicators.scoring.frames import safe_url

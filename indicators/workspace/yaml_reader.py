@@ -17,21 +17,13 @@ from typing import Any
 
 import yaml
 
+from indicators.settings import max_file_bytes
 from indicators.workspace.problems import Problem, Severity
 
 _BaseLoader = yaml.CSafeLoader if getattr(yaml, "__with_libyaml__", False) else yaml.SafeLoader
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 64
-
-
-def max_file_bytes() -> int:
-    """Largest YAML file read, in bytes (`$INDICATORS_MAX_FILE_MB` overrides the 20 MB default)."""
-    value = os.environ.get("INDICATORS_MAX_FILE_MB")
-    try:
-        return int(float(value) * 1024 * 1024) if value else DEFAULT_MAX_BYTES
-    except ValueError:
-        return DEFAULT_MAX_BYTES
 
 
 @dataclass(frozen=True, slots=True)
