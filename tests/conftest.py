@@ -18,6 +18,15 @@ def fixtures() -> Path:
     return FIXTURES
 
 
+@pytest.fixture(autouse=True)
+def own_cache_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets a cache folder of its own: no test reads or writes the user's real cache,
+    and no test sees what another left there. Subprocesses inherit it through the environment."""
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("INDICATORS_CACHE_DIR", str(folder))
+    return folder
+
+
 # Fuzz tests run a bounded number of examples in CI; HYPOTHESIS_PROFILE=long runs many more.
 from hypothesis import settings as _settings  # noqa: E402
 

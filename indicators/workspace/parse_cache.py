@@ -10,9 +10,11 @@ moves it and `INDICATORS_NO_DISK_CACHE=1` turns the disk part off.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
+import sys
 import tempfile
 import threading
 import time
@@ -20,9 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from indicators import settings
 from indicators.workspace.problems import Problem
 
-FORMAT = 1  # bump when the models or the pickled layout change
+FORMAT = 2  # bump when the pickled layout changes (code changes are covered by code_version)
 RACY_NS = 2_000_000_000  # a file changed less than this before it was read may change again unseen
 
 
@@ -66,18 +69,25 @@ class FileResult:
 
 def cache_dir() -> Path:
     """Where parsed files are kept between runs (safe to delete)."""
-    configured = os.environ.get("INDICATORS_CACHE_DIR")
-    if configured:
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "indicators-board"
+    return settings.cache_folder()
 
 
-def _model_version() -> str:
-    from indicators.workspace import model
+@functools.lru_cache(maxsize=1)
+def code_version() -> str:
+    """What cached results were made by: this package's version and source, Python's and pydantic's versions.
 
-    source = Path(model.__file__).read_bytes() + Path(__file__).read_bytes()
-    return f"{FORMAT}-{hashlib.sha256(source).hexdigest()[:16]}"
+    Any change to the code that shapes a result (a message in validate.py, a new check in load.py, a
+    model field, an upgrade) gives a new version, so results made by other code are never served.
+    """
+    import pydantic
+
+    import indicators
+
+    package = Path(indicators.__file__).resolve().parent
+    digest = hashlib.sha256(f"{FORMAT}|{sys.version_info[:2]}|{pydantic.VERSION}".encode())
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return f"{indicators.__version__}-{digest.hexdigest()[:16]}"
 
 
 class FileCache:
@@ -88,18 +98,17 @@ class FileCache:
         self._lock = threading.Lock()
         self._folder = folder
         self._disk = disk
-        self._version = _model_version()
         self.parsed = 0  # how many files were actually parsed (for tests and benchmarks)
 
     @property
     def folder(self) -> Path:
-        return (self._folder or cache_dir()) / f"parse-v{self._version}"
+        return (self._folder or cache_dir()) / f"parse-v{code_version()}"
 
     @property
     def disk(self) -> bool:
         if self._disk is not None:
             return self._disk
-        return os.environ.get("INDICATORS_NO_DISK_CACHE", "").strip() not in {"1", "true", "yes"}
+        return not settings.NO_DISK_CACHE.get()
 
     def clear(self) -> None:
         """Forget everything, in memory and on disk."""
@@ -108,6 +117,12 @@ class FileCache:
         root = self._folder or cache_dir()
         if root.is_dir():
             for entry in root.glob("parse-v*/*.pickle"):
+                entry.unlink(missing_ok=True)
+
+    def _forget_other_versions(self) -> None:
+        """Delete results made by other code: they can never be served again."""
+        for entry in self.folder.parent.glob("parse-v*/*.pickle"):
+            if entry.parent != self.folder:
                 entry.unlink(missing_ok=True)
 
     def get(self, path: Path, display: str, kind: str, compute: Callable[[], FileResult]) -> FileResult:
@@ -156,7 +171,9 @@ class FileCache:
         if not self.disk:
             return
         try:
-            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            if not self.folder.is_dir():
+                self.folder.mkdir(parents=True, mode=0o700)
+                self._forget_other_versions()
             fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
             with os.fdopen(fd, "wb") as handle:
                 pickle.dump((digest, result), handle, protocol=pickle.HIGHEST_PROTOCOL)

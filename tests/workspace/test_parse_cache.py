@@ -79,3 +79,50 @@ def test_clear_removes_the_disk_cache(tmp_path: Path) -> None:
     assert list(cache.folder.glob("*.pickle"))
     cache.clear()
     assert not list(cache.folder.glob("*.pickle"))
+
+
+def test_tests_never_touch_the_users_cache() -> None:
+    """The autouse fixture in tests/conftest.py gives every test a cache folder of its own."""
+    from indicators.workspace.parse_cache import FILE_CACHE, cache_dir
+
+    home_cache = Path(os.path.expanduser("~")) / ".cache" / "indicators-board"
+    assert cache_dir() != home_cache
+    assert home_cache not in FILE_CACHE.folder.parents
+
+
+def test_a_change_to_the_code_is_never_served_a_stale_result(tmp_path: Path) -> None:
+    """Change a message in validate.py (as an upgrade would): the next run prints the new message,
+    although the data did not change and the first run's result is on disk."""
+    import subprocess
+    import sys
+
+    import indicators
+
+    package = tmp_path / "site" / "indicators"
+    shutil.copytree(Path(indicators.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
+    env = {**os.environ, "PYTHONPATH": str(package.parent), "INDICATORS_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("INDICATORS_NO_DISK_CACHE", None)
+
+    def validate() -> str:
+        done = subprocess.run([sys.executable, "-m", "indicators.cli", "validate", "--data", str(FIXTURES / "broken")],
+                              capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+        assert done.returncode == 1, done.stderr
+        return done.stdout
+
+    assert "unknown key 'priorty'" in validate()
+    assert list((tmp_path / "cache").rglob("*.pickle")), "the first run keeps its results on disk"
+    source = package / "workspace" / "validate.py"
+    text = source.read_text()
+    assert 'f"unknown key {loc[-1]!r}"' in text
+    source.write_text(text.replace('f"unknown key {loc[-1]!r}"', 'f"unrecognised key {loc[-1]!r}"'))
+    second = validate()
+    assert "unrecognised key 'priorty'" in second and "unknown key 'priorty'" not in second
+
+
+def test_results_of_other_code_versions_are_deleted(tmp_path: Path) -> None:
+    stale = tmp_path / "cache" / "parse-v0.0.1-0123456789abcdef" / "old.pickle"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"old")
+    load_workspace(FIXTURES / "tiny", cache=FileCache(tmp_path / "cache", disk=True))
+    assert not stale.exists()
+    assert list((tmp_path / "cache").glob("parse-v*/*.pickle"))
