@@ -8,6 +8,7 @@ refused if the file changed on disk since it was read, so no edit is ever lost o
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import hashlib
@@ -18,7 +19,7 @@ import tempfile
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import yaml
 from filelock import FileLock, Timeout
@@ -27,20 +28,14 @@ from pydantic import ValidationError
 from indicators.workspace.load import WORKSPACE_FILE, Workspace, load_workspace
 from indicators.workspace.model import Assessment, Indication, Judgment
 from indicators.workspace.problems import Problem
+from indicators import settings
+from indicators.settings import read_only
 from indicators.editing.splice import SpliceError, append_to_list, compose, find_item
 from indicators.workspace.validate import to_problem
 
-LOCK_TIMEOUT_S = 60.0
-
-
-def read_only() -> bool:
-    """True when the board is served to readers (`INDICATORS_READ_ONLY=1`): every write is refused."""
-    return os.environ.get("INDICATORS_READ_ONLY", "").strip().lower() in {"1", "true", "yes", "on"}
-
-
 def default_analyst() -> str:
     """`$INDICATORS_ANALYST`, else the login name."""
-    name = os.environ.get("INDICATORS_ANALYST")
+    name = settings.ANALYST.get()
     if name:
         return name
     try:
@@ -90,7 +85,23 @@ def _lock_for(path: Path) -> FileLock:
     digest = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:24]
     folder = Path(tempfile.gettempdir()) / "indicators-locks"
     folder.mkdir(parents=True, exist_ok=True)
-    return FileLock(str(folder / f"{digest}.lock"), timeout=LOCK_TIMEOUT_S)
+    return FileLock(str(folder / f"{digest}.lock"))
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold the file's write lock, taken once; refuse clearly when another writer keeps it too long."""
+    lock = _lock_for(path)
+    timeout = settings.LOCK_TIMEOUT_S.get()
+    try:
+        lock.acquire(timeout=timeout)
+    except Timeout:
+        raise _refuse("locked", f"{path.name} is being written by someone else (still locked after {timeout:g} s); "
+                      "nothing was written", "try again in a moment", str(path)) from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def _read_text(path: Path) -> str:
@@ -224,20 +235,9 @@ def apply_edit(edit: Edit) -> Edit:
     """Write a planned edit atomically, unless the file changed on disk since it was planned."""
     if read_only():
         raise _refuse("read-only", "the board is read-only: writes are refused", "unset INDICATORS_READ_ONLY")
-    with _lock(edit.path):
+    with locked(edit.path):
         _write_if_unchanged(edit)
     return edit
-
-
-def _lock(path: Path) -> FileLock:
-    lock = _lock_for(path)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise _refuse("locked", f"{path.name} stayed locked by another writer for {LOCK_TIMEOUT_S:.0f} s",
-                      "try again in a moment", str(path)) from None
-    lock.release()
-    return lock
 
 
 def _write_if_unchanged(edit: Edit) -> None:
@@ -274,7 +274,7 @@ def update(root: Path, planner: Callable[..., Edit], *args: Any, **kwargs: Any) 
         raise _refuse("read-only", "the board is read-only: writes are refused", "unset INDICATORS_READ_ONLY")
     probe = load_workspace(root)
     target = _target_path(probe, planner, args)
-    with _lock(target):
+    with locked(target):
         ws = load_workspace(root)
         edit = planner(ws, *args, **kwargs)
         _write_if_unchanged(edit)

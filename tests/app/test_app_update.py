@@ -230,6 +230,25 @@ def test_a_file_that_cannot_be_written_is_an_error_not_a_traceback(tiny, monkeyp
     assert digest(core(tiny)) == before
 
 
+def test_a_file_locked_by_another_writer_is_an_error_not_a_traceback(tiny, monkeypatch):
+    from tests.editing.test_updates import _hold_lock
+
+    monkeypatch.setenv("INDICATORS_LOCK_TIMEOUT", "0.3")
+    at = open_app(UPDATE, indicator="TT-02")
+    fill_indication(at)
+    at.button(key="preview_indication").click().run()
+    before = digest(core(tiny))
+    holder = _hold_lock(core(tiny))
+    try:
+        at.button(key="save_indication").click().run()
+    finally:
+        holder.kill()
+        holder.wait()
+    assert not at.exception and not at.success
+    assert "core.yaml is being written by someone else" in errors(at) and "try again" in errors(at)
+    assert digest(core(tiny)) == before
+
+
 def test_changing_the_form_after_preview_drops_the_preview(tiny):
     at = open_app(UPDATE, indicator="TT-02")
     fill_indication(at)

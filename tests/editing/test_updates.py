@@ -227,3 +227,69 @@ def test_app_and_cli_writing_at_once_lose_nothing(tiny: Path) -> None:
     summaries = sorted(o.summary for o in ws.indicator_by_id["TT-03"].indications)
     assert summaries == sorted([f"CLI report {n}" for n in range(10)] + [f"App report {n}" for n in range(5)])
     assert len({o.id for o in ws.indicator_by_id["TT-03"].indications}) == 15
+
+
+def _hold_lock(path: Path) -> subprocess.Popen:
+    """Another process that takes the file's write lock and keeps it until killed."""
+    script = ("import sys, time; from pathlib import Path; from indicators.editing.updates import _lock_for; "
+              "lock = _lock_for(Path(sys.argv[1])); lock.acquire(); print('held', flush=True); time.sleep(600)")
+    holder = subprocess.Popen([sys.executable, "-c", script, str(path)], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    return holder
+
+
+def test_a_lock_held_by_another_writer_is_a_clear_refusal(tiny: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("INDICATORS_LOCK_TIMEOUT", "0.3")
+    before = digest(tiny)
+    holder = _hold_lock(tiny / "indicators" / "core.yaml")
+    try:
+        code = main(["record", "TT-02", "--data", str(tiny), "--date", "2024-05-01", "--summary", "Seen",
+                     "--source", "Wire", "--reliability", "C", "--credibility", "3"])
+        err = capsys.readouterr().err
+        planned = updates.plan_indication(load_workspace(tiny), "TT-02", date=dt.date(2024, 5, 1), summary="Seen",
+                                          source="Wire", reliability="C", credibility=3, analyst="A")
+        with pytest.raises(updates.EditRefused) as refused:
+            updates.apply_edit(planned)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert code == 1
+    assert "core.yaml is being written by someone else" in err and "try again" in err and "Traceback" not in err
+    assert [p.code for p in refused.value.problems] == ["locked"]
+    assert digest(tiny) == before
+
+
+def test_the_lock_is_taken_once(tiny: Path, monkeypatch) -> None:
+    """A lock that is free when first asked for is held through the write: it is never released and
+    taken again (where a second take could time out and escape as a traceback)."""
+    from filelock import Timeout
+
+    real = updates._lock_for
+    takes: list[str] = []
+
+    class OnceOnly:
+        def __init__(self, path: Path) -> None:
+            self.lock = real(path)
+
+        def acquire(self, *args, **kwargs):
+            takes.append("acquire")
+            if len(takes) > 1:
+                raise Timeout(self.lock.lock_file)
+            return self.lock.acquire(*args, **kwargs)
+
+        def release(self, *args, **kwargs):
+            return self.lock.release(*args, **kwargs)
+
+        def __enter__(self):
+            self.acquire()
+            return self
+
+        def __exit__(self, *exc):
+            self.release()
+
+    monkeypatch.setattr(updates, "_lock_for", OnceOnly)
+    planned = updates.plan_indication(load_workspace(tiny), "TT-02", date=dt.date(2024, 5, 1), summary="Seen",
+                                      source="Wire", reliability="C", credibility=3, analyst="A")
+    updates.apply_edit(planned)
+    assert takes == ["acquire"]
+    assert "Seen" in (tiny / "indicators" / "core.yaml").read_text()
