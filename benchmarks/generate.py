@@ -19,8 +19,9 @@ from indicators.workspace.vocab import CONFIDENCE, LIKELIHOOD, PRIORITY, RATING,
 THEMES = ["diplomatic", "military-supply", "military-technology", "space", "sanctions", "labour-economy",
           "exercises", "china", "missile-tests", "regional-response", "europe-nato", "cyber", "maritime",
           "energy", "finance", "information"]
-WORDS = ("report satellite imagery shows delegation shipment railway port containers launch treaty visit "
-         "exercise sanctions vote workers aid statement official source confirms denies analysis").split()
+WORDS = ["report", "satellite", "imagery", "shows", "delegation", "shipment", "railway", "port", "containers",
+         "launch", "treaty", "visit", "exercise", "sanctions", "vote", "workers", "aid", "statement", "official",
+         "source", "confirms", "denies", "analysis"]
 
 
 def _sentence(rng: random.Random, n: int) -> str:
@@ -66,7 +67,8 @@ def generate(out: Path, *, indicators: int = 1000, indications: int = 50000, ass
     files: dict[int, list[str]] = {t: [] for t in range(len(THEMES))}
     for n, (iid, t) in enumerate(zip(ids, theme_of)):
         block = files[t]
-        block += [f"  # {'-' * 60}", f"  - id: {iid}", f"    title: {_quote('Indicator ' + iid + ': ' + _sentence(rng, 5))}",
+        block += [f"  # {'-' * 60}", f"  - id: {iid}",
+                  f"    title: {_quote('Indicator ' + iid + ': ' + _sentence(rng, 5))}",
                   f"    criteria: {_quote(_sentence(rng, 15))}", f"    priority: {rng.choice(PRIORITY.values())}",
                   "    actors: [Russia, DPRK]",
                   "    ratings: {" + ", ".join(f"{s}: {rng.choice(RATING.values())}" for s in scenario_ids) + "}"]
@@ -74,7 +76,8 @@ def generate(out: Path, *, indicators: int = 1000, indications: int = 50000, ass
         if obs_dates:
             block.append("    indications:")
         for k, day in enumerate(obs_dates, 1):
-            block += [f"      - id: {iid}.{k}", f"        date: {day}", f"        summary: {_quote(_sentence(rng, 14))}",
+            block += [f"      - id: {iid}.{k}", f"        date: {day}",
+                      f"        summary: {_quote(_sentence(rng, 14))}",
                       f"        source: {_quote('Source ' + str(rng.randrange(200)))}",
                       f"        url: https://example.org/{iid}/{k}",
                       f"        reliability: {rng.choice(RELIABILITY.values())}",
@@ -91,7 +94,8 @@ def generate(out: Path, *, indicators: int = 1000, indications: int = 50000, ass
     for t, block in files.items():
         if not block:
             continue
-        text = ["# yaml-language-server: $schema=../../schema/indicators.json", f"theme: {THEMES[t]}", "indicators:", *block]
+        text = ["# yaml-language-server: $schema=../../schema/indicators.json", f"theme: {THEMES[t]}", "indicators:",
+                *block]
         (out / "indicators" / f"{THEMES[t]}.yaml").write_text("\n".join(text) + "\n", encoding="utf-8")
     return out
 

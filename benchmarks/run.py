@@ -20,15 +20,16 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 
 from indicators.scoring import warning
-from indicators.workspace.parse_cache import FileCache
 from indicators.workspace.load import load_workspace
 from indicators.workspace.model import IndicatorFile, WorkspaceFile
+from indicators.workspace.parse_cache import FileCache
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from benchmarks.generate import generate
 from benchmarks.run import main as run_benchmark
-from indicators.workspace.parse_cache import FileCache
 from indicators.workspace.load import load_workspace
+from indicators.workspace.parse_cache import FileCache
 
 ROOT = Path(__file__).resolve().parent.parent
 

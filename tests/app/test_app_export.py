@@ -16,8 +16,8 @@ import pytest
 from indicators.reports.snapshot import load_snapshot
 from indicators.workspace.vocab import LIKELIHOOD, MARKING, STATUS
 
-from tests.conftest import FIXTURES
 from tests.app.test_app import fresh_app, open_app, plain  # noqa: F401 — fresh_app is an autouse fixture
+from tests.conftest import FIXTURES
 
 EXPORT = "export"
 HAND_WORKED = {

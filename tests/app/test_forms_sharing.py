@@ -14,15 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from indicators.reports import compare
-from indicators.reports import export
-from indicators.app import forms
-from indicators.app import sharing
+from indicators.app import forms, sharing
+from indicators.editing import git
 from indicators.editing.updates import plan_indication
-from indicators.workspace.load import load_workspace
-from indicators.workspace.problems import Problem
+from indicators.reports import compare, export
 from indicators.reports.markings import WithheldCount
 from indicators.reports.snapshot import build_snapshot, list_snapshots, parse_snapshot
+from indicators.workspace.load import load_workspace
+from indicators.workspace.problems import Problem
 from indicators.workspace.vocab import CONFIDENCE, CREDIBILITY, LIKELIHOOD, MARKING, RELIABILITY, STATUS
 
 from tests.conftest import FIXTURES, TODAY
@@ -79,10 +78,10 @@ def test_saved_message_names_the_new_id_and_file(ws):
 
 def test_in_git_repository(tmp_path):
     folder = Path(shutil.copytree(FIXTURES / "tiny", tmp_path / "tiny"))
-    assert not forms.in_git_repository(folder)
+    assert not git.in_git_repository(folder)
     subprocess.run(["git", "init", "-q", str(folder)], check=True)
-    assert forms.in_git_repository(folder) and forms.in_git_repository(folder / "indicators")
-    assert not forms.in_git_repository(tmp_path / "missing")
+    assert git.in_git_repository(folder) and git.in_git_repository(folder / "indicators")
+    assert not git.in_git_repository(tmp_path / "missing")
 
 
 # ----------------------------------------------------------------------------- sharing

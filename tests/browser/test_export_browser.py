@@ -46,7 +46,8 @@ def browser():
 def reports(tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("reports")
     out = {}
-    for name, root, as_of in [("data", DATA, dt.date(2024, 11, 30)), ("hostile", FIXTURES / "hostile", dt.date(2024, 3, 15))]:
+    for name, root, as_of in [("data", DATA, dt.date(2024, 11, 30)),
+                              ("hostile", FIXTURES / "hostile", dt.date(2024, 3, 15))]:
         path = folder / f"{name}.html"
         save_export("html", path, load_workspace(root, today=TODAY), as_of)
         out[name] = path

@@ -8,6 +8,7 @@ its own view, never another session's. Page-ready times are printed (p50/p95), n
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import statistics
 import time
@@ -71,12 +72,10 @@ async def _walk(browser, base: str, n: int, timings: list[float]) -> dict:
             seen.setdefault("url_as_of", []).append(params.get("as_of"))
             if path == "checklist":
                 box = page.locator(".st-key-q input")
-                try:
+                with contextlib.suppress(Exception):  # the assertion below reports what was shown
                     await page.wait_for_function(
                         "want => document.querySelector('.st-key-q input')?.value === want", arg=f"0{n % 8 + 1}",
                         timeout=30_000)
-                except Exception:  # noqa: BLE001 — the assertion below reports what was shown
-                    pass
                 seen["filter"] = await box.input_value()
                 seen["url_q"] = params.get("q")
     finally:

@@ -8,9 +8,8 @@ and, when $SCREENSHOT_DIR is set, there too.
 
 from __future__ import annotations
 
-import time
-
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -18,8 +17,9 @@ import pytest
 from indicators.workspace.load import load_workspace
 
 from tests.conftest import FIXTURES
-from .test_browser import (EXCEPTION, Tab, _screenshot, _start, _stop, browser, data_server,  # noqa: F401
-                           new_tab, shots)
+
+# The fixtures (browser, data_server, new_tab, shots) come from tests/browser/conftest.py.
+from .test_browser import EXCEPTION, Tab, _screenshot, _start, _stop
 
 pytestmark = pytest.mark.browser
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sysconfig
 import sys
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,7 @@ import pytest
 from indicators.cli import build_parser, main, status_report
 from indicators.workspace.load import load_workspace
 
-from tests.conftest import DATA, FIXTURES
+from tests.conftest import FIXTURES
 
 VERBS = sorted(next(a for a in build_parser()._actions if a.dest == "verb").choices)  # every verb there is
 

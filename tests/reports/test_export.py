@@ -19,18 +19,25 @@ from pathlib import Path
 import pytest
 
 from indicators.reports.compare import diff_dates, diff_snapshots, format_diff, is_empty
-from indicators.reports.export import (check_output_path, export_csv, export_html, export_json, export_markdown, md_text,
-                               save_export)
+from indicators.reports.export import (
+    check_output_path,
+    export_csv,
+    export_html,
+    export_json,
+    export_markdown,
+    md_text,
+    save_export,
+)
 from indicators.reports.html import script_json
-from indicators.workspace.load import load_workspace
 from indicators.reports.markings import ExportRefused
 from indicators.reports.snapshot import SnapshotError, build_snapshot, list_snapshots, load_snapshot, parse_snapshot
+from indicators.workspace.load import load_workspace
 
 from tests.conftest import DATA, FIXTURES, TODAY
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
 FIXED = {"as_of": dt.date(2024, 3, 15), "since": dt.date(2024, 2, 15),
-         "generated_at": dt.datetime(2024, 3, 16, 9, 30, tzinfo=dt.timezone.utc)}
+         "generated_at": dt.datetime(2024, 3, 16, 9, 30, tzinfo=dt.UTC)}
 # The pieces of the hostile fixture's text (tests/fixtures/hostile), each of which must show literally.
 HOSTILE = ["<script>alert(1)</script>", "</style><script>alert(2)</script>", '" onmouseover="alert(3)',
            "[x](javascript:alert(4))", "<img src=x onerror=alert(5)>", "a | b", "`tick`", "```", "*em*", "_u_",

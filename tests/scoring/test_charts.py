@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import altair as alt
 import pandas as pd
 import pytest
 
-from indicators.scoring import charts
-from indicators.scoring import frames
+from indicators.scoring import charts, frames
 from indicators.workspace.load import load_workspace
 from indicators.workspace.vocab import LIKELIHOOD, RATING, RELIABILITY, STATUS
 
@@ -78,7 +78,7 @@ def test_level_history_uses_workspace_level_colours(ws):
 def test_status_history_step_chart(ws):
     spec = _check_common(charts.status_history(frames.status_history(ws, "TT-01", AS_OF)), "Status history")
     assert _has_scale(spec, STATUS.labels(), STATUS.colours())
-    assert any(d.get("mark", {}).get("interpolate") == "step-after" for d in _walk(spec) if isinstance(d.get("mark"), dict))
+    assert any(d["mark"].get("interpolate") == "step-after" for d in _walk(spec) if isinstance(d.get("mark"), dict))
     y = _encodings(spec, "y")[0]
     assert y["scale"]["domain"] == ["Observed", "Emerging", "Not observed", "Negated"]
 

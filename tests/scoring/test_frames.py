@@ -13,8 +13,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from indicators.scoring import warning
-from indicators.scoring import frames
+from indicators.scoring import frames, warning
 from indicators.workspace.load import load_workspace
 from indicators.workspace.problems import Problem, Severity
 from indicators.workspace.vocab import LIKELIHOOD, STATUS

@@ -15,9 +15,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indicators.workspace.parse_cache import FileCache
 from indicators.workspace.load import load_workspace, validate_text
 from indicators.workspace.model import IndicatorFile
+from indicators.workspace.parse_cache import FileCache
 from indicators.workspace.yaml_reader import parse_text
 
 from tests.conftest import FIXTURES, TODAY
@@ -49,7 +49,8 @@ def _mutate(text: str, data: st.DataObject) -> str:
         return text[:a] + text[a + data.draw(st.integers(0, 50)):]
     if kind == "insert":
         at = data.draw(st.integers(0, len(text)))
-        junk = data.draw(st.text(alphabet=st.sampled_from(list(":-[]{}&*!|>'\"#%@` \n\t,?0123456789abcNOyes~.")), max_size=20))
+        junk = data.draw(st.text(alphabet=st.sampled_from(list(":-[]{}&*!|>'\"#%@` \n\t,?0123456789abcNOyes~.")),
+                                 max_size=20))
         return text[:at] + junk + text[at:]
     if kind == "swap" and len(lines) > 1:
         i, j = data.draw(st.integers(0, len(lines) - 1)), data.draw(st.integers(0, len(lines) - 1))
@@ -63,7 +64,9 @@ def _mutate(text: str, data: st.DataObject) -> str:
     elif kind == "replace" and lines:
         i = data.draw(st.integers(0, len(lines) - 1))
         key = lines[i].split(":")[0]
-        lines[i] = f"{key}: {data.draw(st.sampled_from(['', '~', 'NO', '010', '1e309', '-' * 3, '[', '{a: 1}', '2024-02-30', '9' * 400, 'x' * 100000]))}\n"
+        value = data.draw(st.sampled_from(['', '~', 'NO', '010', '1e309', '-' * 3, '[', '{a: 1}', '2024-02-30',
+                                           '9' * 400, 'x' * 100000]))
+        lines[i] = f"{key}: {value}\n"
     return "".join(lines)
 
 
@@ -84,7 +87,8 @@ def test_mutated_valid_files(tmp_path_factory, data: st.DataObject) -> None:
         else:
             workspace = _mutate(workspace, data)
     encoding = data.draw(st.sampled_from(["utf-8", "utf-16", "latin-1"]))
-    _load(tmp_path_factory.mktemp("mutated"), workspace.encode(encoding, "replace"), indicator.encode(encoding, "replace"))
+    _load(tmp_path_factory.mktemp("mutated"), workspace.encode(encoding, "replace"),
+          indicator.encode(encoding, "replace"))
 
 
 WRONG_VALUES = st.one_of(

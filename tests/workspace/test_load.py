@@ -57,7 +57,7 @@ def test_messages_say_how_to_fix(broken) -> None:
     assert any("not_observed" in p.hint for p in scale)
     assert "line 4" in find(broken, "duplicate-key.yaml", "duplicate-key")[0].message
     assert "duplicate-id-a.yaml:3" in find(broken, "duplicate-id-b.yaml", "duplicate-id")[0].message
-    assert 'quote it: "NO"' == find(broken, "yaml11.yaml", "yaml11-text")[0].hint
+    assert find(broken, "yaml11.yaml", "yaml11-text")[0].hint == 'quote it: "NO"'
     assert "began at line 5" in find(broken, "syntax-error.yaml", "yaml-syntax")[0].message
 
 

@@ -40,7 +40,8 @@ def test_every_default_file_references_its_schema_and_validates(path) -> None:
 
 
 def test_schema_rejects_a_typo() -> None:
-    bad = {"theme": "x", "indicators": [{"id": "AB-01", "title": "t", "criteria": "c", "ratings": {}, "priorty": "high"}]}
+    bad = {"theme": "x",
+           "indicators": [{"id": "AB-01", "title": "t", "criteria": "c", "ratings": {}, "priorty": "high"}]}
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(bad, json_schemas()["indicators.json"])
 

@@ -8,7 +8,6 @@ import pytest
 
 from indicators.workspace import vocab
 
-
 SCALES = [vocab.STATUS, vocab.CONFIDENCE, vocab.LIKELIHOOD, vocab.RELIABILITY, vocab.CREDIBILITY, vocab.MARKING,
           vocab.RATING, vocab.PRIORITY, vocab.TREND]
 
