@@ -19,7 +19,7 @@ from indicators.editing import updates
 from indicators.editing.updates import default_analyst
 from indicators.workspace.vocab import CONFIDENCE, CREDIBILITY, LIKELIHOOD, MARKING, RELIABILITY, STATUS
 from indicators.workspace.load import Workspace, load_workspace
-from indicators.workspace.problems import Problem
+from indicators.workspace.problems import Problem, ProblemsError
 from indicators.workspace.schema import save_schemas, stale_schemas
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -150,7 +150,8 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def _write(args: argparse.Namespace, planner: Callable[..., Any], subject: str, **fields: Any) -> int:
     """Plan, validate and write one update; print its id (or the problems) and exit 0/1."""
-    from indicators.editing.updates import EditRefused, git_commit, update
+    from indicators.editing.git import git_commit
+    from indicators.editing.updates import EditRefused, update
     analyst = args.analyst or default_analyst()
     fields["analyst"] = analyst
     try:
@@ -457,6 +458,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.data = default_data()
     try:
         return args.func(args)
+    except ProblemsError as refused:  # any refusal a verb did not word itself: its problems, never a traceback
+        for problem in refused.problems:
+            print(problem.format(), file=sys.stderr)
+        return EXIT_PROBLEMS
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -7,7 +7,6 @@ it shows in the widgets and how it words a refusal comes from these functions.
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 from pathlib import Path
 from typing import Iterable
 
@@ -108,13 +107,3 @@ def entry_date(edit: Edit) -> dt.date | None:
     """The date of the planned entry (to warn when the board's as-of date hides it)."""
     value = edit.entry.get("date")
     return value if isinstance(value, dt.date) else None
-
-
-def in_git_repository(folder: Path | str) -> bool:
-    """True when the folder is inside a git work tree (so a save can be committed)."""
-    try:
-        done = subprocess.run(["git", "-C", str(folder), "rev-parse", "--is-inside-work-tree"],
-                              capture_output=True, text=True, timeout=10)
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return done.returncode == 0 and done.stdout.strip() == "true"

@@ -20,7 +20,7 @@ from indicators.reports.markings import WithheldCount, releasable
 from indicators.reports.snapshot import KeptSnapshot
 from indicators.scoring.frames import safe_url
 from indicators.workspace.vocab import CONFIDENCE, LIKELIHOOD, MARKING, STATUS, Marking
-from indicators.reports.wording import withheld_counts
+from indicators.reports.wording import utc_minute, withheld_counts
 
 EXPORTERS: dict[str, Callable[..., str]] = {"html": export.export_html, "md": export.export_markdown,
                                             "csv": export.export_csv, "json": export.export_json}
@@ -67,17 +67,9 @@ def kept_table(kept: list[KeptSnapshot]) -> pd.DataFrame:
     rows = [{"File": k.path.name,
              "As of": k.as_of,
              "Marking": MARKING.label(k.marking) if k.marking else "",
-             "Generated (UTC)": _utc(k.generated_at),
+             "Generated (UTC)": utc_minute(k.generated_at),
              "Problem": "; ".join(p.message for p in k.problems)} for k in reversed(kept)]
     return pd.DataFrame(rows, columns=["File", "As of", "Marking", "Generated (UTC)", "Problem"])
-
-
-def _utc(at: dt.datetime | None) -> str:
-    if at is None:
-        return ""
-    if at.tzinfo is not None:
-        at = at.astimezone(dt.timezone.utc)
-    return at.strftime("%Y-%m-%d %H:%M")
 
 
 def snapshot_choices(kept: list[KeptSnapshot]) -> dict[str, str]:

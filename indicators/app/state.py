@@ -17,11 +17,11 @@ import streamlit as st
 
 from indicators.workspace.parse_cache import files_signature
 from indicators import settings
+from indicators.scoring import warning
 from indicators.workspace.load import INDICATOR_DIR, WORKSPACE_FILE, Workspace, load_workspace
 
 AS_OF_KEY = "as_of"  # query parameter and session key of the "as of" date
 SINCE_KEY = "since"  # … of the "changed since" date
-SINCE_DEFAULT_DAYS = 30
 _SINCE_DEFAULT = "_since_default"  # session key: the default "since" for the current as-of date
 
 FileSignature = tuple[tuple[object, ...], ...]
@@ -73,11 +73,6 @@ def workspace() -> Workspace:
     return _load(str(root.resolve()), file_signature(root), dt.date.today())
 
 
-def clear_caches() -> None:
-    """Forget every cached workspace (tests; a forced reload)."""
-    _load.clear()
-
-
 def as_of() -> dt.date:
     """The "as of" date chosen in the sidebar (today before the sidebar ran)."""
     value = st.session_state.get(AS_OF_KEY)
@@ -89,13 +84,13 @@ def since() -> dt.date:
     day = as_of()
     value = st.session_state.get(SINCE_KEY)
     if not isinstance(value, dt.date):
-        value = day - dt.timedelta(days=SINCE_DEFAULT_DAYS)
+        value = day - dt.timedelta(days=warning.CHANGES_WINDOW_DAYS)
     return min(value, day)
 
 
 def since_default(day: dt.date) -> dt.date:
     """Default "changed since" date for an as-of date."""
-    return day - dt.timedelta(days=SINCE_DEFAULT_DAYS)
+    return day - dt.timedelta(days=warning.CHANGES_WINDOW_DAYS)
 
 
 def remember_since_default(day: dt.date) -> None:

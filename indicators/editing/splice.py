@@ -10,7 +10,6 @@ those lines. `git diff` then shows only added lines, or one changed line when an
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -25,15 +24,6 @@ _STR_TAG = "tag:yaml.org,2002:str"
 
 class SpliceError(ValueError):
     """The place to insert could not be found (the caller reports it as a problem)."""
-
-
-@dataclass(frozen=True)
-class ListPlace:
-    """Where a list is in the text: its parent mapping node and, if present, the list node."""
-
-    parent: yaml.MappingNode
-    key: str
-    node: yaml.Node | None
 
 
 def _child(node: yaml.Node, key: str) -> yaml.Node | None:

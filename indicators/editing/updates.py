@@ -14,7 +14,6 @@ import difflib
 import hashlib
 import os
 import re
-import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from enum import Enum
@@ -27,7 +26,7 @@ from pydantic import ValidationError
 
 from indicators.workspace.load import WORKSPACE_FILE, Workspace, load_workspace
 from indicators.workspace.model import Assessment, Indication, Judgment
-from indicators.workspace.problems import Problem
+from indicators.workspace.problems import Problem, ProblemsError
 from indicators import settings
 from indicators.settings import read_only
 from indicators.editing.splice import SpliceError, append_to_list, compose, find_item
@@ -68,12 +67,8 @@ class Edit:
         return {"kind": self.kind, "id": self.new_id, "subject": self.subject, "file": str(self.path)}
 
 
-class EditRefused(Exception):
+class EditRefused(ProblemsError):
     """An update that cannot be written, with the problems that say why."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("; ".join(p.format() for p in problems))
-        self.problems = problems
 
 
 def _refuse(code: str, message: str, hint: str, path: str = "input") -> EditRefused:
@@ -285,21 +280,3 @@ def _target_path(ws: Workspace, planner: Callable[..., Edit], args: tuple[Any, .
     if planner is plan_judgment:
         return ws.root / WORKSPACE_FILE
     return _indicator_file(ws, args[0])
-
-
-def git_commit(edit: Edit, analyst: str) -> str:
-    """Commit the edited file if the workspace is in a git repository; returns the commit message."""
-    folder = edit.path.parent
-    inside = subprocess.run(["git", "-C", str(folder), "rev-parse", "--is-inside-work-tree"],
-                            capture_output=True, text=True)
-    if inside.returncode != 0 or inside.stdout.strip() != "true":
-        raise _refuse("not-a-repository", f"{folder} is not in a git repository", "run 'git init' or drop --commit")
-    message = f"{edit.kind.capitalize()} {edit.new_id} ({edit.subject}) by {analyst}"
-    for command in (["git", "-C", str(folder), "add", "--", edit.path.name],
-                    ["git", "-C", str(folder), "commit", "-q", "-m", message, "-m", f"Analyst: {analyst}",
-                     "--", edit.path.name]):
-        done = subprocess.run(command, capture_output=True, text=True)
-        if done.returncode != 0:
-            raise _refuse("git-failed", f"the change was saved but not committed: {done.stderr.strip()}",
-                          "commit it by hand", str(edit.path))
-    return message

@@ -5,25 +5,28 @@ leaves out every indicator, indication, assessment and judgment whose own markin
 counts what it left out. An item without a marking of its own takes its parent's (indication and
 assessment: the indicator's; indicator and judgment: the workspace's), so an export below the
 workspace's own marking would release unmarked items: it is refused.
+
+Whatever shows part of the board (an export, `indicators status`, a page of the app) is marked
+with the highest marking of what it shows: the workspace's, raised by any shown item marked
+higher (`shown_marking`), never lower than an item it holds and never above the marking it is
+made for (everything above that is withheld first).
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from indicators.workspace.load import Workspace
 from indicators.workspace.model import Indicator, Scenario
-from indicators.workspace.problems import Problem
+from indicators.workspace.problems import Problem, ProblemsError
 from indicators.workspace.vocab import MARKING, Marking
 
 
-class ExportRefused(Exception):
+class ExportRefused(ProblemsError):
     """An export that cannot be made, with the problems that say why."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("; ".join(p.format() for p in problems))
-        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -50,8 +53,8 @@ def markings_from(lowest: Marking | str) -> list[str]:
     return [m for m in MARKING.values() if MARKING.order(m) >= MARKING.order(lowest)]
 
 
-def check_marking(ws: Workspace, marking: Marking | str | None) -> Marking:
-    """The marking to export for (default: the workspace's); refused below the workspace's own."""
+def check_marking(ws: Workspace, marking: Marking | str | None, *, verb: str = "export") -> Marking:
+    """The marking to `verb` for (default: the workspace's); refused below the workspace's own."""
     own = MARKING.member(ws.meta.marking)
     if marking is None:
         return own
@@ -63,7 +66,7 @@ def check_marking(ws: Workspace, marking: Marking | str | None) -> Marking:
     if MARKING.order(wanted) < MARKING.order(own):
         raise ExportRefused([Problem(
             "input", 0, 0, "marking-below-workspace",
-            f"cannot export for {MARKING.label(wanted)}: the workspace is marked {MARKING.label(own)}, "
+            f"cannot {verb} for {MARKING.label(wanted)}: the workspace is marked {MARKING.label(own)}, "
             "and items without a marking of their own carry the workspace's",
             f"choose the workspace's marking or higher: {', '.join(markings_from(own))}")])
     return wanted
@@ -113,3 +116,97 @@ def releasable(ws: Workspace, marking: Marking | str, as_of: dt.date) -> tuple[W
     sources = {i.id: ws.sources[i.id] for i in kept if i.id in ws.sources}
     copy = Workspace(ws.root, meta, kept, sources, list(ws.problems), list(ws.files))
     return copy, WithheldCount(n_ind, n_obs, n_ass, n_jud)
+
+
+# ----------------------------------------------------------------------------- the marking of what is shown
+
+
+def effective(own: Marking | str | None, parent: Marking | str) -> Marking:
+    """An item's marking: its own, else its parent's (the indicator's for indications and assessments,
+    the workspace's for indicators and judgments)."""
+    return MARKING.member(own if own is not None else parent)
+
+
+def highest(floor: Marking | str, markings: Iterable[Marking | str | None] = ()) -> Marking:
+    """`floor` raised by the strictest of `markings` (None counts as no marking of its own)."""
+    best = MARKING.member(floor)
+    for marking in markings:
+        if marking is not None and MARKING.order(marking) > MARKING.order(best):
+            best = MARKING.member(marking)
+    return best
+
+
+def highest_present(ws: Workspace) -> Marking:
+    """The strictest marking anywhere in the workspace, whatever its date: what shows everything."""
+    found: list[Marking | None] = []
+    for indicator in ws.indicators:
+        found.append(indicator.marking)
+        found += [o.marking for o in indicator.indications] + [a.marking for a in indicator.assessments]
+    found += [j.marking for scenario in ws.scenarios for j in scenario.judgments]
+    return highest(ws.meta.marking, found)
+
+
+def _latest_on(items: list, days: Iterable[dt.date]) -> list:
+    """For each day, the last of `items` dated on or before it (file order breaks ties, as the board does)."""
+    ordered = sorted(enumerate(items), key=lambda pair: (pair[1].date, pair[0]))
+    dates = [item.date for _, item in ordered]
+    out = []
+    for day in days:
+        at = bisect.bisect_right(dates, day)
+        if at:
+            out.append(ordered[at - 1][1])
+    return out
+
+
+def shown_marking(ws: Workspace, as_of: dt.date, *, indicators: Iterable[str] | None = None,
+                  statuses: Iterable[dt.date] = (), scores: bool = False, history: bool = False,
+                  indications: bool = False, assessments: bool = False, judged: Iterable[dt.date] = (),
+                  all_judgments: bool = False, changes_since: dt.date | None = None) -> Marking:
+    """The marking of a view of the board on `as_of`: the workspace's, raised by every item it shows or rests on.
+
+    Declare what the view shows (nothing dated after `as_of` ever counts):
+
+    - `indicators`: ids of the indicators shown (default every one); their own markings count;
+    - `statuses`: dates on which their statuses are shown or counted (each one's latest assessment then);
+    - `scores`: warning scores and trends are shown: statuses on `as_of` and 30 days earlier;
+    - `history`: statuses at every month end up to `as_of` are charted (levels, composition, heat map);
+    - `indications` / `assessments`: every indication / assessment of the shown indicators is listed,
+      charted or counted;
+    - `judged`: dates on which each scenario's latest likelihood judgment is shown;
+    - `all_judgments`: every judgment is shown (likelihood over time);
+    - `changes_since`: what changed in (since, `as_of`] is listed: statuses on both dates, the
+      indications and judgments of the window, and the judgments they replaced.
+    """
+    from indicators.scoring.warning import TREND_WINDOW_DAYS, timeline_dates  # pandas only when needed
+
+    floor = MARKING.member(ws.meta.marking)
+    days = {day for day in statuses if day <= as_of}
+    if scores:
+        days |= {as_of, as_of - dt.timedelta(days=TREND_WINDOW_DAYS)}
+    if history:
+        days |= {pd_day.date() for pd_day in timeline_dates(ws, as_of)}
+    judged_days = {day for day in judged if day <= as_of}
+    if changes_since is not None:
+        days |= {changes_since, as_of}
+        judged_days |= {changes_since, as_of}
+
+    def in_window(day: dt.date) -> bool:
+        return changes_since is not None and changes_since < day <= as_of
+
+    wanted = None if indicators is None else set(indicators)
+    found: list[Marking] = []
+    for indicator in ws.indicators:
+        if wanted is not None and indicator.id not in wanted:
+            continue
+        own = effective(indicator.marking, floor)
+        found.append(own)
+        known = [a for a in indicator.assessments if a.date <= as_of]
+        counted = known if assessments else _latest_on(indicator.assessments, sorted(days))
+        found += [effective(a.marking, own) for a in counted]
+        found += [effective(o.marking, own) for o in indicator.indications
+                  if o.date <= as_of and (indications or in_window(o.date))]
+    for scenario in ws.scenarios:
+        counted = [j for j in scenario.judgments if j.date <= as_of and (all_judgments or in_window(j.date))]
+        counted += _latest_on(scenario.judgments, sorted(judged_days))
+        found += [effective(j.marking, floor) for j in counted]
+    return highest(floor, found)

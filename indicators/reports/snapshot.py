@@ -20,13 +20,13 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from indicators.scoring import warning
 from indicators.workspace.load import Workspace
 from indicators.workspace.model import COLOUR, Url
-from indicators.workspace.problems import Problem
-from indicators.reports.markings import ExportRefused, WithheldCount, check_marking, releasable
-from indicators.workspace.vocab import Confidence, Credibility, Likelihood, Marking, Priority, Rating, Reliability, Status, Trend
+from indicators.workspace.problems import Problem, ProblemsError
+from indicators.reports.markings import ExportRefused, WithheldCount, check_marking, releasable, shown_marking
+from indicators.workspace.vocab import (MARKING, Confidence, Credibility, Likelihood, Marking, Priority, Rating, Reliability,
+                                        Status, Trend)
 
 FORMAT_VERSION = 1
 SNAPSHOT_DIR = "snapshots"
-SINCE_DEFAULT_DAYS = 30  # "what changed" window when no start is given (as the app's sidebar)
 
 
 class _Frozen(BaseModel):
@@ -76,6 +76,7 @@ class ChangeOut(_Frozen):
     detail: str
     before: str | None = None
     after: str | None = None
+    marking: Marking | None = Field(None, description="The changed item's own marking, else its indicator's")
 
 
 class IndicationOut(_Frozen):
@@ -177,7 +178,10 @@ class Snapshot(_Frozen):
     format_version: int = FORMAT_VERSION
     title: str
     question: str
-    marking: Marking = Field(description="The TLP marking this snapshot is made for")
+    marking: Marking = Field(description="The snapshot's own marking, its banner: the highest marking of what it "
+                                         "holds (the workspace's, raised by any item in it marked higher)")
+    made_for: Marking | None = Field(None, description="The TLP marking of the recipients it is made for: items "
+                                                       "marked above it are withheld (default: `marking`)")
     workspace_marking: Marking
     as_of: dt.date
     since: dt.date
@@ -194,6 +198,14 @@ class Snapshot(_Frozen):
     level_history: list[LevelPoint]
     status_history: list[StatusCount]
 
+    @model_validator(mode="after")
+    def _made_for(self) -> "Snapshot":
+        if self.made_for is None:  # snapshots made before `made_for` existed: `marking` was the recipients'
+            object.__setattr__(self, "made_for", self.marking)
+        elif MARKING.order(self.marking) > MARKING.order(self.made_for):
+            raise ValueError(f"marked {self.marking.value}, above the marking it is made for ({self.made_for.value})")
+        return self
+
     def level(self, name: str) -> LevelDef | None:
         """The warning level of this name."""
         return next((level for level in self.levels if level.name == name), None)
@@ -206,12 +218,6 @@ class Snapshot(_Frozen):
 # ----------------------------------------------------------------------------- building
 
 
-def _date(value: object) -> dt.date | None:
-    if value is None or value is pd.NaT or (not isinstance(value, (str, list)) and pd.isna(value)):
-        return None
-    return pd.Timestamp(value).date()
-
-
 def _text(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
@@ -219,7 +225,7 @@ def _text(value: object) -> str | None:
 def resolve_dates(as_of: dt.date | None, since: dt.date | None) -> tuple[dt.date, dt.date]:
     """The as-of date (default today) and the start of the "what changed" window (default 30 days earlier)."""
     as_of = as_of or dt.date.today()
-    since = since or as_of - dt.timedelta(days=SINCE_DEFAULT_DAYS)
+    since = since or as_of - dt.timedelta(days=warning.CHANGES_WINDOW_DAYS)
     if since > as_of:
         raise ExportRefused([Problem("input", 0, 0, "since-after-as-of",
                                      f"the 'since' date {since} is after the as-of date {as_of}",
@@ -235,6 +241,8 @@ def build_snapshot(ws: Workspace, as_of: dt.date | None = None, since: dt.date |
                    marking: Marking | str | None = None, *, generated_at: dt.datetime | None = None) -> Snapshot:
     """The board as of `as_of` for recipients of `marking` (default: the workspace's marking).
 
+    Items marked above `marking` are withheld first; the snapshot is then marked with the highest
+    marking of what it holds (`markings.shown_marking`), which is never above `marking`.
     Raises `ExportRefused` for a marking below the workspace's or a `since` after `as_of`.
     """
     limit = check_marking(ws, marking)
@@ -243,7 +251,8 @@ def build_snapshot(ws: Workspace, as_of: dt.date | None = None, since: dt.date |
     return Snapshot(
         title=ws.meta.title,
         question=ws.meta.question,
-        marking=limit,
+        marking=snapshot_marking(view, as_of, since),
+        made_for=limit,
         workspace_marking=ws.meta.marking,
         as_of=as_of,
         since=since,
@@ -264,6 +273,14 @@ def build_snapshot(ws: Workspace, as_of: dt.date | None = None, since: dt.date |
     )
 
 
+def snapshot_marking(view: Workspace, as_of: dt.date, since: dt.date) -> Marking:
+    """The highest marking of what a snapshot of `view` holds: every indicator with all its indications,
+    statuses at every month end and on the dates its scores, trends and changes rest on, the latest
+    judgments and those of the "what changed" window."""
+    return shown_marking(view, as_of, scores=True, history=True, indications=True, judged=[as_of],
+                         changes_since=since)
+
+
 def _withheld(count: WithheldCount) -> Withheld:
     return Withheld(indicators=count.indicators, indications=count.indications,
                     assessments=count.assessments, judgments=count.judgments)
@@ -275,7 +292,7 @@ def _scenarios(ws: Workspace, as_of: dt.date) -> list[ScenarioOut]:
     for sid, row in levels.iterrows():
         judgment = None
         if isinstance(row.get("likelihood"), str):
-            judgment = JudgmentOut(date=_date(row["judged"]), likelihood=row["likelihood"],
+            judgment = JudgmentOut(date=warning.to_date(row["judged"]), likelihood=row["likelihood"],
                                    confidence=row["confidence"], analyst=row["analyst"], rationale=row["rationale"],
                                    marking=_latest_judgment_marking(ws, str(sid), as_of))
         previous = row["previous_score"]
@@ -288,8 +305,9 @@ def _scenarios(ws: Workspace, as_of: dt.date) -> list[ScenarioOut]:
 
 def _changes(ws: Workspace, since: dt.date, as_of: dt.date) -> list[ChangeOut]:
     changes = warning.changes_since(ws, since, as_of)
-    return [ChangeOut(date=_date(row["date"]), kind=row["kind"], subject=row["subject"], title=row["title"],
-                      detail=row["detail"], before=_text(row["before"]), after=_text(row["after"]))
+    return [ChangeOut(date=warning.to_date(row["date"]), kind=row["kind"], subject=row["subject"], title=row["title"],
+                      detail=row["detail"], before=_text(row["before"]), after=_text(row["after"]),
+                      marking=_text(row["marking"]))
             for _, row in changes.iterrows()]
 
 
@@ -315,7 +333,7 @@ def _indicators(ws: Workspace, as_of: dt.date) -> list[IndicatorOut]:
             id=indicator.id, title=indicator.title, theme=indicator.theme or "", priority=indicator.priority,
             actors=list(indicator.actors), criteria=indicator.criteria, expected_by=indicator.expected_by,
             marking=indicator.marking, status=row["status"], confidence=_text(row["confidence"]),
-            last_assessed=_date(row["last_assessed"]), analyst=_text(row["analyst"]),
+            last_assessed=warning.to_date(row["last_assessed"]), analyst=_text(row["analyst"]),
             rationale=_text(row["rationale"]), cites=list(assessment.cites) if assessment else [],
             assessment_marking=assessment.marking if assessment else None,
             overdue=bool(row["overdue"]), stale=bool(row["stale"]),
@@ -329,7 +347,7 @@ def _indicators(ws: Workspace, as_of: dt.date) -> list[IndicatorOut]:
 
 def _level_history(ws: Workspace, as_of: dt.date) -> list[LevelPoint]:
     frame = warning.levels_over_time(ws, warning.timeline_dates(ws, as_of))
-    return [LevelPoint(date=_date(row["date"]), scenario=row["scenario"], score=round(float(row["score"]), 4),
+    return [LevelPoint(date=warning.to_date(row["date"]), scenario=row["scenario"], score=round(float(row["score"]), 4),
                        level=row["level"]) for _, row in frame.iterrows()]
 
 
@@ -337,19 +355,15 @@ def _status_history(ws: Workspace, as_of: dt.date) -> list[StatusCount]:
     if not ws.indicators:
         return []
     frame = warning.status_composition(ws, warning.timeline_dates(ws, as_of))
-    return [StatusCount(date=_date(row["date"]), status=row["status"], count=int(row["count"]))
+    return [StatusCount(date=warning.to_date(row["date"]), status=row["status"], count=int(row["count"]))
             for _, row in frame.iterrows()]
 
 
 # ----------------------------------------------------------------------------- loading
 
 
-class SnapshotError(Exception):
+class SnapshotError(ProblemsError):
     """A snapshot that cannot be read, with the problems that say why."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("; ".join(p.format() for p in problems))
-        self.problems = problems
 
 
 def _loc(loc: tuple) -> str:

@@ -9,9 +9,11 @@ import datetime as dt
 from typing import Any
 
 from indicators.scoring.warning import TREND_WINDOW_DAYS
+from indicators.reports.markings import highest
 from indicators.reports.snapshot import IndicationOut, IndicatorOut, JudgmentOut, ScenarioOut, Snapshot
 from indicators.scoring.frames import CHANGE_KINDS
-from indicators.workspace.vocab import CONFIDENCE, CREDIBILITY, LIKELIHOOD, MARKING, RATING, RELIABILITY, STATUS, TREND
+from indicators.workspace.vocab import (CONFIDENCE, CREDIBILITY, LIKELIHOOD, MARKING, RATING, RELIABILITY, STATUS, TREND,
+                                        Marking)
 
 
 def plural(n: int, word: str) -> str:
@@ -20,18 +22,31 @@ def plural(n: int, word: str) -> str:
 
 
 def marking_label(snap: Snapshot) -> str:
-    """`TLP:AMBER`: the marking the export is made for."""
+    """`TLP:AMBER`: the export's banner, the highest marking of what it holds."""
     return MARKING.label(snap.marking)
 
 
 def marking_description(snap: Snapshot) -> str:
-    """What the marking allows (TLP 2.0 wording)."""
+    """What the banner's marking allows (TLP 2.0 wording)."""
     return MARKING.term(snap.marking).description
+
+
+def made_for_label(snap: Snapshot) -> str:
+    """`TLP:AMBER`: the marking of the recipients the export is made for (items above it are withheld)."""
+    return MARKING.label(snap.made_for or snap.marking)
 
 
 def portion(marking: object) -> str:
     """` (TLP:AMBER)` after an item carrying its own marking; empty for items without one."""
     return f" ({MARKING.label(marking)})" if marking else ""
+
+
+def row_marking(snap: Snapshot, indicator: IndicatorOut) -> Marking:
+    """The marking of a checklist row: the workspace's, raised by the indicator's, its latest assessment's
+    and its latest indication's (what the row shows)."""
+    latest = latest_indication(indicator)
+    return highest(snap.workspace_marking, [indicator.marking, indicator.assessment_marking,
+                                            latest.marking if latest else None])
 
 
 def withheld_counts(count: Any, label: str, where: str = "this export") -> str:
@@ -44,9 +59,9 @@ def withheld_counts(count: Any, label: str, where: str = "this export") -> str:
             f"{where}: {', '.join(parts)}.")
 
 
-def withheld_text(snap: Snapshot) -> str:
-    """How much the export leaves out because it is marked above the export's marking."""
-    text = withheld_counts(snap.withheld, marking_label(snap))
+def withheld_text(snap: Snapshot, where: str = "this export") -> str:
+    """How much `where` leaves out because it is marked above the marking it is made for."""
+    text = withheld_counts(snap.withheld, made_for_label(snap), where)
     return text + " The levels and statuses shown rest only on what is released." if snap.withheld.total else text
 
 
@@ -58,12 +73,18 @@ def errors_text(snap: Snapshot) -> str | None:
             "errors may be missing. Run 'indicators validate' on the data folder.")
 
 
-def generated_text(snap: Snapshot) -> str:
-    """Generation time in UTC, to the minute."""
-    at = snap.generated_at
+def utc_minute(at: dt.datetime | None) -> str:
+    """A time in UTC, to the minute (`2024-03-16 09:30`); naive times are taken as UTC; None is ''."""
+    if at is None:
+        return ""
     if at.tzinfo is not None:
         at = at.astimezone(dt.timezone.utc)
-    return at.strftime("%Y-%m-%d %H:%M UTC")
+    return at.strftime("%Y-%m-%d %H:%M")
+
+
+def generated_text(snap: Snapshot) -> str:
+    """Generation time in UTC, to the minute."""
+    return f"{utc_minute(snap.generated_at)} UTC"
 
 
 def counts_text(snap: Snapshot) -> str:

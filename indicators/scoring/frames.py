@@ -87,10 +87,6 @@ def fit_rows(table: pd.DataFrame, widths: dict[str, int], *, max_lines: int = 5)
                default=35)
 
 
-def _day(value: dt.date | pd.Timestamp | str) -> pd.Timestamp:
-    return pd.Timestamp(value).normalize().as_unit("ns")
-
-
 def _label(scale: Scale, value: object, default: str = "") -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return default
@@ -98,11 +94,6 @@ def _label(scale: Scale, value: object, default: str = "") -> str:
         return scale.label(value)
     except KeyError:
         return str(value)
-
-
-def scale_domain(scale: Scale) -> tuple[list[str], list[str]]:
-    """(labels, colours) of a vocabulary scale, in its order: a chart's colour domain and range."""
-    return scale.labels(), scale.colours()
 
 
 def level_domain(ws: Workspace) -> tuple[list[str], list[str]]:
@@ -283,7 +274,7 @@ def status_history(ws: Workspace, indicator_id: str, as_of: dt.date) -> pd.DataF
     the step chart shows the whole known history.
     """
     t = warning.tables(ws)
-    day = _day(as_of)
+    day = warning.day_stamp(as_of)
     a = t.assessments[(t.assessments["indicator"] == indicator_id) & (t.assessments["date"] <= day)]
     rows = a[["date", "status", "confidence", "analyst", "rationale"]].copy()
     if rows.empty:
@@ -306,7 +297,7 @@ def status_history(ws: Workspace, indicator_id: str, as_of: dt.date) -> pd.DataF
 def assessments_table(ws: Workspace, indicator_id: str, as_of: dt.date) -> pd.DataFrame:
     """The indicator's assessments up to `as_of`, newest first, as a readable table."""
     t = warning.tables(ws)
-    a = t.assessments[(t.assessments["indicator"] == indicator_id) & (t.assessments["date"] <= _day(as_of))]
+    a = t.assessments[(t.assessments["indicator"] == indicator_id) & (t.assessments["date"] <= warning.day_stamp(as_of))]
     a = a.iloc[::-1]
     return pd.DataFrame({
         "Date": a["date"].dt.date,
@@ -321,7 +312,7 @@ def assessments_table(ws: Workspace, indicator_id: str, as_of: dt.date) -> pd.Da
 def indications_of(ws: Workspace, indicator_id: str, as_of: dt.date) -> pd.DataFrame:
     """The indicator's indications known on `as_of`, newest first, with safe links and grade words."""
     t = warning.tables(ws)
-    o = t.indications[(t.indications["indicator"] == indicator_id) & (t.indications["date"] <= _day(as_of))]
+    o = t.indications[(t.indications["indicator"] == indicator_id) & (t.indications["date"] <= warning.day_stamp(as_of))]
     o = o.iloc[::-1]
     value = [f"{v:g} {u}" if pd.notna(v) and u else (f"{v:g}" if pd.notna(v) else "")
              for v, u in zip(o["value"], o["unit"].fillna(""))]
@@ -340,7 +331,7 @@ def indications_of(ws: Workspace, indicator_id: str, as_of: dt.date) -> pd.DataF
 def numeric_series(ws: Workspace, indicator_id: str, as_of: dt.date) -> pd.DataFrame:
     """Indications of the indicator that carry a value, up to `as_of` (date, value, unit, …)."""
     t = warning.tables(ws)
-    o = t.indications[(t.indications["indicator"] == indicator_id) & (t.indications["date"] <= _day(as_of))
+    o = t.indications[(t.indications["indicator"] == indicator_id) & (t.indications["date"] <= warning.day_stamp(as_of))
                       & t.indications["value"].notna()]
     out = o[["date", "id", "value", "unit", "source", "grade", "summary"]].copy()
     out["unit"] = out["unit"].fillna("value")
@@ -413,7 +404,7 @@ def timeline_frame(ws: Workspace, as_of: dt.date, themes: Iterable[str] = (),
     count=1. Binned: date (week start), theme, count, indicators (how many distinct).
     """
     t = warning.tables(ws)
-    o = t.indications[t.indications["date"] <= _day(as_of)]
+    o = t.indications[t.indications["date"] <= warning.day_stamp(as_of)]
     themes = list(themes)
     if themes:
         o = o[o["theme"].isin(themes)]
@@ -435,7 +426,7 @@ def likelihood_history(ws: Workspace, as_of: dt.date) -> pd.DataFrame:
     if j.empty:
         return pd.DataFrame(columns=["date", "scenario", "title", "likelihood", "label", "confidence", "rank",
                                      "analyst", "rationale", "carried"])
-    day = _day(as_of)
+    day = warning.day_stamp(as_of)
     last = j.groupby("scenario").tail(1)
     carry = last[last["date"] < day].assign(date=day, carried=True)
     rank = {s.id: i for i, s in enumerate(ws.scenarios)}

@@ -28,8 +28,8 @@ import numpy as np
 import pandas as pd
 
 from indicators.workspace.load import Workspace
-from indicators.workspace.vocab import (CONFIDENCE_WEIGHT, LEVEL_PALETTE, LIKELIHOOD, LIKELIHOOD_RANGE, RATING_VALUE, STATUS, Status,
-                    Trend)
+from indicators.workspace.vocab import (CONFIDENCE_WEIGHT, LEVEL_PALETTE, LIKELIHOOD, LIKELIHOOD_RANGE, MARKING, RATING_VALUE, STATUS,
+                    Status, Trend)
 
 STATUS_VALUE: dict[Status, float] = {
     Status.OBSERVED: 1.0,
@@ -37,8 +37,11 @@ STATUS_VALUE: dict[Status, float] = {
     Status.NOT_OBSERVED: 0.0,
     Status.NEGATED: -1.0,
 }
-TREND_WINDOW_DAYS = 30
+TREND_WINDOW_DAYS = 30  # the trend compares a score with the score this many days earlier
+CHANGES_WINDOW_DAYS = 30  # "what changed" looks back this far when no start date is given
 DATE_DTYPE = "datetime64[ns]"
+_MARKING_RANK = {value: MARKING.order(value) for value in MARKING.values()}
+_RANK_MARKING = {rank: value for value, rank in _MARKING_RANK.items()}
 MIN_DIAGNOSTIC = 3  # a scenario with fewer diagnostic indicators than this is flagged
 
 
@@ -50,11 +53,19 @@ class Tables:
     assessments: pd.DataFrame  # indicator, date, status, confidence, analyst, rationale, cites, seq
     indications: pd.DataFrame  # id, indicator, theme, date, summary, source, url, grade, value, unit, marking
     ratings: pd.DataFrame  # indicator x scenario, rating values (NaN when not rated)
-    judgments: pd.DataFrame  # scenario, date, likelihood, confidence, analyst, rationale, seq
+    judgments: pd.DataFrame  # scenario, date, likelihood, confidence, analyst, rationale, marking, seq
 
 
-def _ts(value: dt.date | str | pd.Timestamp) -> pd.Timestamp:
+def day_stamp(value: dt.date | str | pd.Timestamp) -> pd.Timestamp:
+    """A date as the midnight timestamp the board's frames are keyed on."""
     return pd.Timestamp(value).normalize().as_unit("ns")
+
+
+def to_date(value: object) -> dt.date | None:
+    """A frame's cell as a date; None for missing values (NaT, NaN, None)."""
+    if value is None or value is pd.NaT or (not isinstance(value, (str, list)) and pd.isna(value)):
+        return None
+    return pd.Timestamp(value).date()
 
 
 def tables(ws: Workspace) -> Tables:
@@ -96,10 +107,11 @@ def tables(ws: Workspace) -> Tables:
     indications = indications.sort_values("date", kind="stable").reset_index(drop=True)
     ratings = pd.DataFrame(rat_rows, index=indicators.index, columns=scenario_ids, dtype=float)
     jud_rows = [{"scenario": s.id, "date": j.date, "likelihood": j.likelihood.value, "confidence": j.confidence.value,
-                 "analyst": j.analyst, "rationale": j.rationale, "seq": seq}
+                 "analyst": j.analyst, "rationale": j.rationale, "marking": j.marking.value if j.marking else None,
+                 "seq": seq}
                 for s in ws.scenarios for seq, j in enumerate(s.judgments)]
     judgments = pd.DataFrame(jud_rows, columns=["scenario", "date", "likelihood", "confidence", "analyst",
-                                                "rationale", "seq"])
+                                                "rationale", "marking", "seq"])
     judgments["date"] = pd.to_datetime(judgments["date"]).astype(DATE_DTYPE)
     judgments = judgments.sort_values(["date", "seq"], kind="stable").reset_index(drop=True)
     result = Tables(indicators, assessments, indications, ratings, judgments)
@@ -156,9 +168,13 @@ def _evidence(frame: pd.DataFrame) -> pd.Series:
 
 
 def status_as_of(ws: Workspace, as_of: dt.date | str) -> pd.DataFrame:
-    """Every indicator's status on `as_of`, with confidence, last assessed, overdue and stale."""
+    """Every indicator's status on `as_of`, with confidence, last assessed, overdue and stale.
+
+    `marking` is the strictest own marking among the indicator, its latest assessment and its
+    indications known on the date (what its row rests on); None when none has one (the workspace's).
+    """
     t = tables(ws)
-    day = _ts(as_of)
+    day = day_stamp(as_of)
     latest = _latest_assessments(ws, [day]).set_index("indicator").reindex(t.indicators.index)
     obs = t.indications[t.indications["date"] <= day]
     last_seen = obs.groupby("indicator")["date"].max()
@@ -175,12 +191,17 @@ def status_as_of(ws: Workspace, as_of: dt.date | str) -> pd.DataFrame:
     cadence = pd.Timedelta(days=ws.meta.review_cadence_days)
     out["stale"] = out["last_assessed"].isna() | (day - out["last_assessed"] > cadence)
     out["status_order"] = out["status"].map(lambda s: STATUS.order(s))
+    ranks = pd.DataFrame({"indicator": t.indicators["marking"].map(_MARKING_RANK),
+                          "assessment": latest["marking"].map(_MARKING_RANK),
+                          "indications": obs["marking"].map(_MARKING_RANK).groupby(obs["indicator"]).max()
+                          .reindex(out.index)}, index=out.index)
+    out["marking"] = [_RANK_MARKING[int(r)] if pd.notna(r) else None for r in ranks.max(axis=1)]
     return out
 
 
 def levels_over_time(ws: Workspace, dates: list[dt.date] | list[pd.Timestamp]) -> pd.DataFrame:
     """Score and level of every scenario at each date: columns date, scenario, score, level, label, colour."""
-    days = sorted({_ts(d) for d in dates})
+    days = sorted({day_stamp(d) for d in dates})
     w = diagnostic_weights(ws)
     if not days or w.shape[1] == 0:
         return pd.DataFrame(columns=["date", "scenario", "score", "level", "label", "colour", "rank"])
@@ -217,7 +238,7 @@ def level_colour(ws: Workspace, rank: int) -> str:
 
 def warning_levels(ws: Workspace, as_of: dt.date | str) -> pd.DataFrame:
     """Per scenario on `as_of`: score, level, trend vs 30 days earlier, latest judgment."""
-    day = _ts(as_of)
+    day = day_stamp(as_of)
     before = day - pd.Timedelta(days=TREND_WINDOW_DAYS)
     both = levels_over_time(ws, [before, day])
     now = both[both["date"] == day].set_index("scenario")
@@ -237,15 +258,16 @@ def warning_levels(ws: Workspace, as_of: dt.date | str) -> pd.DataFrame:
 def latest_judgments(ws: Workspace, as_of: dt.date | str) -> pd.DataFrame:
     """Each scenario's latest likelihood judgment up to `as_of` (index scenario)."""
     j = tables(ws).judgments
-    j = j[j["date"] <= _ts(as_of)]
+    j = j[j["date"] <= day_stamp(as_of)]
     last = j.groupby("scenario").tail(1).set_index("scenario")
-    return last.rename(columns={"date": "judged"})[["judged", "likelihood", "confidence", "analyst", "rationale"]]
+    return last.rename(columns={"date": "judged"})[["judged", "likelihood", "confidence", "analyst", "rationale",
+                                                     "marking"]]
 
 
 def judgments_over_time(ws: Workspace, as_of: dt.date | str) -> pd.DataFrame:
     """All judgments up to `as_of` with the ICD 203 rank and range, for likelihood charts."""
     j = tables(ws).judgments
-    j = j[j["date"] <= _ts(as_of)].copy()
+    j = j[j["date"] <= day_stamp(as_of)].copy()
     j["rank"] = j["likelihood"].map(lambda v: LIKELIHOOD.order(v))
     j["label"] = j["likelihood"].map(lambda v: LIKELIHOOD.label(v))
     j["low"] = j["likelihood"].map(lambda v: LIKELIHOOD_RANGE[LIKELIHOOD.member(v)][0])
@@ -256,7 +278,7 @@ def judgments_over_time(ws: Workspace, as_of: dt.date | str) -> pd.DataFrame:
 
 def month_ends(start: dt.date | pd.Timestamp, end: dt.date | pd.Timestamp) -> list[pd.Timestamp]:
     """Month ends from `start` to `end`, with `end` itself last."""
-    s, e = _ts(start), _ts(end)
+    s, e = day_stamp(start), day_stamp(end)
     if s > e:
         return [e]
     days = list(pd.date_range(s, e, freq="ME"))
@@ -275,12 +297,12 @@ def history_start(ws: Workspace) -> pd.Timestamp | None:
 def timeline_dates(ws: Workspace, as_of: dt.date | str) -> list[pd.Timestamp]:
     """Month ends from the first recorded event to `as_of`: the x axis of trend charts."""
     start = history_start(ws)
-    return month_ends(start if start is not None else _ts(as_of), as_of)
+    return month_ends(start if start is not None else day_stamp(as_of), as_of)
 
 
 def status_over_time(ws: Workspace, dates: list[dt.date] | list[pd.Timestamp]) -> pd.DataFrame:
     """Status of every indicator at each date (indicator, date, status): for heat maps and areas."""
-    latest = _latest_assessments(ws, [_ts(d) for d in dates])
+    latest = _latest_assessments(ws, [day_stamp(d) for d in dates])
     return latest[["indicator", "date", "status", "confidence"]].reset_index(drop=True)
 
 
@@ -295,14 +317,22 @@ def status_composition(ws: Workspace, dates: list[dt.date] | list[pd.Timestamp])
     return counts
 
 
+def _own_or(own: object, parent: object) -> str | None:
+    """An item's own marking, else its parent's (None: neither has one, so the workspace's holds)."""
+    for value in (own, parent):
+        if isinstance(value, str):
+            return value
+    return None
+
+
 def changes_since(ws: Workspace, since: dt.date | str, as_of: dt.date | str) -> pd.DataFrame:
     """What changed in (since, as_of]: status changes, new indications, new judgments.
 
     Columns: date, kind (status|indication|judgment), subject (indicator or scenario id), title,
-    detail, before, after.
+    detail, before, after, marking (the item's own marking, else its indicator's; None: the workspace's).
     """
     t = tables(ws)
-    start, end = _ts(since), _ts(as_of)
+    start, end = day_stamp(since), day_stamp(as_of)
     rows: list[dict] = []
     before = status_as_of(ws, start)["status"]
     after = status_as_of(ws, end)
@@ -314,20 +344,23 @@ def changes_since(ws: Workspace, since: dt.date | str, as_of: dt.date | str) -> 
             rows.append({"date": row["date"], "kind": "status", "subject": ind_id,
                          "title": t.indicators.at[ind_id, "title"],
                          "detail": f"{STATUS.label(old)} → {STATUS.label(new)}: {row['rationale']}",
-                         "before": old, "after": new})
+                         "before": old, "after": new,
+                         "marking": _own_or(row["marking"], t.indicators.at[ind_id, "marking"])})
     new_obs = t.indications[(t.indications["date"] > start) & (t.indications["date"] <= end)]
     for _, row in new_obs.iterrows():
         rows.append({"date": row["date"], "kind": "indication", "subject": row["indicator"],
                      "title": t.indicators.at[row["indicator"], "title"],
-                     "detail": f"{row['summary']} ({row['source']}, {row['grade']})", "before": None, "after": row["id"]})
+                     "detail": f"{row['summary']} ({row['source']}, {row['grade']})", "before": None, "after": row["id"],
+                     "marking": _own_or(row["marking"], t.indicators.at[row["indicator"], "marking"])})
     j = t.judgments
     prior = latest_judgments(ws, start)["likelihood"]
     for _, row in j[(j["date"] > start) & (j["date"] <= end)].iterrows():
         rows.append({"date": row["date"], "kind": "judgment", "subject": row["scenario"],
                      "title": ws.scenario_by_id[row["scenario"]].title,
                      "detail": f"{LIKELIHOOD.label(row['likelihood'])} ({row['confidence']} confidence): {row['rationale']}",
-                     "before": prior.get(row["scenario"]), "after": row["likelihood"]})
-    out = pd.DataFrame(rows, columns=["date", "kind", "subject", "title", "detail", "before", "after"])
+                     "before": prior.get(row["scenario"]), "after": row["likelihood"],
+                     "marking": _own_or(row["marking"], None)})
+    out = pd.DataFrame(rows, columns=["date", "kind", "subject", "title", "detail", "before", "after", "marking"])
     return out.sort_values(["date", "kind", "subject"], ascending=[False, True, True], kind="stable").reset_index(drop=True)
 
 

@@ -56,9 +56,11 @@ def display_path(path: Path, root: Path) -> str:
         return str(path)
 
 
-def errors(problems: list[Problem]) -> list[Problem]:
-    return [p for p in problems if p.is_error]
 
+class ProblemsError(Exception):
+    """Something refused, with the located problems that say why (the CLI prints them and exits 1;
+    the app shows them). Each refusal — an edit, an export, an unreadable snapshot — is a subclass."""
 
-def warnings(problems: list[Problem]) -> list[Problem]:
-    return [p for p in problems if not p.is_error]
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(p.format() for p in problems))
+        self.problems = problems

@@ -298,14 +298,6 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
     return text, []
 
 
-def read_yaml(path: Path, display: str) -> Parsed:
-    """Read and parse one file, turning size, encoding and syntax troubles into problems."""
-    text, problems = read_text(path, display)
-    if text is None:
-        return Parsed(None, "", problems)
-    return parse_text(text, display)
-
-
 class _FastLoader(_QuickResolve, _BaseLoader):  # type: ignore[misc, valid-type]
     """libyaml's safe loader building plain dicts, noting duplicate keys instead of overwriting."""
 
@@ -355,5 +347,4 @@ def fast_parse(text: str) -> Any:
     return None if loader.duplicate or data is None else data
 
 
-__all__ = ["LocDict", "LocList", "Parsed", "Pos", "Severity", "fast_parse", "max_file_bytes", "parse_text", "read_text",
-           "read_yaml"]
+__all__ = ["LocDict", "LocList", "Parsed", "Pos", "Severity", "fast_parse", "max_file_bytes", "parse_text", "read_text"]

@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 import streamlit as st
 
-from indicators.editing import updates
+from indicators.editing import git, updates
 from indicators.app import forms
 from indicators.app import main as app_main
 from indicators.app import state
@@ -203,7 +203,7 @@ def save(form: str) -> None:
     if st.session_state.get(COMMIT_KEY):
         try:
             analyst = forms.optional(st.session_state.get(ANALYST_KEY)) or updates.default_analyst()
-            flash["committed"] = updates.git_commit(change, analyst)
+            flash["committed"] = git.git_commit(change, analyst)
         except EditRefused as refused:
             flash["commit_problems"] = refused.problems
     st.session_state[FLASH_KEY] = flash
@@ -298,7 +298,7 @@ def render() -> None:
         analyst_col, commit_col = st.columns([1, 1], vertical_alignment="bottom")
         analyst = analyst_col.text_input("Analyst", value=updates.default_analyst(), key=ANALYST_KEY,
                                          help="Who makes this entry (default $INDICATORS_ANALYST, else your login)")
-        if forms.in_git_repository(ws.root):
+        if git.in_git_repository(ws.root):
             commit_col.checkbox("Commit with git", key=COMMIT_KEY,
                                 help="Commit the changed file after saving (the data folder is a git repository)")
     _preview_and_save(ws, form, planner, analyst)
