@@ -19,7 +19,7 @@ def test_values_are_parsed_and_defaults_apply() -> None:
     assert settings.READ_ONLY.get(env) is True
     assert settings.READ_ONLY.get({}) is False
     assert settings.MAX_FILE_MB.get(env) == 0.5
-    assert settings.SOURCE_DATE_EPOCH.get(env) == dt.datetime(1970, 1, 2, tzinfo=dt.timezone.utc)
+    assert settings.SOURCE_DATE_EPOCH.get(env) == dt.datetime(1970, 1, 2, tzinfo=dt.UTC)
     assert settings.data_folder(env) == Path("some/where")
     assert settings.data_folder({}) == Path("data")
     assert settings.environment_problems(env) == []

@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from indicators.editing import updates
 from indicators.app import ui
+from indicators.editing import updates
 from indicators.workspace.load import load_workspace
 from indicators.workspace.vocab import LIKELIHOOD, STATUS
 
-from tests.conftest import FIXTURES
 from tests.app.test_app import fresh_app, open_app, plain, table  # noqa: F401 — fresh_app is an autouse fixture
+from tests.conftest import FIXTURES
 
 UPDATE = "update"
 MAR_10 = dt.date(2024, 3, 10)
@@ -110,7 +110,8 @@ def test_assess_an_indicator_cites_only_earlier_indications(tiny):
     assert not at.error
     lines = at.code[0].value.splitlines()
     for line in ["+      - date: 2024-03-10", "+        status: negated", "+        confidence: low",
-                 "+        analyst: Tess", "+        rationale: Second sighting retracted.", "+        cites: [TT-01.2]"]:
+                 "+        analyst: Tess", "+        rationale: Second sighting retracted.",
+                 "+        cites: [TT-01.2]"]:
         assert line in lines, line
     at.button(key="save_assessment").click().run()
     assert "Assessment TT-01@2024-03-10 saved" in plain(at.success[0].value)

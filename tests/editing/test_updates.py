@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from indicators.editing import updates
 from indicators.cli import main
+from indicators.editing import updates
 from indicators.workspace.load import load_workspace
 
 from tests.conftest import FIXTURES
@@ -99,8 +99,10 @@ def test_conflict_when_the_file_changed_since_it_was_read(tiny: Path) -> None:
 
 
 BAD_INPUTS = [
-    (["record", "NO-99", "--summary", "x", "--source", "s", "--reliability", "B", "--credibility", "2"], "no indicator 'NO-99'"),
-    (["record", "TT-01", "--summary", "x", "--source", "s", "--reliability", "Z", "--credibility", "2"], "'Z' is not an allowed reliability"),
+    (["record", "NO-99", "--summary", "x", "--source", "s", "--reliability", "B", "--credibility", "2"],
+     "no indicator 'NO-99'"),
+    (["record", "TT-01", "--summary", "x", "--source", "s", "--reliability", "Z", "--credibility", "2"],
+     "'Z' is not an allowed reliability"),
     (["record", "TT-01", "--summary", "x", "--source", "s", "--reliability", "B", "--credibility", "9"], "credibility"),
     (["record", "TT-01", "--summary", "x", "--source", "s", "--reliability", "B", "--credibility", "2",
       "--url", "javascript:alert(1)"], "http"),
@@ -112,7 +114,8 @@ BAD_INPUTS = [
       "--date", "yesterday"], "is not a date"),
     (["record", "TT-01", "--summary", "x", "--source", "s", "--reliability", "B", "--credibility", "2",
       "--marking", "PINK"], "'PINK' is not an allowed marking"),
-    (["assess", "TT-01", "--status", "seen", "--confidence", "high", "--rationale", "r"], "'seen' is not an allowed status"),
+    (["assess", "TT-01", "--status", "seen", "--confidence", "high", "--rationale", "r"],
+     "'seen' is not an allowed status"),
     (["assess", "TT-01", "--status", "observed", "--confidence", "sure", "--rationale", "r"], "confidence"),
     (["assess", "TT-01", "--status", "observed", "--confidence", "high", "--rationale", ""], "rationale"),
     (["assess", "TT-01", "--status", "observed", "--confidence", "high", "--rationale", "r", "--cites", "TT-09.1"],
@@ -122,11 +125,13 @@ BAD_INPUTS = [
     (["assess", "TT-01", "--status", "observed", "--confidence", "high", "--rationale", "r", "--cites", "bad id"],
      "is not an indication id"),
     (["judge", "ZZ", "--likelihood", "likely", "--confidence", "low", "--rationale", "r"], "no scenario 'ZZ'"),
-    (["judge", "AA", "--likelihood", "probable", "--confidence", "low", "--rationale", "r"], "'probable' is not an allowed likelihood"),
+    (["judge", "AA", "--likelihood", "probable", "--confidence", "low", "--rationale", "r"],
+     "'probable' is not an allowed likelihood"),
 ]
 
 
-@pytest.mark.parametrize(("args", "message"), BAD_INPUTS, ids=[" ".join(a[:2]) + f"-{i}" for i, (a, _) in enumerate(BAD_INPUTS)])
+@pytest.mark.parametrize(("args", "message"), BAD_INPUTS,
+                         ids=[" ".join(a[:2]) + f"-{i}" for i, (a, _) in enumerate(BAD_INPUTS)])
 def test_invalid_input_exits_1_names_the_problem_and_changes_no_byte(tiny: Path, capsys, args, message) -> None:
     before = digest(tiny)
     assert main([*args, "--data", str(tiny)]) == 1
@@ -175,7 +180,8 @@ def test_commit_in_a_git_repository(tiny: Path, capsys) -> None:
         subprocess.run(["git", "-C", str(tiny), "config", "user.name", "Test"], check=True)
     assert main(["judge", "AA", "--data", str(tiny), "--likelihood", "very likely", "--confidence", "high",
                  "--rationale", "Confirmed", "--analyst", "Ann", "--date", "2024-05-01", "--commit"]) == 0
-    log = subprocess.run(["git", "-C", str(tiny), "log", "-1", "--format=%s%n%b"], capture_output=True, text=True).stdout
+    log = subprocess.run(["git", "-C", str(tiny), "log", "-1", "--format=%s%n%b"], capture_output=True,
+                         text=True).stdout
     assert log.startswith("Judgment AA@2024-05-01 (AA) by Ann") and "Analyst: Ann" in log
     status = subprocess.run(["git", "-C", str(tiny), "status", "--porcelain"], capture_output=True, text=True).stdout
     assert status == ""

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from benchmarks.generate import generate
-from indicators.workspace.parse_cache import FileCache
 from indicators.workspace.load import load_workspace
+from indicators.workspace.parse_cache import FileCache
 
 from tests.conftest import FIXTURES, TODAY
 
@@ -55,7 +55,7 @@ def test_an_edit_between_two_loads_is_always_seen(tmp_path: Path) -> None:
     path = data / "indicators" / "core.yaml"
     original = path.read_text()
     stat = path.stat()
-    for n, title in enumerate(["Alpha title", "Bravo title", "Charl title"]):  # same length each time
+    for title in ["Alpha title", "Bravo title", "Charl title"]:  # same length each time
         path.write_text(original.replace("Diagnostic for A", title))
         os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size and mtime: only the hash differs
         assert load_workspace(data, today=TODAY, cache=cache).indicator_by_id["TT-01"].title == title
