@@ -12,7 +12,7 @@ import streamlit as st
 
 from indicators.app import state
 from indicators.app import ui
-from indicators.scoring.frames import md_escape
+from indicators.reports.escape import md_text
 
 EARLIEST = dt.date(1970, 1, 1)
 
@@ -41,7 +41,7 @@ def main() -> None:
     nav = st.navigation({section: [ui.page(name) for name in names] for section, names in pages.items() if names})
     with st.sidebar:
         sidebar_dates()
-        st.caption(f"Workspace: **{md_escape(ws.meta.title)}**  \nData folder: {md_escape(ws.root)}")
+        st.caption(f"Workspace: **{md_text(ws.meta.title)}**  \nData folder: {md_text(ws.root)}")
         if state.read_only():
             st.caption("Read-only: this board cannot change the data.")
     ui.marking_banner(ws)

@@ -18,7 +18,7 @@ from indicators.reports.compare import KIND_TITLES, KINDS
 from indicators.workspace.load import Workspace
 from indicators.reports.markings import WithheldCount, releasable
 from indicators.reports.snapshot import KeptSnapshot
-from indicators.scoring.frames import safe_url
+from indicators.workspace.model import safe_url
 from indicators.workspace.vocab import CONFIDENCE, LIKELIHOOD, MARKING, STATUS, Marking
 from indicators.reports.wording import utc_minute, withheld_counts
 

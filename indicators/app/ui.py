@@ -1,14 +1,13 @@
 """Shared pieces of the board's pages: the page registry, banners, coloured chips.
 
-Coloured labels are the only HTML the app writes: `chip` escapes its text with `html.escape` and
-accepts only `#rrggbb` colours, and goes through `st.html` (sanitised); data text never reaches
+Coloured labels are the only HTML the app writes: `chip` is the library's `escape.chip` (text
+escaped, only `#rrggbb` colours), shown through `st.html` (sanitised); data text never reaches
 `unsafe_allow_html`.
 """
 
 from __future__ import annotations
 
 import html
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -17,11 +16,12 @@ import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
 from indicators.workspace.load import Workspace
-from indicators.scoring.frames import problem_counts, text_colour
+from indicators.reports import escape
+from indicators.scoring.frames import problem_counts
 from indicators.workspace.vocab import MARKING
 
 APP_DIR = Path(__file__).resolve().parent
-_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+_CHIP_STYLE = "display:inline-block;padding:0.1rem 0.55rem;border-radius:0.5rem;font-weight:600;white-space:nowrap"
 
 
 @dataclass(frozen=True)
@@ -67,12 +67,8 @@ def page(name: str) -> StreamlitPage:
 
 
 def chip(text: str, colour: str, *, title: str | None = None) -> str:
-    """HTML of a small coloured label; text escaped, colour checked, readable ink chosen."""
-    background = colour if _HEX.match(colour or "") else "#cccccc"
-    tip = f' title="{html.escape(title, quote=True)}"' if title else ""
-    return (f'<span{tip} style="display:inline-block;padding:0.1rem 0.55rem;border-radius:0.5rem;'
-            f'background:{background};color:{text_colour(background)};font-weight:600;white-space:nowrap">'
-            f"{html.escape(text)}</span>")
+    """HTML of a small coloured label (`escape.chip`, laid out inline: the app has no stylesheet)."""
+    return escape.chip(text, colour, title, style=_CHIP_STYLE)
 
 
 def html_line(*parts: str) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from indicators.workspace.load import Workspace
 from indicators.reports.snapshot import IndicationOut, JudgmentOut, Snapshot, build_snapshot
+from indicators.reports.wording import level_label
 from indicators.workspace.vocab import CONFIDENCE, LIKELIHOOD, MARKING, STATUS, Marking
 
 KINDS = ("levels", "judgments", "status", "new_indications", "removed_indications", "indicators_added",
@@ -61,7 +62,7 @@ def diff_snapshots(old: Snapshot, new: Snapshot, *, old_label: str | None = None
             continue
         if before.level != s.level:
             levels.append({"scenario": s.id, "title": s.title, "before": before.level, "after": s.level,
-                           "before_label": _level_label(old, before.level), "after_label": _level_label(new, s.level),
+                           "before_label": level_label(old, before.level), "after_label": level_label(new, s.level),
                            "score_before": before.score, "score_after": s.score})
         if _judgment(before.judgment) != _judgment(s.judgment):
             judgments.append({"scenario": s.id, "title": s.title, "before": _judgment(before.judgment),
@@ -89,11 +90,6 @@ def diff_snapshots(old: Snapshot, new: Snapshot, *, old_label: str | None = None
         "indicators_added": [{"indicator": i.id, "title": i.title} for i in new.indicators if i.id not in old_ind],
         "indicators_removed": [{"indicator": i.id, "title": i.title} for i in old.indicators if i.id not in new_ind],
     }
-
-
-def _level_label(snap: Snapshot, name: str) -> str:
-    level = snap.level(name)
-    return level.label if level else name
 
 
 def diff_dates(ws: Workspace, start: dt.date, end: dt.date, marking: Marking | str | None = None) -> dict[str, Any]:

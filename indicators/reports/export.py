@@ -22,9 +22,9 @@ from indicators.workspace.load import Workspace
 from indicators.workspace.problems import Problem
 from indicators.settings import read_only
 from indicators.reports.markings import ExportRefused
+from indicators.reports.escape import md_link, md_text
 from indicators.reports.snapshot import Snapshot, build_snapshot, snapshot_path
-from indicators.scoring.frames import safe_url
-from indicators.workspace.vocab import CONFIDENCE, LIKELIHOOD, MARKING, Marking
+from indicators.workspace.vocab import CONFIDENCE, LIKELIHOOD, MARKING, Marking, grade_meaning
 
 FORMATS: dict[str, str] = {"html": "HTML report", "md": "Markdown brief", "csv": "CSV checklist",
                            "json": "JSON snapshot"}
@@ -33,36 +33,7 @@ MEDIA_TYPE = {"html": "text/html", "md": "text/markdown", "csv": "text/csv", "js
 
 
 # ----------------------------------------------------------------------------- Markdown
-
-# Characters that start Markdown or HTML constructs anywhere in a line (GitHub-flavoured:
-# emphasis, code, links, raw HTML, entities, tables, strikethrough, math, mentions, issue refs).
-_MD_ANYWHERE = re.compile(r"([\\`*_\[\]<>&|~$#@])")
-_MD_LINE_START = re.compile(r"^([-+=:.!])")
-_MD_ORDERED = re.compile(r"^(\d+)([.)])")
-
-
-def md_text(value: object) -> str:
-    """Data text made literal in (GitHub-flavoured) Markdown, on one line (safe in table cells)."""
-    if value is None:
-        return ""
-    text = " ".join(str(value).split())
-    text = _MD_ANYWHERE.sub(r"\\\1", text)
-    text = _MD_LINE_START.sub(r"\\\1", text)
-    return _MD_ORDERED.sub(r"\1\\\2", text)
-
-
-def md_url(url: str | None) -> str | None:
-    """An http(s) URL fit for a Markdown link destination (characters that end it percent-encoded)."""
-    url = safe_url(url)
-    if url is None:
-        return None
-    return re.sub(r"[\s()<>\\`\"']", lambda m: "%{:02X}".format(ord(m.group(0))), url)
-
-
-def md_link(text: object, url: str | None) -> str:
-    """`[text](url)` for http(s) URLs; the escaped text alone otherwise."""
-    target = md_url(url)
-    return f"[{md_text(text)}]({target})" if target else md_text(text)
+# Every data text goes through `escape.md_text` (or `md_link`); wording and labels from `vocab` are plain.
 
 
 def _md_table(header: list[str], rows: list[list[str]], align: list[str] | None = None) -> list[str]:
@@ -128,7 +99,8 @@ def render_markdown(snap: Snapshot) -> str:
         out += [f"{md_text(w.assessment_head(i))}{reason}", ""]
         shown, rest = w.shown_indications(i)
         values = any(o.value is not None for o in shown)
-        rows = [[str(o.date), md_text(o.summary), md_link(o.source, o.url), f"{o.grade} ({w.grade_meaning(o)})"]
+        rows = [[str(o.date), md_text(o.summary), md_link(o.source, o.url),
+                 f"{o.grade} ({grade_meaning(o.reliability, o.credibility)})"]
                 + ([md_text(w.value_text(o))] if values else []) + [md_text(o.id) + w.portion(o.marking)]
                 for o in shown]
         out += _md_table(["Date", "Summary", "Source", "Grade"] + (["Value"] if values else []) + ["ID"], rows)

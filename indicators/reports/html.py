@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import html
-import json
 import os
 import re
 import tempfile
@@ -24,25 +22,15 @@ import pandas as pd
 
 from indicators.scoring import charts
 from indicators.reports import wording as w
+from indicators.reports.escape import chip, safe_colour, script_json
+from indicators.reports.escape import html_text as e
 from indicators.workspace.parse_cache import cache_dir
 from indicators.reports.snapshot import IndicatorOut, ScenarioOut, Snapshot
-from indicators.scoring.frames import TIMELINE_MAX_POINTS, safe_url, text_colour
-from indicators.workspace.vocab import CONFIDENCE, LIKELIHOOD, MARKING, RATING, STATUS, TREND
+from indicators.scoring.frames import TIMELINE_MAX_POINTS
+from indicators.workspace.model import safe_url
+from indicators.workspace.vocab import CONFIDENCE, LIKELIHOOD, MARKING, RATING, STATUS, TREND, grade_meaning, text_colour
 
 CHART_WIDTH = 680  # px: fits A4 portrait inside 14 mm margins (the SVG also scales down)
-_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
-
-
-def e(value: object) -> str:
-    """Data text escaped for HTML text and attribute values."""
-    return html.escape("" if value is None else str(value), quote=True)
-
-
-def chip(text: str, colour: str, title: str | None = None, cls: str = "chip") -> str:
-    """A coloured label: text escaped, colour checked (#rrggbb), ink chosen for contrast."""
-    background = colour if _HEX.match(colour or "") else "#cccccc"
-    tip = f' title="{e(title)}"' if title else ""
-    return f'<span class="{cls}" style="background:{background};color:{text_colour(background)}"{tip}>{e(text)}</span>'
 
 
 def tlp_chip(marking: object) -> str:
@@ -59,15 +47,6 @@ def link(text: object, url: str | None) -> str:
     if target is None:
         return e(text)
     return f'<a href="{e(target)}" rel="noopener noreferrer" target="_blank">{e(text)}</a>'
-
-
-def script_json(data: Any) -> str:
-    """JSON safe inside a <script> element: no `<`, `>`, `&`, U+2028 or U+2029 appear raw."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
-                         ("\u2029", "\\u2029")):
-        text = text.replace(raw, escaped)
-    return text
 
 
 @lru_cache(maxsize=1)
@@ -192,7 +171,7 @@ def _header(snap: Snapshot) -> str:
 def _scenario(snap: Snapshot, s: ScenarioOut) -> str:
     colour = w.level_colour(snap, s.level)
     level = chip(w.level_label(snap, s.level), colour, "Warning level")
-    trend = chip(TREND.label(s.trend), TREND.colour(s.trend), TREND.term(s.trend).description, "chip trend")
+    trend = chip(TREND.label(s.trend), TREND.colour(s.trend), TREND.term(s.trend).description, cls="chip trend")
     j = s.judgment
     if j:
         judged = (f'<p class="judgment">{chip(LIKELIHOOD.label(j.likelihood), LIKELIHOOD.colour(j.likelihood), w.likelihood_range(j))} '
@@ -202,8 +181,7 @@ def _scenario(snap: Snapshot, s: ScenarioOut) -> str:
     else:
         judged = '<p class="judgment muted">No likelihood judgment yet.</p>'
     description = f'<p class="description muted small">{e(s.description)}</p>' if s.description else ""
-    safe_colour = colour if _HEX.match(colour) else "#cccccc"
-    return (f'<article class="scenario" style="border-left-color:{safe_colour}">'
+    return (f'<article class="scenario" style="border-left-color:{safe_colour(colour)}">'
             f'<h3><span class="id">{e(s.id)}</span> {e(s.title)}</h3>{description}'
             f'<p class="level">{level} {trend} <span class="muted">warning score {e(w.score_text(s))}</span></p>'
             f"{judged}</article>")
@@ -291,7 +269,7 @@ def _indicator(snap: Snapshot, i: IndicatorOut) -> str:
         values = any(o.value is not None for o in shown)
         rows = "".join(
             f'<tr><td class="date">{o.date}</td><td class="summary">{e(o.summary)}</td><td>{link(o.source, o.url)}</td>'
-            f'<td class="grade"><abbr title="{e(w.grade_meaning(o))}">{e(o.grade)}</abbr></td>'
+            f'<td class="grade"><abbr title="{e(grade_meaning(o.reliability, o.credibility))}">{e(o.grade)}</abbr></td>'
             + (f"<td>{e(w.value_text(o))}</td>" if values else "")
             + f'<td class="id small">{e(o.id)}{tlp_chip(o.marking)}</td></tr>' for o in shown)
         parts.append('<table class="indications"><thead><tr><th>Date</th><th>Summary</th><th>Source</th>'

@@ -12,8 +12,7 @@ from indicators.scoring.warning import TREND_WINDOW_DAYS
 from indicators.reports.markings import highest
 from indicators.reports.snapshot import IndicationOut, IndicatorOut, JudgmentOut, ScenarioOut, Snapshot
 from indicators.scoring.frames import CHANGE_KINDS
-from indicators.workspace.vocab import (CONFIDENCE, CREDIBILITY, LIKELIHOOD, MARKING, RATING, RELIABILITY, STATUS, TREND,
-                                        Marking)
+from indicators.workspace.vocab import CONFIDENCE, LIKELIHOOD, MARKING, RATING, STATUS, TREND, Marking
 
 
 def plural(n: int, word: str) -> str:
@@ -148,11 +147,6 @@ def assessment_head(indicator: IndicatorOut) -> str:
 def flags(indicator: IndicatorOut) -> list[str]:
     """`overdue`, `stale`: what needs attention."""
     return [name for name, on in (("overdue", indicator.overdue), ("stale", indicator.stale)) if on]
-
-
-def grade_meaning(o: IndicationOut) -> str:
-    """`Usually reliable · Probably true` for B2."""
-    return f"{RELIABILITY.label(o.reliability)} · {CREDIBILITY.label(o.credibility)}"
 
 
 def value_text(o: IndicationOut) -> str:

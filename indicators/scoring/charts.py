@@ -13,8 +13,7 @@ import altair as alt
 import pandas as pd
 
 from indicators.scoring.warning import STATUS_VALUE
-from indicators.scoring.frames import text_colour
-from indicators.workspace.vocab import LIKELIHOOD, RATING, RELIABILITY, STATUS, Scale
+from indicators.workspace.vocab import LIKELIHOOD, RATING, RELIABILITY, STATUS, Scale, text_colour
 
 # Themes have no scale of their own: a colour-blind-aware categorical palette (Okabe–Ito without
 # its pale yellow, then Tol and Tableau) keeps the timeline readable for up to 14 themes; more repeat.

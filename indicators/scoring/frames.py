@@ -9,19 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
-from urllib.parse import urlsplit
 
 import pandas as pd
 
 from indicators.scoring import warning
 from indicators.workspace.load import Workspace
+from indicators.workspace.model import safe_url
 from indicators.workspace.problems import Problem
 from indicators.workspace.vocab import (CONFIDENCE, CREDIBILITY, LIKELIHOOD, PRIORITY, RATING, RATING_VALUE, RELIABILITY, STATUS,
-                    Rating, Scale)
+                    Rating, Scale, grade_meaning, text_colour)
 
 HEATMAP_MAX_ROWS = 150  # indicator rows drawn in the heat map; more would be unreadable
 TIMELINE_MAX_POINTS = 2000  # above this, the indication timeline is binned by week x theme
@@ -30,43 +29,6 @@ _VALUE_RATING = {value: rating for rating, value in RATING_VALUE.items()}
 
 
 # ----------------------------------------------------------------------------- small helpers
-
-
-def safe_url(url: object) -> str | None:
-    """The URL if it is an absolute http(s) link, else None (never link `javascript:` and kin)."""
-    if not isinstance(url, str) or not url.strip():
-        return None
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
-    return url.strip()
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:=^])")
-
-
-def md_escape(text: object) -> str:
-    """Data text made literal for `st.markdown` (no emphasis, links, LaTeX or colour directives)."""
-    if text is None or (isinstance(text, float) and pd.isna(text)):
-        return ""
-    return _MD_SPECIAL.sub(r"\\\1", str(text))
-
-
-def text_colour(background: str) -> str:
-    """Black or white, whichever reads better on `background` (#rrggbb), by WCAG luminance."""
-    value = background.lstrip("#")
-    if not re.fullmatch(r"[0-9a-fA-F]{6}", value):
-        return "#000000"
-
-    def channel(hex_pair: str) -> float:
-        c = int(hex_pair, 16) / 255
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    lum = 0.2126 * channel(value[0:2]) + 0.7152 * channel(value[2:4]) + 0.0722 * channel(value[4:6])
-    return "#000000" if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "#ffffff"
 
 
 def row_height(texts: Iterable[object], width_px: int, *, max_lines: int = 5) -> int:
@@ -100,11 +62,6 @@ def level_domain(ws: Workspace) -> tuple[list[str], list[str]]:
     """(labels, colours) of the workspace's warning levels, lowest first."""
     levels = ws.meta.warning_levels
     return [level.label for level in levels], [warning.level_colour(ws, rank) for rank in range(len(levels))]
-
-
-def grade_meaning(reliability: str, credibility: int | str) -> str:
-    """Admiralty grade in words, e.g. 'B2' -> 'Usually reliable · Probably true'."""
-    return f"{_label(RELIABILITY, reliability)} · {_label(CREDIBILITY, int(credibility))}"
 
 
 def grade_help() -> str:

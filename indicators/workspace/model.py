@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
@@ -29,6 +30,23 @@ Url = Annotated[str, StringConstraints(pattern=URL, max_length=2000)]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True)]
 LongText = Annotated[str, StringConstraints(min_length=1, max_length=20000)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=120, strip_whitespace=True)]
+
+
+def safe_url(url: object) -> str | None:
+    """The URL if it is an absolute http(s) link, else None: what a page may turn into a link.
+
+    The models accept only such URLs (`URL`); every output checks again, since a snapshot or a
+    frame can carry text from elsewhere (never link `javascript:` and kin).
+    """
+    if not isinstance(url, str) or not url.strip():
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return url.strip()
 
 
 class Strict(BaseModel):

@@ -8,6 +8,7 @@ the Admiralty / NATO grading, TLP 2.0 and Pherson's Indicators Validator.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 from typing import Generic, Iterator, TypeVar
@@ -277,3 +278,22 @@ TREND = Scale[Trend](
 
 # Default colours of warning levels by rank, when workspace.yaml gives none.
 LEVEL_PALETTE: list[str] = ["#4caf50", "#cddc39", "#ffc107", "#ff7043", "#c62828", "#6a1b1a"]
+
+
+def grade_meaning(reliability: Reliability | str, credibility: Credibility | int | str) -> str:
+    """The Admiralty grade in words, e.g. B2 -> 'Usually reliable · Probably true' (for tooltips and tables)."""
+    return f"{RELIABILITY.label(reliability)} · {CREDIBILITY.label(int(credibility))}"
+
+
+def text_colour(background: str) -> str:
+    """Black or white, whichever reads better on `background` (#rrggbb), by WCAG luminance; black if not a colour."""
+    value = background.lstrip("#")
+    if not re.fullmatch(r"[0-9a-fA-F]{6}", value):
+        return "#000000"
+
+    def channel(hex_pair: str) -> float:
+        c = int(hex_pair, 16) / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    lum = 0.2126 * channel(value[0:2]) + 0.7152 * channel(value[2:4]) + 0.0722 * channel(value[4:6])
+    return "#000000" if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "#ffffff"

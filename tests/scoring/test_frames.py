@@ -28,35 +28,6 @@ def ws():
     return load_workspace(FIXTURES / "tiny", today=TODAY)
 
 
-@pytest.mark.parametrize("url, expected", [
-    ("https://example.org/a", "https://example.org/a"),
-    ("http://example.org", "http://example.org"),
-    ("javascript:alert(1)", None),
-    ("data:text/html,<b>x</b>", None),
-    ("ftp://example.org/file", None),
-    ("//example.org/no-scheme", None),
-    ("https://", None),
-    (None, None),
-    (float("nan"), None),
-])
-def test_safe_url_keeps_only_http_links(url, expected):
-    assert frames.safe_url(url) == expected
-
-
-def test_md_escape_makes_markdown_literal():
-    text = "Costs $5 and $6, *not* [a](javascript:x) :red[x] <b>"
-    escaped = frames.md_escape(text)
-    assert "\\$5" in escaped and "\\*not\\*" in escaped and "\\[a\\]" in escaped and "\\:red" in escaped
-    assert escaped.replace("\\", "") == text
-    assert frames.md_escape(None) == ""
-
-
-@pytest.mark.parametrize("background, ink", [("#ffffff", "#000000"), ("#000000", "#ffffff"),
-                                             ("#08519c", "#ffffff"), ("#ffc000", "#000000"), ("bad", "#000000")])
-def test_text_colour_reads_on_background(background, ink):
-    assert frames.text_colour(background) == ink
-
-
 def test_checklist_filters(ws):
     status = warning.status_as_of(ws, MAR_15)
     f = frames.ChecklistFilter

@@ -49,3 +49,30 @@ def test_lookup_by_raw_value_and_member() -> None:
     assert vocab.CREDIBILITY.label(2) == "Probably true"
     assert vocab.MARKING.label("AMBER+STRICT") == "TLP:AMBER+STRICT"
     assert vocab.STATUS.colour(vocab.Status.OBSERVED) == vocab.STATUS.colour("observed")
+
+
+def test_grade_meaning_spells_out_the_admiralty_grade() -> None:
+    assert vocab.grade_meaning("B", 2) == "Usually reliable · Probably true"
+    assert vocab.grade_meaning(vocab.Reliability.F, vocab.Credibility.CANNOT_BE_JUDGED) == \
+        "Cannot be judged · Cannot be judged"
+    assert vocab.grade_meaning("A", "1") == "Completely reliable · Confirmed by other sources"  # read from a frame
+
+
+@pytest.mark.parametrize("background, ink", [("#ffffff", "#000000"), ("#000000", "#ffffff"),
+                                             ("#08519c", "#ffffff"), ("#ffc000", "#000000"), ("bad", "#000000")])
+def test_text_colour_reads_on_background(background: str, ink: str) -> None:
+    assert vocab.text_colour(background) == ink
+
+
+@pytest.mark.parametrize("scale", SCALES, ids=lambda s: s.name)
+def test_every_colour_has_readable_ink(scale: vocab.Scale) -> None:
+    """Chips and coloured cells print a scale's colours with `text_colour` ink: WCAG contrast at least 4.5."""
+    def luminance(colour: str) -> float:
+        def channel(c: float) -> float:
+            return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+        r, g, b = (channel(int(colour[i:i + 2], 16) / 255) for i in (1, 3, 5))
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    for colour in scale.colours():
+        pair = sorted((luminance(colour), luminance(vocab.text_colour(colour))), reverse=True)
+        assert (pair[0] + 0.05) / (pair[1] + 0.05) >= 4.5, (scale.name, colour)

@@ -22,7 +22,8 @@ from indicators.workspace.load import Workspace
 from indicators.workspace.problems import Problem
 from indicators.reports.markings import ExportRefused, check_marking
 from indicators.reports.snapshot import KeptSnapshot, SnapshotError, build_snapshot, list_snapshots, load_snapshot, snapshot_path
-from indicators.scoring.frames import fit_rows, md_escape
+from indicators.reports.escape import md_text
+from indicators.scoring.frames import fit_rows
 from indicators.workspace.vocab import MARKING, Marking
 
 MARKING_KEY = "export_marking"
@@ -41,7 +42,7 @@ def _diff_dates(_ws: Workspace, signature: state.FileSignature, start: dt.date, 
 
 def _problems(problems: list[Problem], headline: str) -> None:
     """Refusals as a headline and a list of message — hint (never a traceback)."""
-    lines = "\n".join(f"- {md_escape(p.message)}" + (f" — *{md_escape(p.hint)}*" if p.hint else "")
+    lines = "\n".join(f"- {md_text(p.message)}" + (f" — *{md_text(p.hint)}*" if p.hint else "")
                       for p in problems)
     st.error(f"**{headline}**\n\n{lines}", icon=":material/block:")
 
@@ -113,7 +114,7 @@ def _kept(kept: list[KeptSnapshot]) -> None:
 
 
 def _show_diff(result: dict[str, Any]) -> None:
-    st.caption(md_escape(sharing.diff_heading(result)))
+    st.caption(md_text(sharing.diff_heading(result)))
     tables = sharing.diff_tables(result)
     if not tables:
         st.info("No changes.")

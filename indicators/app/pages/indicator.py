@@ -14,7 +14,7 @@ from indicators.app import state
 from indicators.app import ui
 from indicators.workspace.load import Workspace
 from indicators.workspace.model import Indicator
-from indicators.scoring.frames import md_escape
+from indicators.reports.escape import md_text
 from indicators.workspace.vocab import CONFIDENCE, PRIORITY, RATING, STATUS
 
 PARAM = "indicator"
@@ -23,7 +23,7 @@ PARAM = "indicator"
 def _header(ws: Workspace, indicator_id: str, as_of: dt.date) -> None:
     indicator = ws.indicator_by_id[indicator_id]
     row = warning.status_as_of(ws, as_of).loc[indicator_id]
-    st.header(f"{md_escape(indicator.id)} · {md_escape(indicator.title)}", anchor=False)
+    st.header(f"{md_text(indicator.id)} · {md_text(indicator.title)}", anchor=False)
     parts = [ui.chip(STATUS.label(row["status"]), STATUS.colour(row["status"]), title="Status on the as-of date")]
     if isinstance(row["confidence"], str):
         parts.append(ui.text(f"{CONFIDENCE.label(row['confidence'])} confidence"))
@@ -41,20 +41,20 @@ def _header(ws: Workspace, indicator_id: str, as_of: dt.date) -> None:
         facts.append(f"Expected by: {indicator.expected_by}")
     if pd.notna(row["last_assessed"]):
         facts.append(f"Last assessed: {pd.Timestamp(row['last_assessed']).date()} by {row['analyst']}")
-    st.caption(md_escape(" · ".join(facts)))
+    st.caption(md_text(" · ".join(facts)))
 
 
 def _description(indicator: Indicator) -> None:
     left, right = st.columns(2)
     with left:
         st.markdown("**Description**")
-        st.markdown(md_escape(indicator.description) if indicator.description else "*No description.*")
+        st.markdown(md_text(indicator.description, one_line=False) if indicator.description else "*No description.*")
     with right:
         st.markdown("**Criteria**")
-        st.markdown(md_escape(indicator.criteria))
+        st.markdown(md_text(indicator.criteria, one_line=False))
         if indicator.source_ref:
             st.markdown("**Source reference**")
-            st.markdown(md_escape(indicator.source_ref))
+            st.markdown(md_text(indicator.source_ref, one_line=False))
 
 
 def _indications(ws: Workspace, indicator_id: str, as_of: dt.date) -> None:

@@ -10,7 +10,7 @@ from indicators.scoring import charts
 from indicators.scoring import frames
 from indicators.app import state
 from indicators.app import ui
-from indicators.scoring.frames import md_escape
+from indicators.reports.escape import md_text
 from indicators.workspace.vocab import CONFIDENCE, LIKELIHOOD, TREND
 
 
@@ -18,8 +18,8 @@ def _scenario_card(sid: str, row: pd.Series) -> None:
     with st.container(border=True):
         left, middle, right = st.columns([5, 3, 4], vertical_alignment="top")
         with left:
-            st.markdown(f"**{md_escape(row['title'])}**")
-            st.caption(md_escape(sid))
+            st.markdown(f"**{md_text(row['title'])}**")
+            st.caption(md_text(sid))
         with middle:
             ui.html_line(ui.chip(row["label"], row["colour"], title="Warning level"),
                          ui.chip(TREND.label(row["trend"]), TREND.colour(row["trend"]),
@@ -33,9 +33,9 @@ def _scenario_card(sid: str, row: pd.Series) -> None:
                                      title=LIKELIHOOD.term(row["likelihood"]).description),
                              ui.text(f"{CONFIDENCE.label(row['confidence'])} confidence"))
                 judged = pd.Timestamp(row["judged"]).date()
-                st.caption(f"Judged {judged} by {md_escape(row['analyst'])}")
+                st.caption(f"Judged {judged} by {md_text(row['analyst'])}")
                 with st.expander("Rationale"):
-                    st.markdown(md_escape(row["rationale"]))
+                    st.markdown(md_text(row["rationale"], one_line=False))
             else:
                 st.caption("No likelihood judgment yet")
 
@@ -44,8 +44,8 @@ def render() -> None:
     """Lay out the Overview page."""
     ws = state.workspace()
     as_of, since = state.as_of(), state.since()
-    st.title(md_escape(ws.meta.title), anchor=False)
-    st.markdown(f"*{md_escape(ws.meta.question)}*")
+    st.title(md_text(ws.meta.title), anchor=False)
+    st.markdown(f"*{md_text(ws.meta.question)}*")
     st.caption(f"The board as of {as_of:%d %B %Y}. Changes are counted since {since:%d %B %Y}.")
 
     st.subheader("Scenarios", anchor=False)

@@ -9,7 +9,7 @@ from indicators.scoring import charts
 from indicators.scoring import frames
 from indicators.app import state
 from indicators.app import ui
-from indicators.scoring.frames import md_escape
+from indicators.reports.escape import md_text
 
 
 def render() -> None:
@@ -24,7 +24,7 @@ def render() -> None:
 
     coverage = frames.coverage_table(ws)
     for _, row in coverage[coverage["Too few"]].iterrows():
-        st.warning(f"**{md_escape(row['Scenario'])}** has only {row['Diagnostic indicators']} diagnostic "
+        st.warning(f"**{md_text(row['Scenario'])}** has only {row['Diagnostic indicators']} diagnostic "
                    f"indicator{'s' if row['Diagnostic indicators'] != 1 else ''} (at least {warning.MIN_DIAGNOSTIC} "
                    "are needed to tell it apart from the others): add or re-rate indicators.",
                    icon=":material/flag:")

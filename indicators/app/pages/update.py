@@ -21,7 +21,7 @@ from indicators.app import ui
 from indicators.editing.updates import Edit, EditRefused
 from indicators.workspace.load import Workspace
 from indicators.workspace.problems import Problem
-from indicators.scoring.frames import md_escape
+from indicators.reports.escape import md_text
 from indicators.workspace.vocab import CONFIDENCE, CREDIBILITY, LIKELIHOOD, MARKING, RELIABILITY, STATUS, Scale
 
 FORMS = {"indication": "Record an indication", "assessment": "Assess an indicator",
@@ -177,7 +177,7 @@ def _show_conflict(problems: list[Problem]) -> None:
 
 
 def _lines(problems: list[Problem]) -> str:
-    return "\n".join(f"- {md_escape(message)}" + (f" — *{md_escape(hint)}*" if hint else "")
+    return "\n".join(f"- {md_text(message)}" + (f" — *{md_text(hint)}*" if hint else "")
                      for message, hint in forms.problem_lines(problems))
 
 
@@ -218,9 +218,9 @@ def _flash(ws: Workspace) -> None:
     if not flash:
         return
     change: Edit = flash["edit"]
-    st.success(md_escape(forms.saved_message(change, ws.root)), icon=":material/check_circle:")
+    st.success(md_text(forms.saved_message(change, ws.root)), icon=":material/check_circle:")
     if flash["committed"]:
-        st.caption(f"Committed with git: {md_escape(flash['committed'])}")
+        st.caption(f"Committed with git: {md_text(flash['committed'])}")
     if flash["commit_problems"]:
         _show_problems(flash["commit_problems"])
     day = forms.entry_date(change)
@@ -269,7 +269,7 @@ def _preview_and_save(ws: Workspace, form: str, planner: Planner | None, analyst
         return
     change: Edit = plan["edit"]
     target = forms.edit_target(change, ws.root).replace("`", "'")
-    st.markdown(f"Save will add **{md_escape(change.new_id)}** to `{target}`:")
+    st.markdown(f"Save will add **{md_text(change.new_id)}** to `{target}`:")
     st.code(change.diff(), language="diff")
     st.button("Save", key=f"save_{form}", type="primary", icon=":material/save:", on_click=save, args=(form,),
               help="Write this change to the file (refused if the file changed since the preview)")
