@@ -18,15 +18,13 @@ from functools import lru_cache
 from typing import Any
 
 import altair as alt
-import pandas as pd
 
-from indicators.scoring import charts
+from indicators.scoring import charts, frames
 from indicators.reports import wording as w
 from indicators.reports.escape import chip, safe_colour, script_json
 from indicators.reports.escape import html_text as e
 from indicators.workspace.parse_cache import cache_dir
 from indicators.reports.snapshot import IndicatorOut, ScenarioOut, Snapshot
-from indicators.scoring.frames import TIMELINE_MAX_POINTS
 from indicators.workspace.model import safe_url
 from indicators.workspace.vocab import CONFIDENCE, LIKELIHOOD, MARKING, RATING, STATUS, TREND, grade_meaning, text_colour
 
@@ -86,51 +84,29 @@ def _sha256(text: str) -> str:
 # ----------------------------------------------------------------------------- charts
 
 
-def _level_frame(snap: Snapshot) -> pd.DataFrame:
-    titles = {s.id: s.title for s in snap.scenarios}
-    rows = [{"date": p.date, "scenario": p.scenario, "title": titles.get(p.scenario, p.scenario), "score": p.score,
-             "label": w.level_label(snap, p.level)} for p in snap.level_history]
-    frame = pd.DataFrame(rows, columns=["date", "scenario", "title", "score", "label"])
-    frame["date"] = pd.to_datetime(frame["date"])
-    frame["month"] = frame["date"].dt.strftime("%Y-%m")
-    return frame
-
-
-def _composition_frame(snap: Snapshot) -> pd.DataFrame:
-    rows = [{"date": c.date, "status": c.status.value, "count": c.count, "order": STATUS.order(c.status),
-             "label": STATUS.label(c.status)} for c in snap.status_history]
-    frame = pd.DataFrame(rows, columns=["date", "status", "count", "order", "label"])
-    frame["date"] = pd.to_datetime(frame["date"])
-    return frame
-
-
-def _timeline_frame(snap: Snapshot) -> tuple[pd.DataFrame, bool]:
-    rows = [{"date": o.date, "theme": i.theme, "indicator": i.id, "title": i.title, "summary": o.summary,
+def _indication_points(snap: Snapshot) -> list[dict[str, Any]]:
+    """Every indication in the snapshot, with its indicator's theme and title (timeline points)."""
+    return [{"date": o.date, "theme": i.theme, "indicator": i.id, "title": i.title, "summary": o.summary,
              "source": o.source, "grade": o.grade} for i in snap.indicators for o in i.indications]
-    frame = pd.DataFrame(rows, columns=["date", "theme", "indicator", "title", "summary", "source", "grade"])
-    frame["date"] = pd.to_datetime(frame["date"])
-    if len(frame) <= TIMELINE_MAX_POINTS:
-        return frame.assign(count=1), False
-    week = frame["date"].dt.to_period("W-SUN").dt.start_time
-    binned = (frame.assign(date=week).groupby(["date", "theme"])
-              .agg(count=("indicator", "size"), indicators=("indicator", "nunique")).reset_index())
-    return binned, True
 
 
 def chart_specs(snap: Snapshot) -> list[tuple[str, str, str, dict[str, Any]]]:
-    """(element id, heading, caption, Vega-Lite spec) of each chart the snapshot has data for."""
+    """(element id, heading, caption, Vega-Lite spec) of each chart the snapshot has data for, from the
+    frames and builders that draw the app's charts."""
     out = []
-    levels = _level_frame(snap)
+    levels = frames.level_chart_frame([p.model_dump(mode="json") for p in snap.level_history],
+                                      titles={s.id: s.title for s in snap.scenarios},
+                                      labels={level.name: level.label for level in snap.levels})
     if not levels.empty:
         chart = charts.level_history(levels, [lv.label for lv in snap.levels], [lv.colour for lv in snap.levels])
         out.append(("chart-levels", "Warning level over time",
                     "Each scenario's warning level at the end of each month, from its indicators' statuses.", chart))
-    composition = _composition_frame(snap)
+    composition = frames.composition_chart_frame([c.model_dump(mode="json") for c in snap.status_history])
     if not composition.empty:
         out.append(("chart-composition", "Status composition over time",
                     "How many indicators were not observed, emerging, observed or negated at each month end.",
                     charts.status_composition(composition)))
-    timeline, binned = _timeline_frame(snap)
+    timeline, binned = frames.timeline_chart_frame(_indication_points(snap))
     if not timeline.empty:
         out.append(("chart-timeline", "Indications over time",
                     "Each mark is a dated indication, one row per theme." if not binned else

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Any
 
 import pandas as pd
 
@@ -26,6 +27,8 @@ HEATMAP_MAX_ROWS = 150  # indicator rows drawn in the heat map; more would be un
 TIMELINE_MAX_POINTS = 2000  # above this, the indication timeline is binned by week x theme
 
 _VALUE_RATING = {value: rating for rating, value in RATING_VALUE.items()}
+
+Points = pd.DataFrame | Iterable[Mapping[str, Any]]  # rows of a frame, or dicts (a snapshot's points)
 
 
 # ----------------------------------------------------------------------------- small helpers
@@ -71,6 +74,60 @@ def grade_help() -> str:
     return f"Admiralty grade: source reliability ({rel}) and information credibility ({cred})."
 
 
+# ----------------------------------------------------------------------------- chart data
+# The app's charts and the HTML report's are drawn from the same frames, built here from plain
+# points: the app passes the rows it computes from the workspace, the report a snapshot's points
+# (which may come from a re-loaded JSON file). Rows keep the order they arrive in.
+
+LEVEL_POINT_COLUMNS = ["date", "scenario", "score", "level"]
+STATUS_COUNT_COLUMNS = ["date", "status", "count"]
+INDICATION_POINT_COLUMNS = ["date", "theme", "indicator", "title", "summary", "source", "grade"]
+
+
+def _dates(values: pd.Series) -> pd.Series:
+    """Dates (date objects, ISO text or timestamps) as the board's timestamps."""
+    return pd.to_datetime(values).astype(warning.DATE_DTYPE)
+
+
+def level_chart_frame(points: Points, titles: Mapping[str, str], labels: Mapping[str, str]) -> pd.DataFrame:
+    """Warning-level points (date, scenario, score, level name) for `charts.level_history`.
+
+    Adds the scenario's title and the level's label (a name missing from `titles` or `labels`
+    shows as itself) and the month (`YYYY-MM`) for tooltips.
+    """
+    frame = pd.DataFrame(points, columns=LEVEL_POINT_COLUMNS).reset_index(drop=True)
+    out = pd.DataFrame({"date": _dates(frame["date"]), "scenario": frame["scenario"],
+                        "title": frame["scenario"].map(lambda sid: titles.get(sid, sid)), "score": frame["score"],
+                        "label": frame["level"].map(lambda name: labels.get(name, name))})
+    out["month"] = out["date"].dt.strftime("%Y-%m")
+    return out
+
+
+def composition_chart_frame(counts: Points) -> pd.DataFrame:
+    """Indicator counts per status and date (date, status, count) for `charts.status_composition`:
+    with each status's order (for stacking) and label."""
+    frame = pd.DataFrame(counts, columns=STATUS_COUNT_COLUMNS).reset_index(drop=True)
+    return frame.assign(date=_dates(frame["date"]), order=frame["status"].map(STATUS.order),
+                        label=frame["status"].map(STATUS.label))
+
+
+def timeline_chart_frame(indications: Points, max_points: int = TIMELINE_MAX_POINTS) -> tuple[pd.DataFrame, bool]:
+    """Indications (date, theme, indicator, title, summary, source, grade) for `charts.indication_timeline`.
+
+    Returns (frame, binned). Up to `max_points` rows: one row each, with count=1. More: binned
+    by week x theme, so the chart stays light: date (week start), theme, count, indicators (how
+    many distinct).
+    """
+    frame = pd.DataFrame(indications, columns=INDICATION_POINT_COLUMNS).reset_index(drop=True)
+    frame = frame.assign(date=_dates(frame["date"]))
+    if len(frame) <= max_points:
+        return frame.assign(count=1), False
+    week = _dates(frame["date"].dt.to_period("W-SUN").dt.start_time)
+    binned = (frame.assign(date=week).groupby(["date", "theme"])
+              .agg(count=("indicator", "size"), indicators=("indicator", "nunique")).reset_index())
+    return binned, True
+
+
 # ----------------------------------------------------------------------------- overview
 
 
@@ -107,14 +164,10 @@ def changes_table(ws: Workspace, since: dt.date, as_of: dt.date) -> pd.DataFrame
 
 def level_history(ws: Workspace, as_of: dt.date) -> pd.DataFrame:
     """Each scenario's warning level at each month end up to `as_of` (for the level chart)."""
-    frame = warning.levels_over_time(ws, warning.timeline_dates(ws, as_of))
-    if frame.empty:
-        return pd.DataFrame(columns=["date", "scenario", "title", "score", "label", "month"])
-    frame = frame.copy()
-    frame["title"] = frame["scenario"].map(lambda s: ws.scenario_by_id[s].title)
-    frame["month"] = frame["date"].dt.strftime("%Y-%m")
-    frame["score"] = frame["score"].round(3)
-    return frame[["date", "month", "scenario", "title", "score", "label", "rank"]]
+    points = warning.levels_over_time(ws, warning.timeline_dates(ws, as_of))
+    return level_chart_frame(points.assign(score=points["score"].astype(float).round(3)),
+                             titles={s.id: s.title for s in ws.scenarios},
+                             labels={level.name: level.label for level in ws.meta.warning_levels})
 
 
 # ----------------------------------------------------------------------------- checklist
@@ -318,8 +371,8 @@ def ratings_of(ws: Workspace, indicator_id: str) -> pd.DataFrame:
 
 
 def composition(ws: Workspace, as_of: dt.date) -> pd.DataFrame:
-    """Count of indicators per status at each month end up to `as_of`."""
-    return warning.status_composition(ws, warning.timeline_dates(ws, as_of))
+    """Count of indicators per status at each month end up to `as_of` (for the composition chart)."""
+    return composition_chart_frame(warning.status_composition(ws, warning.timeline_dates(ws, as_of)))
 
 
 def heatmap_frame(ws: Workspace, as_of: dt.date, themes: Iterable[str] = (),
@@ -355,25 +408,14 @@ def heatmap_frame(ws: Workspace, as_of: dt.date, themes: Iterable[str] = (),
 
 def timeline_frame(ws: Workspace, as_of: dt.date, themes: Iterable[str] = (),
                    max_points: int = TIMELINE_MAX_POINTS) -> tuple[pd.DataFrame, bool]:
-    """Indications up to `as_of`, one row each, or binned by week x theme when there are many.
-
-    Returns (frame, binned). Unbinned: date, theme, indicator, title, summary, source, grade,
-    count=1. Binned: date (week start), theme, count, indicators (how many distinct).
-    """
+    """Indications up to `as_of` (of the given themes), one row each or binned by week x theme when
+    there are many: see `timeline_chart_frame`. Returns (frame, binned)."""
     t = warning.tables(ws)
     o = t.indications[t.indications["date"] <= warning.day_stamp(as_of)]
     themes = list(themes)
     if themes:
         o = o[o["theme"].isin(themes)]
-    if len(o) <= max_points:
-        out = o[["date", "theme", "indicator", "summary", "source", "grade"]].copy()
-        out["title"] = out["indicator"].map(t.indicators["title"])
-        out["count"] = 1
-        return out.reset_index(drop=True), False
-    week = o["date"].dt.to_period("W-SUN").dt.start_time.astype(warning.DATE_DTYPE)
-    binned = (o.assign(date=week).groupby(["date", "theme"])
-              .agg(count=("id", "size"), indicators=("indicator", "nunique")).reset_index())
-    return binned, True
+    return timeline_chart_frame(o.assign(title=o["indicator"].map(t.indicators["title"])), max_points)
 
 
 def likelihood_history(ws: Workspace, as_of: dt.date) -> pd.DataFrame:

@@ -307,14 +307,11 @@ def status_over_time(ws: Workspace, dates: list[dt.date] | list[pd.Timestamp]) -
 
 
 def status_composition(ws: Workspace, dates: list[dt.date] | list[pd.Timestamp]) -> pd.DataFrame:
-    """Count of indicators in each status at each date (date, status, count, order)."""
+    """Count of indicators in each status at each date (date, status, count), every status at every date."""
     s = status_over_time(ws, dates)
     counts = s.groupby(["date", "status"]).size().rename("count").reset_index()
     full = pd.MultiIndex.from_product([sorted(s["date"].unique()), STATUS.values()], names=["date", "status"])
-    counts = counts.set_index(["date", "status"]).reindex(full, fill_value=0).reset_index()
-    counts["order"] = counts["status"].map(lambda v: STATUS.order(v))
-    counts["label"] = counts["status"].map(lambda v: STATUS.label(v))
-    return counts
+    return counts.set_index(["date", "status"]).reindex(full, fill_value=0).reset_index()
 
 
 def _own_or(own: object, parent: object) -> str | None:
