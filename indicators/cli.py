@@ -86,54 +86,28 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if ws.errors else EXIT_OK
 
 
-def status_report(ws: Workspace, as_of: dt.date) -> dict[str, Any]:
-    """The board as of a date, as plain data (what `status --json` prints)."""
-    from indicators.scoring import warning  # pandas is imported only by the verbs that compute the board
+def status_report(ws: Workspace, as_of: dt.date | None = None, marking: str | None = None) -> dict[str, Any]:
+    """The board as of a date for a marking, as plain data (what `status --json` prints):
+    `indicators.reports.status.status_report`, the snapshot every export is made from."""
+    from indicators.reports.status import status_report as report  # pandas only for the verbs that need it
 
-    levels = warning.warning_levels(ws, as_of)
-    status = warning.status_as_of(ws, as_of)
-    scenarios = []
-    for sid, row in levels.iterrows():
-        judgment = None
-        if isinstance(row.get("likelihood"), str):
-            judgment = {"date": _jsonable(row["judged"]), "likelihood": row["likelihood"],
-                        "confidence": row["confidence"], "analyst": row["analyst"], "rationale": row["rationale"]}
-        scenarios.append({"id": sid, "title": row["title"], "score": round(float(row["score"]), 4),
-                          "level": row["level"], "level_label": row["label"], "trend": row["trend"],
-                          "judgment": judgment})
-    indicators = [
-        {"id": iid, "title": row["title"], "theme": row["theme"], "priority": row["priority"], "status": row["status"],
-         "confidence": _jsonable(row["confidence"]), "last_assessed": _jsonable(row["last_assessed"]),
-         "overdue": bool(row["overdue"]), "stale": bool(row["stale"]), "indications": int(row["indications"])}
-        for iid, row in status.iterrows()
-    ]
-    return {"workspace": ws.meta.title, "marking": str(ws.meta.marking), "as_of": as_of.isoformat(),
-            "counts": warning.counts(status), "scenarios": scenarios, "indicators": indicators,
-            "errors": len(ws.errors), "warnings": len(ws.warnings)}
+    return report(ws, as_of, marking)
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    from indicators.reports.markings import ExportRefused
+    from indicators.reports.status import format_status
+
     ws = load_workspace(args.data)
-    as_of = args.as_of or dt.date.today()
-    report = status_report(ws, as_of)
+    try:
+        report = status_report(ws, args.as_of or dt.date.today(), args.marking)
+    except ExportRefused as refused:
+        return _refused(refused.problems)
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:
         _print_problems(ws)
-        print(f"{report['workspace']} — TLP:{report['marking']} — as of {report['as_of']}")
-        c = report["counts"]
-        print(f"{c['indicators']} indicators: {c['observed']} observed, {c['emerging']} emerging, "
-              f"{c['negated']} negated, {c['overdue']} overdue, {c['stale']} stale\n")
-        print("SCENARIOS")
-        for s in report["scenarios"]:
-            j = s["judgment"]
-            judged = f"{j['likelihood']} ({j['confidence']} confidence, {j['date']})" if j else "no judgment"
-            print(f"  {s['id']:<20} {s['level_label']:<10} {s['trend']:<13} score {s['score']:.2f}  {judged}")
-        print("\nINDICATORS")
-        for i in report["indicators"]:
-            flags = " ".join(f for f, on in (("OVERDUE", i["overdue"]), ("stale", i["stale"])) if on)
-            print(f"  {i['id']:<8} {i['status']:<13} {i['confidence'] or '-':<9} {i['last_assessed'] or 'never':<11} "
-                  f"{i['title'][:60]}  {flags}".rstrip())
+        sys.stdout.write(format_status(report))
     return EXIT_PROBLEMS if ws.errors else EXIT_OK
 
 
@@ -258,7 +232,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from indicators.reports.export import FORMATS, check_output_path, keep_snapshot, render, save_rendered
     from indicators.reports.markings import ExportRefused
     from indicators.reports.snapshot import build_snapshot
-    from indicators.reports.wording import withheld_text
+    from indicators.reports.wording import made_for_label, marking_label, withheld_text
 
     fmt = _format_of(args)
     if fmt is None:
@@ -282,8 +256,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         else:
             for path in save_rendered(snap, fmt, args.output, keep_in=ws.root if args.save else None):
                 print(path)
-            print(f"{FORMATS[fmt]} for {MARKING.label(snap.marking)} as of {snap.as_of}. {withheld_text(snap)}",
-                  file=sys.stderr)
+            print(f"{FORMATS[fmt]} for {made_for_label(snap)} as of {snap.as_of}, marked {marking_label(snap)} "
+                  f"(the highest marking of what it holds). {withheld_text(snap)}", file=sys.stderr)
     except ExportRefused as refused:
         return _refused(refused.problems)
     if ws.errors:
@@ -373,9 +347,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = verb("validate", cmd_validate, "Check every file of a workspace and list its problems with their locations.",
              "indicators validate --data data")
     _common(p, as_of=False)
-    p = verb("status", cmd_status, "Show each scenario's warning level and each indicator's status as of a date.",
-             "indicators status --data data --as-of 2023-09-28")
+    p = verb("status", cmd_status, "Show each scenario's warning level and each indicator's status as of a date, "
+             "headed by the highest TLP marking of what it shows. Items marked above --marking are left out and "
+             "counted, and everything shown is computed from what is released.",
+             "indicators status --data data --as-of 2024-11-30 --marking CLEAR")
     _common(p)
+    p.add_argument("--marking", default=None, metavar="TLP",
+                   help=f"TLP marking of the readers: {', '.join(MARKING.values())}; items marked above it are "
+                        "left out (default: show everything, headed by the highest marking shown; below the "
+                        "workspace's marking is refused)")
     p = verb("schema", cmd_schema, "Write the JSON Schemas of the workspace files (for YAML-aware editors).",
              "indicators schema --out schema")
     p.add_argument("--out", type=Path, default=Path("schema"), metavar="DIR", help="folder to write to (default ./schema)")

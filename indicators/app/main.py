@@ -12,6 +12,7 @@ import streamlit as st
 
 from indicators.app import state
 from indicators.app import ui
+from indicators.reports.markings import highest_present
 from indicators.reports.escape import md_text
 
 EARLIEST = dt.date(1970, 1, 1)
@@ -44,8 +45,16 @@ def main() -> None:
         st.caption(f"Workspace: **{md_text(ws.meta.title)}**  \nData folder: {md_text(ws.root)}")
         if state.read_only():
             st.caption("Read-only: this board cannot change the data.")
-    ui.marking_banner(ws)
+    # The top banner is filled once the page has said what it showed (`ui.shows`); until then it
+    # carries the highest marking present in the workspace, never a lower one.
+    top = st.empty()
+    ui.marking_banner(highest_present(ws), container=top)
     ui.problems_banner(ws, link=nav.title != ui.PAGES["health"].title)
-    nav.run()
-    st.divider()
-    ui.marking_banner(ws, "bottom")
+    ui.start_page()
+    try:
+        nav.run()
+    finally:  # also when the page stops early or switches page: the banners are always right
+        marking = ui.page_marking(ws)
+        ui.marking_banner(marking, container=top)
+        st.divider()
+        ui.marking_banner(marking, "bottom")

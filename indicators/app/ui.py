@@ -10,15 +10,16 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
+from indicators.reports.markings import highest, highest_present
 from indicators.workspace.load import Workspace
 from indicators.reports import escape
 from indicators.scoring.frames import problem_counts
-from indicators.workspace.vocab import MARKING
+from indicators.workspace.vocab import MARKING, Marking
 
 APP_DIR = Path(__file__).resolve().parent
 _CHIP_STYLE = "display:inline-block;padding:0.1rem 0.55rem;border-radius:0.5rem;font-weight:600;white-space:nowrap"
@@ -71,6 +72,19 @@ def chip(text: str, colour: str, *, title: str | None = None) -> str:
     return escape.chip(text, colour, title, style=_CHIP_STYLE)
 
 
+def portion_chip(label: str) -> list[str]:
+    """HTML of a TLP portion mark (`TLP:AMBER`, TLP 2.0 style: coloured label on black), as a list of
+    one chip to spread into `html_line`; empty for an empty label (the item is not marked above the
+    workspace's marking)."""
+    if not label:
+        return []
+    term = MARKING.term(label.removeprefix("TLP:"))
+    return [f'<span class="tlp-portion" title="{html.escape(term.description, quote=True)}" '
+            f'style="display:inline-block;padding:0.1rem 0.55rem;border-radius:0.5rem;background:#000;'
+            f'color:{term.colour};font-weight:700;font-family:monospace;white-space:nowrap">'
+            f"{html.escape(term.label)}</span>"]
+
+
 def html_line(*parts: str) -> None:
     """Show chips (already escaped by `chip`) and escaped text on one line."""
     st.html('<div style="display:flex;flex-wrap:wrap;gap:0.4rem;align-items:center">' + "".join(parts) + "</div>")
@@ -81,10 +95,34 @@ def text(value: str) -> str:
     return f"<span>{html.escape(value)}</span>"
 
 
-def marking_banner(ws: Workspace, where: str = "top") -> None:
-    """The workspace's TLP marking, in TLP 2.0 style (coloured label on black)."""
-    term = MARKING.term(ws.meta.marking)
-    st.html(
+_SHOWN_KEY = "_page_markings"  # session: the markings the page being drawn declared with `shows`
+
+
+def start_page() -> None:
+    """Forget what the previous page declared: called before each page is drawn."""
+    st.session_state[_SHOWN_KEY] = []
+
+
+def shows(marking: Marking | str) -> None:
+    """Declare that the page being drawn shows something of this marking (from `markings.shown_marking`):
+    its banners carry the highest marking declared."""
+    st.session_state.setdefault(_SHOWN_KEY, []).append(MARKING.member(marking).value)
+
+
+def page_marking(ws: Workspace) -> Marking:
+    """The marking of the page just drawn: the workspace's, raised by what the page declared.
+
+    A page that declared nothing is marked with the highest marking present in the workspace, so a
+    banner is never lower than what a page shows.
+    """
+    declared = st.session_state.get(_SHOWN_KEY) or []
+    return highest(ws.meta.marking, declared) if declared else highest_present(ws)
+
+
+def marking_banner(marking: Marking | str, where: str = "top", *, container: Any = None) -> None:
+    """A TLP marking banner, in TLP 2.0 style (coloured label on black), in `container` (default: here)."""
+    term = MARKING.term(marking)
+    (container if container is not None else st).html(
         f'<div class="tlp-banner tlp-{where}" role="note" title="{html.escape(term.description, quote=True)}" '
         f'style="background:#000;color:{term.colour};font-weight:700;letter-spacing:0.05em;'
         f'padding:0.2rem 0.8rem;border-radius:0.3rem;font-family:monospace">'

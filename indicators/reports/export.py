@@ -50,7 +50,7 @@ def render_markdown(snap: Snapshot) -> str:
     out: list[str] = [banner, "", f"# {md_text(snap.title)}", "", f"*{md_text(snap.question)}*", ""]
     out += [f"- **As of:** {snap.as_of} — changes since {snap.since}",
             f"- **Generated:** {w.generated_text(snap)}",
-            f"- **Made for:** {w.marking_label(snap)} (workspace marking {MARKING.label(snap.workspace_marking)})",
+            f"- **Made for:** {w.made_for_label(snap)} (workspace marking {MARKING.label(snap.workspace_marking)})",
             f"- {md_text(w.withheld_text(snap))}"]
     if w.errors_text(snap):
         out.append(f"- **Warning:** {md_text(w.errors_text(snap))}")
@@ -72,14 +72,15 @@ def render_markdown(snap: Snapshot) -> str:
     out += ["## Indicators", "", md_text(w.counts_text(snap)), ""]
     out += [f"## What changed since {snap.since}", ""]
     if snap.changes:
-        rows = [[str(c.date), w.change_kind(c.kind), md_text(c.subject), md_text(c.title), md_text(c.detail)]
-                for c in snap.changes]
+        rows = [[str(c.date), w.change_kind(c.kind), md_text(c.subject) + w.portion(c.marking), md_text(c.title),
+                 md_text(c.detail)] for c in snap.changes]
         out += _md_table(["Date", "Kind", "Subject", "Title", "What changed"], rows)
     else:
         out.append("Nothing changed in this period.")
     out += ["", "## Checklist", ""]
     scenario_ids = [s.id for s in snap.scenarios]
-    rows = [[md_text(i.id), md_text(i.title), md_text(i.theme), w.status_label(i), w.confidence_label(i),
+    rows = [[md_text(i.id) + w.portion(i.marking), md_text(i.title), md_text(i.theme),
+             w.status_label(i) + w.portion(i.assessment_marking), w.confidence_label(i),
              str(i.last_assessed or "never"), "overdue" if i.overdue else "", "stale" if i.stale else ""]
             + [i.ratings[sid].value if sid in i.ratings else "" for sid in scenario_ids] for i in snap.indicators]
     if rows:
@@ -92,7 +93,7 @@ def render_markdown(snap: Snapshot) -> str:
     silent = []
     for i in snap.indicators:
         if not i.indications:
-            silent.append(md_text(i.id))
+            silent.append(md_text(i.id) + w.portion(i.marking))
             continue
         out += [f"### {md_text(i.id)} — {md_text(i.title)}{w.portion(i.marking)}", ""]
         reason = f": {md_text(i.rationale)}{w.portion(i.assessment_marking)}" if i.rationale else "."
@@ -139,13 +140,14 @@ def render_csv(snap: Snapshot) -> str:
                                            f"generated {w.generated_text(snap)}", w.withheld_text(snap))])
     writer.writerow(["id", "title", "theme", "priority"] + [f"rating {sid}" for sid in scenario_ids]
                     + ["status", "confidence", "last assessed", "overdue", "stale", "latest indication date",
-                       "latest indication summary"])
+                       "latest indication summary", "marking"])
     for i in snap.indicators:
         latest = w.latest_indication(i)
         row = [i.id, i.title, i.theme, i.priority.value] + [i.ratings[s].value if s in i.ratings else ""
                                                               for s in scenario_ids]
         row += [w.status_label(i), w.confidence_label(i), i.last_assessed or "", "yes" if i.overdue else "no",
-                "yes" if i.stale else "no", latest.date if latest else "", latest.summary if latest else ""]
+                "yes" if i.stale else "no", latest.date if latest else "", latest.summary if latest else "",
+                MARKING.label(w.row_marking(snap, i))]
         writer.writerow([csv_cell(cell) for cell in row])
     return "\ufeff" + buffer.getvalue()
 

@@ -134,7 +134,7 @@ def _header(snap: Snapshot) -> str:
         f"<div><dt>As of</dt><dd><time datetime=\"{snap.as_of}\">{snap.as_of:%d %B %Y}</time></dd></div>",
         f"<div><dt>Changes since</dt><dd><time datetime=\"{snap.since}\">{snap.since:%d %B %Y}</time></dd></div>",
         f"<div><dt>Generated</dt><dd>{e(w.generated_text(snap))}</dd></div>",
-        f"<div><dt>Made for</dt><dd>{e(w.marking_label(snap))} "
+        f"<div><dt>Made for</dt><dd>{e(w.made_for_label(snap))} "
         f"<span class=\"muted\">(workspace {e(MARKING.label(snap.workspace_marking))})</span></dd></div>",
         "</dl>",
         f'<p class="{withheld_cls}">{e(w.withheld_text(snap))}</p>',
@@ -177,7 +177,8 @@ def _changes(snap: Snapshot) -> str:
         return '<p class="muted">Nothing changed in this period.</p>'
     rows = "".join(
         f"<tr><td class=\"date\">{c.date}</td><td>{e(w.change_kind(c.kind))}</td>"
-        f"<td class=\"id\">{_subject_link(snap, c.subject)}</td><td>{e(c.title)}</td><td>{e(c.detail)}</td></tr>"
+        f"<td class=\"id\">{_subject_link(snap, c.subject)}{tlp_chip(c.marking)}</td><td>{e(c.title)}</td>"
+        f"<td>{e(c.detail)}</td></tr>"
         for c in snap.changes)
     return ('<table class="changes"><thead><tr><th>Date</th><th>Kind</th><th>Subject</th><th>Title</th>'
             f"<th>What changed</th></tr></thead><tbody>{rows}</tbody></table>")
@@ -214,9 +215,10 @@ def _checklist(snap: Snapshot) -> str:
              f'title="{e(sid)}: {e(RATING.label(i.ratings[sid]))}">{e(i.ratings[sid].value)}</td>')
             if sid in i.ratings else '<td class="rating"></td>' for sid in sids)
         rows.append(
-            f'<tr><td class="id"><a href="#{_anchor("ind-", i.id)}">{e(i.id)}</a></td>'
+            f'<tr><td class="id"><a href="#{_anchor("ind-", i.id)}">{e(i.id)}</a>{tlp_chip(i.marking)}</td>'
             f'<td>{e(i.title)}<div class="muted small">{e(i.theme)}</div></td>'
-            f'<td>{chip(STATUS.label(i.status), STATUS.colour(i.status))} {_flags(i)}</td>'
+            f'<td>{chip(STATUS.label(i.status), STATUS.colour(i.status))} {_flags(i)}'
+            f'{tlp_chip(i.assessment_marking)}</td>'
             f"<td>{e(w.confidence_label(i))}</td><td class=\"date\">{i.last_assessed or 'never'}</td>"
             f'{ratings}<td class="num">{len(i.indications)}</td></tr>')
     legend = " ".join(chip(f"{r.value} {RATING.label(r).lower()}", RATING.colour(r)) for r in RATING)

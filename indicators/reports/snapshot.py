@@ -22,8 +22,18 @@ from indicators.workspace.load import Workspace
 from indicators.workspace.model import COLOUR, Url
 from indicators.workspace.problems import Problem, ProblemsError
 from indicators.reports.markings import ExportRefused, WithheldCount, check_marking, releasable, shown_marking
-from indicators.workspace.vocab import (MARKING, Confidence, Credibility, Likelihood, Marking, Priority, Rating, Reliability,
-                                        Status, Trend)
+from indicators.workspace.vocab import (
+    MARKING,
+    Confidence,
+    Credibility,
+    Likelihood,
+    Marking,
+    Priority,
+    Rating,
+    Reliability,
+    Status,
+    Trend,
+)
 
 FORMAT_VERSION = 1
 SNAPSHOT_DIR = "snapshots"

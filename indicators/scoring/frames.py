@@ -20,8 +20,21 @@ from indicators.scoring import warning
 from indicators.workspace.load import Workspace
 from indicators.workspace.model import safe_url
 from indicators.workspace.problems import Problem
-from indicators.workspace.vocab import (CONFIDENCE, CREDIBILITY, LIKELIHOOD, PRIORITY, RATING, RATING_VALUE, RELIABILITY, STATUS,
-                    Rating, Scale, grade_meaning, text_colour)
+from indicators.workspace.vocab import (
+    CONFIDENCE,
+    CREDIBILITY,
+    LIKELIHOOD,
+    MARKING,
+    PRIORITY,
+    RATING,
+    RATING_VALUE,
+    RELIABILITY,
+    STATUS,
+    Rating,
+    Scale,
+    grade_meaning,
+    text_colour,
+)
 
 HEATMAP_MAX_ROWS = 150  # indicator rows drawn in the heat map; more would be unreadable
 TIMELINE_MAX_POINTS = 2000  # above this, the indication timeline is binned by week x theme
@@ -50,6 +63,25 @@ def fit_rows(table: pd.DataFrame, widths: dict[str, int], *, max_lines: int = 5)
     """Row height that fits the longest text of every listed column at its width (px)."""
     return max([row_height(table[c], w, max_lines=max_lines) for c, w in widths.items() if c in table.columns],
                default=35)
+
+
+def portion_label(marking: object, *parents: object, floor: object) -> str:
+    """`TLP:AMBER` for an item marked above `floor` (the workspace's marking), else ''.
+
+    The item's marking is its own, else the first of `parents` that has one (its indicator's);
+    None and NaN mean "no marking of its own". This is the TLP portion mark of a table row.
+    """
+    own = next((m for m in (marking, *parents) if isinstance(m, str) and m), None)
+    if own is None or MARKING.order(own) <= MARKING.order(str(floor)):
+        return ""
+    return MARKING.label(own)
+
+
+def drop_blank(table: pd.DataFrame, column: str) -> pd.DataFrame:
+    """The table without `column` when no cell of it holds anything (e.g. no row is portion-marked)."""
+    if column in table.columns and not table[column].astype(bool).any():
+        return table.drop(columns=column)
+    return table
 
 
 def _label(scale: Scale, value: object, default: str = "") -> str:
@@ -150,12 +182,14 @@ CHANGE_KINDS = {"status": "Status", "indication": "Indication", "judgment": "Jud
 
 
 def changes_table(ws: Workspace, since: dt.date, as_of: dt.date) -> pd.DataFrame:
-    """`warning.changes_since` made readable: date, kind, subject, title, what changed."""
+    """`warning.changes_since` made readable: date, kind, subject, marking (when above the workspace's),
+    title, what changed."""
     changes = warning.changes_since(ws, since, as_of)
     out = pd.DataFrame({
         "Date": pd.to_datetime(changes["date"]).dt.date,
         "Kind": changes["kind"].map(CHANGE_KINDS).fillna(changes["kind"]),
         "Subject": changes["subject"],
+        "Marking": [portion_label(m, floor=ws.meta.marking) for m in changes["marking"]],
         "Title": changes["title"],
         "What changed": changes["detail"],
     })
@@ -228,11 +262,14 @@ def filter_checklist(ws: Workspace, status: pd.DataFrame, f: ChecklistFilter) ->
 
 
 CHECKLIST_COLUMNS = ["ID", "Title", "Status", "Confidence", "Priority", "Theme", "Actors", "Last assessed",
-                     "Indications", "Last indication", "Expected by", "Overdue", "Stale"]
+                     "Indications", "Last indication", "Expected by", "Overdue", "Stale", "Marking"]
 
 
-def checklist_table(status: pd.DataFrame) -> pd.DataFrame:
-    """A `status_as_of` frame with readable labels and plain dates, in checklist column order."""
+def checklist_table(status: pd.DataFrame, floor: object = MARKING.values()[0]) -> pd.DataFrame:
+    """A `status_as_of` frame with readable labels and plain dates, in checklist column order.
+
+    `Marking` is the row's portion mark: what it rests on, when marked above `floor` (the workspace's).
+    """
     def dates(column: str) -> pd.Series:
         return pd.to_datetime(status[column]).dt.date
 
@@ -250,6 +287,7 @@ def checklist_table(status: pd.DataFrame) -> pd.DataFrame:
         "Expected by": dates("expected_by"),
         "Overdue": status["overdue"].astype(bool),
         "Stale": status["stale"].astype(bool),
+        "Marking": [portion_label(m, floor=floor) for m in status["marking"]],
     }, columns=CHECKLIST_COLUMNS)
     return table.reset_index(drop=True)
 
@@ -305,8 +343,9 @@ def status_history(ws: Workspace, indicator_id: str, as_of: dt.date) -> pd.DataF
 
 
 def assessments_table(ws: Workspace, indicator_id: str, as_of: dt.date) -> pd.DataFrame:
-    """The indicator's assessments up to `as_of`, newest first, as a readable table."""
+    """The indicator's assessments up to `as_of`, newest first, as a readable table (portion-marked)."""
     t = warning.tables(ws)
+    parent = t.indicators.at[indicator_id, "marking"] if indicator_id in t.indicators.index else None
     a = t.assessments[(t.assessments["indicator"] == indicator_id) & (t.assessments["date"] <= warning.day_stamp(as_of))]
     a = a.iloc[::-1]
     return pd.DataFrame({
@@ -316,12 +355,15 @@ def assessments_table(ws: Workspace, indicator_id: str, as_of: dt.date) -> pd.Da
         "Analyst": a["analyst"],
         "Rationale": a["rationale"],
         "Cites": a["cites"].map(lambda ids: ", ".join(ids)),
+        "Marking": [portion_label(m, parent, floor=ws.meta.marking) for m in a["marking"]],
     }).reset_index(drop=True)
 
 
 def indications_of(ws: Workspace, indicator_id: str, as_of: dt.date) -> pd.DataFrame:
-    """The indicator's indications known on `as_of`, newest first, with safe links and grade words."""
+    """The indicator's indications known on `as_of`, newest first, with safe links, grade words and
+    portion marks."""
     t = warning.tables(ws)
+    parent = t.indicators.at[indicator_id, "marking"] if indicator_id in t.indicators.index else None
     o = t.indications[(t.indications["indicator"] == indicator_id) & (t.indications["date"] <= warning.day_stamp(as_of))]
     o = o.iloc[::-1]
     value = [f"{v:g} {u}" if pd.notna(v) and u else (f"{v:g}" if pd.notna(v) else "")
@@ -335,6 +377,7 @@ def indications_of(ws: Workspace, indicator_id: str, as_of: dt.date) -> pd.DataF
         "Link": o["url"].map(safe_url),
         "Value": value,
         "ID": o["id"],
+        "Marking": [portion_label(m, parent, floor=ws.meta.marking) for m in o["marking"]],
     }).reset_index(drop=True)
 
 

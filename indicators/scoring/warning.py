@@ -28,8 +28,17 @@ import numpy as np
 import pandas as pd
 
 from indicators.workspace.load import Workspace
-from indicators.workspace.vocab import (CONFIDENCE_WEIGHT, LEVEL_PALETTE, LIKELIHOOD, LIKELIHOOD_RANGE, MARKING, RATING_VALUE, STATUS,
-                    Status, Trend)
+from indicators.workspace.vocab import (
+    CONFIDENCE_WEIGHT,
+    LEVEL_PALETTE,
+    LIKELIHOOD,
+    LIKELIHOOD_RANGE,
+    MARKING,
+    RATING_VALUE,
+    STATUS,
+    Status,
+    Trend,
+)
 
 STATUS_VALUE: dict[Status, float] = {
     Status.OBSERVED: 1.0,
@@ -347,7 +356,8 @@ def changes_since(ws: Workspace, since: dt.date | str, as_of: dt.date | str) -> 
     for _, row in new_obs.iterrows():
         rows.append({"date": row["date"], "kind": "indication", "subject": row["indicator"],
                      "title": t.indicators.at[row["indicator"], "title"],
-                     "detail": f"{row['summary']} ({row['source']}, {row['grade']})", "before": None, "after": row["id"],
+                     "detail": f"{row['summary']} ({row['source']}, {row['grade']})", "before": None,
+                     "after": row["id"],
                      "marking": _own_or(row["marking"], t.indicators.at[row["indicator"], "marking"])})
     j = t.judgments
     prior = latest_judgments(ws, start)["likelihood"]

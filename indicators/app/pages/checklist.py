@@ -8,6 +8,7 @@ from indicators.scoring import warning
 from indicators.scoring import frames
 from indicators.app import state
 from indicators.app import ui
+from indicators.reports import markings
 from indicators.workspace.load import Workspace
 from indicators.workspace.vocab import PRIORITY, STATUS
 
@@ -50,7 +51,8 @@ def render() -> None:
     chosen = filters(ws)
     status = warning.status_as_of(ws, as_of)
     shown = frames.filter_checklist(ws, status, chosen)
-    table = frames.checklist_table(shown)
+    ui.shows(markings.shown_marking(ws, as_of, indicators=shown.index, statuses=[as_of], indications=True))
+    table = frames.drop_blank(frames.checklist_table(shown, ws.meta.marking), "Marking")
     st.caption(f"{len(table)} of {len(status)} indicators")
     if table.empty:
         st.info("No indicator matches these filters.")
@@ -74,6 +76,9 @@ def render() -> None:
             "Expected by": st.column_config.DateColumn("Expected by", format="YYYY-MM-DD"),
             "Overdue": st.column_config.CheckboxColumn("Overdue"),
             "Stale": st.column_config.CheckboxColumn("Stale"),
+            "Marking": st.column_config.TextColumn("Marking", width="small",
+                                                   help="TLP marking of what the row rests on, where above the "
+                                                        "workspace's"),
         },
     )
     rows = event.selection.rows if event is not None else []

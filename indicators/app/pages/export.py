@@ -109,11 +109,13 @@ def _kept(kept: list[KeptSnapshot]) -> None:
         table = table.drop(columns="Problem")
     st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 320), column_config={
         "As of": st.column_config.DateColumn("As of", format="YYYY-MM-DD"),
-        "Marking": st.column_config.TextColumn("Marking", help="The marking the snapshot was made for"),
+        "Marking": st.column_config.TextColumn("Marking", help="The snapshot's marking: the highest of what it "
+                                                               "holds"),
     })
 
 
 def _show_diff(result: dict[str, Any]) -> None:
+    ui.shows(result["marking"])  # the comparison's items: the stricter marking of its two sides
     st.caption(md_text(sharing.diff_heading(result)))
     tables = sharing.diff_tables(result)
     if not tables:
@@ -172,6 +174,7 @@ def render() -> None:
     """Lay out the Export page."""
     ws = state.workspace()
     as_of, since = state.as_of(), state.since()
+    ui.shows(ws.meta.marking)  # the page shows no item but those of a comparison (`_show_diff`)
     ui.heading("Export", f"Share the board as of {as_of:%d %B %Y} (changes since {since:%d %B %Y}) as one file "
                          "that opens anywhere, offline. The dates come from the sidebar.")
     marking = _marking(ws)

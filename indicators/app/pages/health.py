@@ -7,6 +7,7 @@ import streamlit as st
 from indicators.scoring import frames
 from indicators.app import state
 from indicators.app import ui
+from indicators.reports import markings
 
 
 def render() -> None:
@@ -14,6 +15,8 @@ def render() -> None:
     ws = state.workspace()
     ui.heading("Data health", "Problems found while reading the workspace files. The board shows everything "
                               "that loaded; save a fixed file and the page updates on the next rerun.")
+    # A problem's message may quote the data, and a file that did not load may hold any marking.
+    ui.shows(markings.highest_present(ws) if ws.problems else ws.meta.marking)
     errors, warnings = frames.problem_counts(ws.problems)
     left, middle, right = st.columns(3)
     left.metric("Errors", errors, border=True)

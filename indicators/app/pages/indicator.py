@@ -12,6 +12,7 @@ from indicators.scoring import charts
 from indicators.scoring import frames
 from indicators.app import state
 from indicators.app import ui
+from indicators.reports import markings
 from indicators.workspace.load import Workspace
 from indicators.workspace.model import Indicator
 from indicators.reports.escape import md_text
@@ -28,6 +29,7 @@ def _header(ws: Workspace, indicator_id: str, as_of: dt.date) -> None:
     if isinstance(row["confidence"], str):
         parts.append(ui.text(f"{CONFIDENCE.label(row['confidence'])} confidence"))
     parts.append(ui.chip(f"{PRIORITY.label(indicator.priority)} priority", PRIORITY.colour(indicator.priority)))
+    parts += ui.portion_chip(frames.portion_label(row["marking"], floor=ws.meta.marking))
     if row["overdue"]:
         parts.append(ui.chip("Overdue", STATUS.colour("observed"), title="Past its expected-by date, not observed"))
     if row["stale"]:
@@ -63,8 +65,7 @@ def _indications(ws: Workspace, indicator_id: str, as_of: dt.date) -> None:
     if table.empty:
         st.info("No indications recorded by the as-of date.")
         return
-    if not table["Value"].astype(bool).any():
-        table = table.drop(columns="Value")
+    table = frames.drop_blank(frames.drop_blank(table, "Value"), "Marking")
     rows = frames.fit_rows(table, {"Summary": 360, "Source": 150, "Grade meaning": 150})
     st.dataframe(table, hide_index=True, width="stretch", row_height=rows, height=min(40 + rows * len(table), 560),
                  placeholder="—", column_config={
@@ -78,6 +79,8 @@ def _indications(ws: Workspace, indicator_id: str, as_of: dt.date) -> None:
                                                          help="The source (http/https links only)"),
                      "Value": st.column_config.TextColumn("Value", width=90),
                      "ID": st.column_config.TextColumn("ID", width=76),
+                     "Marking": st.column_config.TextColumn("Marking", width=100,
+                                                            help="TLP marking, where above the workspace's"),
                  })
     series = frames.numeric_series(ws, indicator_id, as_of)
     if not series.empty:
@@ -118,6 +121,8 @@ def render() -> None:
     if chosen is None:
         return
     indicator = ws.indicator_by_id[chosen]
+    ui.shows(markings.shown_marking(ws, as_of, indicators=[chosen], statuses=[as_of], assessments=True,
+                                    indications=True))
     _header(ws, chosen, as_of)
     if not state.read_only():  # the Update page exists only for editors
         st.page_link(ui.page("update"), label="Update this indicator", icon=":material/edit_note:",
@@ -127,7 +132,7 @@ def render() -> None:
     history = frames.status_history(ws, chosen, as_of)
     st.altair_chart(charts.status_history(history), width="stretch",
                     alt=f"Status history of {indicator.id} up to the as-of date")
-    assessments = frames.assessments_table(ws, chosen, as_of)
+    assessments = frames.drop_blank(frames.assessments_table(ws, chosen, as_of), "Marking")
     with st.expander(f"Assessments ({len(assessments)})", expanded=False):
         if assessments.empty:
             st.caption("No assessment recorded by the as-of date: the status is 'not observed'.")

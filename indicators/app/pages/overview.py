@@ -10,11 +10,13 @@ from indicators.scoring import charts
 from indicators.scoring import frames
 from indicators.app import state
 from indicators.app import ui
+from indicators.reports import markings
+from indicators.workspace.load import Workspace
 from indicators.reports.escape import md_text
 from indicators.workspace.vocab import CONFIDENCE, LIKELIHOOD, TREND
 
 
-def _scenario_card(sid: str, row: pd.Series) -> None:
+def _scenario_card(ws: Workspace, sid: str, row: pd.Series) -> None:
     with st.container(border=True):
         left, middle, right = st.columns([5, 3, 4], vertical_alignment="top")
         with left:
@@ -31,7 +33,8 @@ def _scenario_card(sid: str, row: pd.Series) -> None:
             if isinstance(row.get("likelihood"), str):
                 ui.html_line(ui.chip(LIKELIHOOD.label(row["likelihood"]), LIKELIHOOD.colour(row["likelihood"]),
                                      title=LIKELIHOOD.term(row["likelihood"]).description),
-                             ui.text(f"{CONFIDENCE.label(row['confidence'])} confidence"))
+                             ui.text(f"{CONFIDENCE.label(row['confidence'])} confidence"),
+                             *ui.portion_chip(frames.portion_label(row.get("marking"), floor=ws.meta.marking)))
                 judged = pd.Timestamp(row["judged"]).date()
                 st.caption(f"Judged {judged} by {md_text(row['analyst'])}")
                 with st.expander("Rationale"):
@@ -44,6 +47,7 @@ def render() -> None:
     """Lay out the Overview page."""
     ws = state.workspace()
     as_of, since = state.as_of(), state.since()
+    ui.shows(markings.shown_marking(ws, as_of, scores=True, history=True, judged=[as_of], changes_since=since))
     st.title(md_text(ws.meta.title), anchor=False)
     st.markdown(f"*{md_text(ws.meta.question)}*")
     st.caption(f"The board as of {as_of:%d %B %Y}. Changes are counted since {since:%d %B %Y}.")
@@ -53,7 +57,7 @@ def render() -> None:
     if summary.empty:
         st.info("No scenarios are defined in workspace.yaml.")
     for sid, row in summary.iterrows():
-        _scenario_card(str(sid), row)
+        _scenario_card(ws, str(sid), row)
 
     st.subheader("Indicators", anchor=False)
     now = warning.counts(warning.status_as_of(ws, as_of))
@@ -71,7 +75,7 @@ def render() -> None:
     st.caption(f"{now['indicators']} indicators in all.")
 
     st.subheader(f"What changed since {since:%d %B %Y}", anchor=False)
-    changes = frames.changes_table(ws, since, as_of)
+    changes = frames.drop_blank(frames.changes_table(ws, since, as_of), "Marking")
     if changes.empty:
         st.info("Nothing changed in this period.")
     else:
@@ -83,6 +87,8 @@ def render() -> None:
                          "Kind": st.column_config.TextColumn("Kind", width="small"),
                          "Subject": st.column_config.TextColumn("Subject", width="small",
                                                                 help="Indicator or scenario id"),
+                         "Marking": st.column_config.TextColumn(
+                             "Marking", width="small", help="TLP marking of the item, where above the workspace's"),
                          "Title": st.column_config.TextColumn("Title", width=200),
                          "What changed": st.column_config.TextColumn("What changed", width=440),
                      })

@@ -9,6 +9,7 @@ from indicators.scoring import charts
 from indicators.scoring import frames
 from indicators.app import state
 from indicators.app import ui
+from indicators.reports import markings
 from indicators.reports.escape import md_text
 
 
@@ -18,6 +19,7 @@ def render() -> None:
     ui.heading("Scenarios", "Indicators Validator: how likely each indicator is to appear if a scenario is true "
                             "(HL highly likely … HU highly unlikely). An indicator rated alike under every "
                             "scenario cannot tell them apart: it is not diagnostic.")
+    ui.shows(markings.shown_marking(ws, state.as_of()))  # every indicator's ratings: their own markings
     if not ws.scenarios:
         st.info("No scenarios are defined in workspace.yaml.")
         return

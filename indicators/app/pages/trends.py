@@ -8,6 +8,7 @@ from indicators.scoring import charts
 from indicators.scoring import frames
 from indicators.app import state
 from indicators.app import ui
+from indicators.reports import markings
 
 
 def render() -> None:
@@ -15,6 +16,7 @@ def render() -> None:
     ws = state.workspace()
     as_of = state.as_of()
     ui.heading("Trends", f"How the picture developed, month by month, up to {as_of:%d %B %Y}.")
+    ui.shows(markings.shown_marking(ws, as_of, history=True, all_judgments=True))
 
     st.altair_chart(charts.status_composition(frames.composition(ws, as_of)), width="stretch",
                     alt="Number of indicators in each status at each month end")
@@ -33,6 +35,8 @@ def render() -> None:
                         alt="Status of each indicator at the end of each month")
 
     timeline, binned = frames.timeline_frame(ws, as_of, themes)
+    ui.shows(markings.shown_marking(ws, as_of, indications=True,
+                                    indicators=[i.id for i in ws.indicators if not themes or i.theme in themes]))
     if timeline.empty:
         st.info("No indications recorded by the as-of date.")
     else:

@@ -18,6 +18,7 @@ from indicators.app import forms
 from indicators.app import main as app_main
 from indicators.app import state
 from indicators.app import ui
+from indicators.reports import markings
 from indicators.editing.updates import Edit, EditRefused
 from indicators.workspace.load import Workspace
 from indicators.workspace.problems import Problem
@@ -283,6 +284,8 @@ def render() -> None:
         st.info("The board is read-only: updates are switched off.")
         return
     ws = state.workspace()
+    # The forms list every indicator and scenario, and the preview shows lines of the file itself.
+    ui.shows(markings.highest_present(ws))
     _flash(ws)
     form = st.radio("What to record", list(FORMS), format_func=FORMS.get, key=FORM_KEY, horizontal=True,
                     label_visibility="collapsed")
