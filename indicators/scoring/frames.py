@@ -261,8 +261,8 @@ def filter_checklist(ws: Workspace, status: pd.DataFrame, f: ChecklistFilter) ->
     return status[keep]
 
 
-CHECKLIST_COLUMNS = ["ID", "Title", "Status", "Confidence", "Priority", "Theme", "Actors", "Last assessed",
-                     "Indications", "Last indication", "Expected by", "Overdue", "Stale", "Marking"]
+CHECKLIST_COLUMNS = ["ID", "Marking", "Title", "Status", "Confidence", "Priority", "Theme", "Actors",
+                     "Last assessed", "Indications", "Last indication", "Expected by", "Overdue", "Stale"]
 
 
 def checklist_table(status: pd.DataFrame, floor: object = MARKING.values()[0]) -> pd.DataFrame:
@@ -350,12 +350,12 @@ def assessments_table(ws: Workspace, indicator_id: str, as_of: dt.date) -> pd.Da
     a = a.iloc[::-1]
     return pd.DataFrame({
         "Date": a["date"].dt.date,
+        "Marking": [portion_label(m, parent, floor=ws.meta.marking) for m in a["marking"]],
         "Status": a["status"].map(lambda v: _label(STATUS, v)),
         "Confidence": a["confidence"].map(lambda v: _label(CONFIDENCE, v)),
         "Analyst": a["analyst"],
         "Rationale": a["rationale"],
         "Cites": a["cites"].map(lambda ids: ", ".join(ids)),
-        "Marking": [portion_label(m, parent, floor=ws.meta.marking) for m in a["marking"]],
     }).reset_index(drop=True)
 
 
@@ -370,6 +370,7 @@ def indications_of(ws: Workspace, indicator_id: str, as_of: dt.date) -> pd.DataF
              for v, u in zip(o["value"], o["unit"].fillna(""))]
     return pd.DataFrame({
         "Date": o["date"].dt.date,
+        "Marking": [portion_label(m, parent, floor=ws.meta.marking) for m in o["marking"]],
         "Summary": o["summary"],
         "Source": o["source"],
         "Grade": o["grade"],
@@ -377,7 +378,6 @@ def indications_of(ws: Workspace, indicator_id: str, as_of: dt.date) -> pd.DataF
         "Link": o["url"].map(safe_url),
         "Value": value,
         "ID": o["id"],
-        "Marking": [portion_label(m, parent, floor=ws.meta.marking) for m in o["marking"]],
     }).reset_index(drop=True)
 
 

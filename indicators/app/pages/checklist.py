@@ -76,7 +76,7 @@ def render() -> None:
             "Expected by": st.column_config.DateColumn("Expected by", format="YYYY-MM-DD"),
             "Overdue": st.column_config.CheckboxColumn("Overdue"),
             "Stale": st.column_config.CheckboxColumn("Stale"),
-            "Marking": st.column_config.TextColumn("Marking", width="small",
+            "Marking": st.column_config.TextColumn("Marking", width=110,
                                                    help="TLP marking of what the row rests on, where above the "
                                                         "workspace's"),
         },

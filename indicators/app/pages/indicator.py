@@ -66,11 +66,12 @@ def _indications(ws: Workspace, indicator_id: str, as_of: dt.date) -> None:
         st.info("No indications recorded by the as-of date.")
         return
     table = frames.drop_blank(frames.drop_blank(table, "Value"), "Marking")
-    rows = frames.fit_rows(table, {"Summary": 360, "Source": 150, "Grade meaning": 150})
+    summary = 250 if "Marking" in table.columns else 360  # room for the portion marks
+    rows = frames.fit_rows(table, {"Summary": summary, "Source": 150, "Grade meaning": 150})
     st.dataframe(table, hide_index=True, width="stretch", row_height=rows, height=min(40 + rows * len(table), 560),
                  placeholder="—", column_config={
                      "Date": st.column_config.DateColumn("Date", format="YYYY-MM-DD", width=92),
-                     "Summary": st.column_config.TextColumn("Summary", width=360),
+                     "Summary": st.column_config.TextColumn("Summary", width=summary),
                      "Source": st.column_config.TextColumn("Source", width=150),
                      "Grade": st.column_config.TextColumn("Grade", width=58, help=frames.grade_help()),
                      "Grade meaning": st.column_config.TextColumn(
@@ -79,7 +80,7 @@ def _indications(ws: Workspace, indicator_id: str, as_of: dt.date) -> None:
                                                          help="The source (http/https links only)"),
                      "Value": st.column_config.TextColumn("Value", width=90),
                      "ID": st.column_config.TextColumn("ID", width=76),
-                     "Marking": st.column_config.TextColumn("Marking", width=100,
+                     "Marking": st.column_config.TextColumn("Marking", width=110,
                                                             help="TLP marking, where above the workspace's"),
                  })
     series = frames.numeric_series(ws, indicator_id, as_of)

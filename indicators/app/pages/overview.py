@@ -88,7 +88,7 @@ def render() -> None:
                          "Subject": st.column_config.TextColumn("Subject", width="small",
                                                                 help="Indicator or scenario id"),
                          "Marking": st.column_config.TextColumn(
-                             "Marking", width="small", help="TLP marking of the item, where above the workspace's"),
+                             "Marking", width=110, help="TLP marking of the item, where above the workspace's"),
                          "Title": st.column_config.TextColumn("Title", width=200),
                          "What changed": st.column_config.TextColumn("What changed", width=440),
                      })
