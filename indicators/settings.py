@@ -41,7 +41,7 @@ def _epoch(text: str) -> dt.datetime:
     value = text.strip()
     if not value.isdigit():
         raise ValueError("use whole seconds since 1970-01-01 UTC")
-    return dt.datetime.fromtimestamp(int(value), dt.timezone.utc)
+    return dt.datetime.fromtimestamp(int(value), dt.UTC)
 
 
 def _text(text: str) -> str | None:

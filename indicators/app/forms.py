@@ -7,8 +7,8 @@ it shows in the widgets and how it words a refusal comes from these functions.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from indicators.editing.updates import Edit
 from indicators.workspace.load import Workspace

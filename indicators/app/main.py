@@ -10,10 +10,9 @@ import datetime as dt
 
 import streamlit as st
 
-from indicators.app import state
-from indicators.app import ui
-from indicators.reports.markings import highest_present
+from indicators.app import state, ui
 from indicators.reports.escape import md_text
+from indicators.reports.markings import highest_present
 
 EARLIEST = dt.date(1970, 1, 1)
 

@@ -9,18 +9,19 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 
 from indicators.reports import export
 from indicators.reports.compare import KIND_TITLES, KINDS
-from indicators.workspace.load import Workspace
 from indicators.reports.markings import WithheldCount, releasable
 from indicators.reports.snapshot import KeptSnapshot
+from indicators.reports.wording import utc_minute, withheld_counts
+from indicators.workspace.load import Workspace
 from indicators.workspace.model import safe_url
 from indicators.workspace.vocab import CONFIDENCE, LIKELIHOOD, MARKING, STATUS, Marking
-from indicators.reports.wording import utc_minute, withheld_counts
 
 EXPORTERS: dict[str, Callable[..., str]] = {"html": export.export_html, "md": export.export_markdown,
                                             "csv": export.export_csv, "json": export.export_json}

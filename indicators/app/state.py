@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import streamlit as st
 
-from indicators.workspace.parse_cache import files_signature
 from indicators import settings
 from indicators.scoring import warning
 from indicators.workspace.load import INDICATOR_DIR, WORKSPACE_FILE, Workspace, load_workspace
+from indicators.workspace.parse_cache import files_signature
 
 AS_OF_KEY = "as_of"  # query parameter and session key of the "as of" date
 SINCE_KEY = "since"  # … of the "changed since" date

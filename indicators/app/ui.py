@@ -8,17 +8,18 @@ escaped, only `#rrggbb` colours), shown through `st.html` (sanitised); data text
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
-from indicators.reports.markings import highest, highest_present
-from indicators.workspace.load import Workspace
 from indicators.reports import escape
+from indicators.reports.markings import highest, highest_present
 from indicators.scoring.frames import problem_counts
+from indicators.workspace.load import Workspace
 from indicators.workspace.vocab import MARKING, Marking
 
 APP_DIR = Path(__file__).resolve().parent

@@ -11,9 +11,9 @@ import datetime as dt
 import re
 from typing import Any
 
-from indicators.workspace.load import Workspace
 from indicators.reports.snapshot import IndicationOut, JudgmentOut, Snapshot, build_snapshot
 from indicators.reports.wording import level_label
+from indicators.workspace.load import Workspace
 from indicators.workspace.vocab import CONFIDENCE, LIKELIHOOD, MARKING, STATUS, Marking
 
 KINDS = ("levels", "judgments", "status", "new_indications", "removed_indications", "indicators_added",
@@ -146,7 +146,8 @@ def _line(kind: str, item: dict[str, Any]) -> str:
         return (f"{item['scenario']}  {_clean(item['title'])}: {_clean(item['before_label'])} → "
                 f"{_clean(item['after_label'])} (score {item['score_before']:.2f} → {item['score_after']:.2f})")
     if kind == "judgments":
-        return f"{item['scenario']}  {_clean(item['title'])}: {_likelihood(item['before'])} → {_likelihood(item['after'])}"
+        before, after = _likelihood(item["before"]), _likelihood(item["after"])
+        return f"{item['scenario']}  {_clean(item['title'])}: {before} → {after}"
     if kind == "status":
         return (f"{item['indicator']}  {_clean(item['title'])}: {STATUS.label(item['before'])} → "
                 f"{STATUS.label(item['after'])}")

@@ -14,16 +14,16 @@ import io
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from indicators.reports import wording as w
+from indicators.reports.escape import md_link, md_text
+from indicators.reports.markings import ExportRefused
+from indicators.reports.snapshot import Snapshot, build_snapshot, snapshot_path
+from indicators.settings import read_only
 from indicators.workspace.load import Workspace
 from indicators.workspace.problems import Problem
-from indicators.settings import read_only
-from indicators.reports.markings import ExportRefused
-from indicators.reports.escape import md_link, md_text
-from indicators.reports.snapshot import Snapshot, build_snapshot, snapshot_path
 from indicators.workspace.vocab import CONFIDENCE, LIKELIHOOD, MARKING, Marking, grade_meaning
 
 FORMATS: dict[str, str] = {"html": "HTML report", "md": "Markdown brief", "csv": "CSV checklist",
@@ -233,7 +233,8 @@ def check_output_path(path: Path | str) -> Path:
                       "give a file name, e.g. -o board.html")
     target = Path(text)
     if target.is_dir():
-        raise _refuse("output-is-folder", f"{text} is a folder", f"give a file name inside it, e.g. {target / 'board.html'}")
+        raise _refuse("output-is-folder", f"{text} is a folder",
+                      f"give a file name inside it, e.g. {target / 'board.html'}")
     parent = target.parent
     if not parent.is_dir():
         raise _refuse("no-such-folder", f"the folder {parent} does not exist", "create it first, or write elsewhere")

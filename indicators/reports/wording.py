@@ -8,10 +8,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from indicators.scoring.warning import TREND_WINDOW_DAYS
 from indicators.reports.markings import highest
 from indicators.reports.snapshot import IndicationOut, IndicatorOut, JudgmentOut, ScenarioOut, Snapshot
 from indicators.scoring.frames import CHANGE_KINDS
+from indicators.scoring.warning import TREND_WINDOW_DAYS
 from indicators.workspace.vocab import CONFIDENCE, LIKELIHOOD, MARKING, RATING, STATUS, TREND, Marking
 
 
@@ -77,7 +77,7 @@ def utc_minute(at: dt.datetime | None) -> str:
     if at is None:
         return ""
     if at.tzinfo is not None:
-        at = at.astimezone(dt.timezone.utc)
+        at = at.astimezone(dt.UTC)
     return at.strftime("%Y-%m-%d %H:%M")
 
 
@@ -111,7 +111,8 @@ def trend_label(scenario: ScenarioOut) -> str:
 
 
 def score_text(scenario: ScenarioOut) -> str:
-    was = f" ({TREND_WINDOW_DAYS} days earlier {scenario.previous_score:.2f})" if scenario.previous_score is not None else ""
+    was = (f" ({TREND_WINDOW_DAYS} days earlier {scenario.previous_score:.2f})"
+           if scenario.previous_score is not None else "")
     return f"{scenario.score:.2f}{was}"
 
 

@@ -7,7 +7,7 @@ Every chart has a title, axis titles, tooltips, and colours taken from the vocab
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import altair as alt
 import pandas as pd
@@ -67,7 +67,8 @@ def level_history(frame: pd.DataFrame, labels: Sequence[str], colours: Sequence[
                      alt.Tooltip("month:N", title="Month"), alt.Tooltip("label:N", title="Warning level"),
                      alt.Tooltip("score:Q", title="Score", format=".2f")],
         )
-        .properties(autosize=FIT_X, title=_title("Warning level over time", "Each scenario's level at the end of each month"),
+        .properties(autosize=FIT_X,
+                    title=_title("Warning level over time", "Each scenario's level at the end of each month"),
                     height=max(28 * n, 80))
     )
 
@@ -83,7 +84,8 @@ def status_history(frame: pd.DataFrame) -> alt.LayerChart:
     line = base.mark_line(interpolate="step-after", color=NEUTRAL, strokeWidth=2).encode(x=x, y=y)
     points = base.transform_filter("!datum.carried").mark_point(filled=True, size=110, opacity=1).encode(
         x=x, y=y, color=alt.Color("label:N", title="Status", scale=_scale(STATUS)), tooltip=tooltip)
-    return alt.layer(line, points).properties(autosize=FIT_X, title=_title("Status history", "Latest assessment at each date"),
+    return alt.layer(line, points).properties(autosize=FIT_X,
+                                              title=_title("Status history", "Latest assessment at each date"),
                                               height=170)
 
 
@@ -94,7 +96,8 @@ def numeric_series(frame: pd.DataFrame) -> alt.Chart | alt.FacetChart:
     units = list(dict.fromkeys(data["unit"]))
     x = _date_x("date:T", "Date")
     y = alt.Y("value:Q", title=str(units[0]).capitalize() if len(units) == 1 else "Value")
-    tooltip = [alt.Tooltip("date:T", title="Date", format="%Y-%m-%d"), alt.Tooltip("value:Q", title="Value", format=",g"),
+    tooltip = [alt.Tooltip("date:T", title="Date", format="%Y-%m-%d"),
+               alt.Tooltip("value:Q", title="Value", format=",g"),
                alt.Tooltip("unit:N", title="Unit"), alt.Tooltip("source:N", title="Source"),
                alt.Tooltip("grade:N", title="Grade"), alt.Tooltip("summary:N", title="Summary")]
     base = alt.Chart()
@@ -181,7 +184,8 @@ def indication_timeline(frame: pd.DataFrame, binned: bool = False) -> alt.Chart:
                      alt.Tooltip("summary:N", title="Summary"), alt.Tooltip("source:N", title="Source"),
                      alt.Tooltip("grade:N", title="Grade")],
         )
-        .properties(autosize=FIT_X, title=_title("Indications over time", "Each mark is one dated indication"), height=height)
+        .properties(autosize=FIT_X, title=_title("Indications over time", "Each mark is one dated indication"),
+                    height=height)
     )
 
 
@@ -205,7 +209,8 @@ def likelihood_history(frame: pd.DataFrame, order_rows: Sequence[str] = (), widt
         .facet(row=alt.Row("scenario:N", title=None, sort=list(order_rows or dict.fromkeys(frame["scenario"])),
                            header=alt.Header(labelAngle=0, labelAlign="left", labelFontWeight="bold",
                                              labelLimit=160)))
-        .properties(title=_title("Scenario likelihood over time", "ICD 203 estimative terms, latest judgment at each date"))
+        .properties(title=_title("Scenario likelihood over time",
+                                 "ICD 203 estimative terms, latest judgment at each date"))
     )
 
 
@@ -220,7 +225,8 @@ def validator_matrix(frame: pd.DataFrame, scenarios: Sequence[str]) -> alt.Layer
     y = alt.Y("indicator:N", title="Indicator", sort=rows, axis=alt.Axis(labelOverlap=False))
     tooltip = [alt.Tooltip("indicator:N", title="Indicator"), alt.Tooltip("title:N", title="Title"),
                alt.Tooltip("scenario:N", title="Scenario"), alt.Tooltip("rating:N", title="Rating"),
-               alt.Tooltip("label:N", title="Meaning"), alt.Tooltip("weight:Q", title="Diagnostic weight", format=".2f")]
+               alt.Tooltip("label:N", title="Meaning"),
+               alt.Tooltip("weight:Q", title="Diagnostic weight", format=".2f")]
     base = alt.Chart(data).encode(x=x, y=y)
     cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
         color=alt.Color("label:N", title="Rating", scale=_scale(RATING), legend=alt.Legend(orient="bottom")),
@@ -255,7 +261,8 @@ def diagnosticity(frame: pd.DataFrame) -> alt.Chart:
     )
 
 
-def validator_with_diagnosticity(matrix: pd.DataFrame, diag: pd.DataFrame, scenarios: Sequence[str]) -> alt.HConcatChart:
+def validator_with_diagnosticity(matrix: pd.DataFrame, diag: pd.DataFrame,
+                                 scenarios: Sequence[str]) -> alt.HConcatChart:
     """The validator matrix with each indicator's diagnosticity bar beside it, rows aligned."""
     rows = list(dict.fromkeys(matrix["indicator"]))
     bars = diagnosticity(diag[diag["indicator"].isin(rows)]).encode(

@@ -292,7 +292,7 @@ def checklist_table(status: pd.DataFrame, floor: object = MARKING.values()[0]) -
     return table.reset_index(drop=True)
 
 
-def colour_cells(table: pd.DataFrame, columns: dict[str, Scale]) -> "pd.io.formats.style.Styler":
+def colour_cells(table: pd.DataFrame, columns: dict[str, Scale]) -> pd.io.formats.style.Styler:
     """A Styler colouring each named column by its scale's colours (cells hold labels or values).
 
     Text colour is chosen for contrast, so a coloured status stays readable.
@@ -346,7 +346,8 @@ def assessments_table(ws: Workspace, indicator_id: str, as_of: dt.date) -> pd.Da
     """The indicator's assessments up to `as_of`, newest first, as a readable table (portion-marked)."""
     t = warning.tables(ws)
     parent = t.indicators.at[indicator_id, "marking"] if indicator_id in t.indicators.index else None
-    a = t.assessments[(t.assessments["indicator"] == indicator_id) & (t.assessments["date"] <= warning.day_stamp(as_of))]
+    day = warning.day_stamp(as_of)
+    a = t.assessments[(t.assessments["indicator"] == indicator_id) & (t.assessments["date"] <= day)]
     a = a.iloc[::-1]
     return pd.DataFrame({
         "Date": a["date"].dt.date,
@@ -364,7 +365,8 @@ def indications_of(ws: Workspace, indicator_id: str, as_of: dt.date) -> pd.DataF
     portion marks."""
     t = warning.tables(ws)
     parent = t.indicators.at[indicator_id, "marking"] if indicator_id in t.indicators.index else None
-    o = t.indications[(t.indications["indicator"] == indicator_id) & (t.indications["date"] <= warning.day_stamp(as_of))]
+    day = warning.day_stamp(as_of)
+    o = t.indications[(t.indications["indicator"] == indicator_id) & (t.indications["date"] <= day)]
     o = o.iloc[::-1]
     value = [f"{v:g} {u}" if pd.notna(v) and u else (f"{v:g}" if pd.notna(v) else "")
              for v, u in zip(o["value"], o["unit"].fillna(""))]
@@ -546,7 +548,8 @@ def problems_frame(problems: Iterable[Problem], root: Path | str | None = None) 
     if frame.empty:
         return frame
     frame["_rank"] = (frame["Severity"] != "error").astype(int)
-    return frame.sort_values(["_rank", "File", "Line", "Column"], kind="stable").drop(columns="_rank").reset_index(drop=True)
+    frame = frame.sort_values(["_rank", "File", "Line", "Column"], kind="stable")
+    return frame.drop(columns="_rank").reset_index(drop=True)
 
 
 def problem_counts(problems: Iterable[Problem]) -> tuple[int, int]:

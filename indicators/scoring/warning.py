@@ -103,7 +103,8 @@ def tables(ws: Workspace) -> Tables:
                              "grade": f"{o.reliability.value}{int(o.credibility)}", "value": o.value, "unit": o.unit,
                              "marking": o.marking.value if o.marking else None})
     indicators = pd.DataFrame(ind_rows, columns=["id", "title", "theme", "actors", "priority", "expected_by",
-                                                 "criteria", "description", "source_ref", "marking"]).set_index("id", drop=False)
+                                                 "criteria", "description", "source_ref", "marking"])
+    indicators = indicators.set_index("id", drop=False)
     indicators = indicators.rename_axis(None)  # the id is a column and the index: keep one name for sorting
     indicators["expected_by"] = pd.to_datetime(indicators["expected_by"]).astype(DATE_DTYPE)
     assessments = pd.DataFrame(ass_rows, columns=["indicator", "date", "status", "confidence", "analyst",
@@ -134,7 +135,8 @@ def diagnostic_weights(ws: Workspace) -> pd.DataFrame:
     if r.shape[1] <= 1:
         return r.fillna(0.0)
     total, count = r.sum(axis=1, skipna=True), r.notna().sum(axis=1)
-    others_mean = (total.to_numpy()[:, None] - r.fillna(0).to_numpy()) / np.maximum(count.to_numpy()[:, None] - r.notna().to_numpy(), 1)
+    others = np.maximum(count.to_numpy()[:, None] - r.notna().to_numpy(), 1)
+    others_mean = (total.to_numpy()[:, None] - r.fillna(0).to_numpy()) / others
     w = np.clip(r.to_numpy() - others_mean, 0, None)
     return pd.DataFrame(np.nan_to_num(w), index=r.index, columns=r.columns)
 
@@ -158,7 +160,8 @@ def scenario_coverage(ws: Workspace) -> pd.DataFrame:
 def _latest_assessments(ws: Workspace, dates: list[pd.Timestamp]) -> pd.DataFrame:
     """For every (indicator, date): the latest assessment up to that date (NaN columns if none)."""
     t = tables(ws)
-    grid = pd.MultiIndex.from_product([t.indicators.index, sorted(set(dates))], names=["indicator", "date"]).to_frame(index=False)
+    grid = pd.MultiIndex.from_product([t.indicators.index, sorted(set(dates))], names=["indicator", "date"])
+    grid = grid.to_frame(index=False)
     grid["date"] = grid["date"].astype(DATE_DTYPE)
     grid = grid.sort_values("date", kind="stable")
     a = t.assessments.rename(columns={"date": "assessed"})
@@ -196,7 +199,8 @@ def status_as_of(ws: Workspace, as_of: dt.date | str) -> pd.DataFrame:
     out["rationale"] = latest["rationale"]
     out["indications"] = n_seen.reindex(out.index).fillna(0).astype(int)
     out["last_indication"] = last_seen.reindex(out.index)
-    out["overdue"] = (out["status"] == Status.NOT_OBSERVED.value) & out["expected_by"].notna() & (out["expected_by"] < day)
+    out["overdue"] = ((out["status"] == Status.NOT_OBSERVED.value) & out["expected_by"].notna()
+                      & (out["expected_by"] < day))
     cadence = pd.Timedelta(days=ws.meta.review_cadence_days)
     out["stale"] = out["last_assessed"].isna() | (day - out["last_assessed"] > cadence)
     out["status_order"] = out["status"].map(lambda s: STATUS.order(s))
@@ -364,11 +368,13 @@ def changes_since(ws: Workspace, since: dt.date | str, as_of: dt.date | str) -> 
     for _, row in j[(j["date"] > start) & (j["date"] <= end)].iterrows():
         rows.append({"date": row["date"], "kind": "judgment", "subject": row["scenario"],
                      "title": ws.scenario_by_id[row["scenario"]].title,
-                     "detail": f"{LIKELIHOOD.label(row['likelihood'])} ({row['confidence']} confidence): {row['rationale']}",
+                     "detail": (f"{LIKELIHOOD.label(row['likelihood'])} ({row['confidence']} confidence): "
+                                f"{row['rationale']}"),
                      "before": prior.get(row["scenario"]), "after": row["likelihood"],
                      "marking": _own_or(row["marking"], None)})
     out = pd.DataFrame(rows, columns=["date", "kind", "subject", "title", "detail", "before", "after", "marking"])
-    return out.sort_values(["date", "kind", "subject"], ascending=[False, True, True], kind="stable").reset_index(drop=True)
+    out = out.sort_values(["date", "kind", "subject"], ascending=[False, True, True], kind="stable")
+    return out.reset_index(drop=True)
 
 
 def counts(status: pd.DataFrame) -> dict[str, int]:

@@ -13,7 +13,16 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
-from indicators.workspace.vocab import Confidence, Credibility, Likelihood, Marking, Priority, Rating, Reliability, Status
+from indicators.workspace.vocab import (
+    Confidence,
+    Credibility,
+    Likelihood,
+    Marking,
+    Priority,
+    Rating,
+    Reliability,
+    Status,
+)
 
 SCENARIO_ID = r"^[A-Z][A-Z0-9_-]{1,23}$"
 INDICATOR_ID = r"^[A-Z][A-Z0-9]{1,7}-[0-9]{2,3}$"
@@ -112,11 +121,13 @@ class WorkspaceFile(Strict):
     title: ShortText
     question: LongText = Field(description="The key intelligence question the board answers")
     marking: Marking = Field(description="TLP 2.0 marking of the workspace as a whole")
-    review_cadence_days: int = Field(ge=1, le=3650, description="An indicator not reassessed within this many days is stale")
+    review_cadence_days: int = Field(ge=1, le=3650,
+                                     description="An indicator not reassessed within this many days is stale")
     sources: list[SourceDocument] = Field(default_factory=list)
     scenarios: list[Scenario] = Field(min_length=1)
     warning_levels: list[WarningLevel] = Field(default_factory=_default_levels, min_length=1)
-    trend_tolerance: float = Field(default=0.05, ge=0.0, le=1.0, description="Score change below which the trend is 'unchanged'")
+    trend_tolerance: float = Field(default=0.05, ge=0.0, le=1.0,
+                                   description="Score change below which the trend is 'unchanged'")
 
     @field_validator("warning_levels")
     @classmethod
@@ -145,7 +156,7 @@ class Indication(Strict):
     analyst: Name | None = Field(default=None, description="Who recorded it")
 
     @model_validator(mode="after")
-    def _unit_needs_value(self) -> "Indication":
+    def _unit_needs_value(self) -> Indication:
         if self.unit is not None and self.value is None:
             raise ValueError("'unit' is given without a 'value'")
         return self

@@ -56,9 +56,8 @@ def _walk(data: Any, loc: tuple[Any, ...]) -> tuple[Any, Any, Any]:
     """Follow `loc` through the data as far as it goes: (container, last key, value)."""
     parent, key, node = None, None, data
     for seg in loc:
-        if isinstance(node, dict) and seg in node:
-            parent, key, node = node, seg, node[seg]
-        elif isinstance(node, list) and isinstance(seg, int) and 0 <= seg < len(node):
+        in_dict = isinstance(node, dict) and seg in node
+        if in_dict or (isinstance(node, list) and isinstance(seg, int) and 0 <= seg < len(node)):
             parent, key, node = node, seg, node[seg]
         elif seg == "[key]":
             return parent, key, "[key]"

@@ -9,9 +9,10 @@ the Admiralty / NATO grading, TLP 2.0 and Pherson's Indicators Validator.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
-from typing import Generic, Iterator, TypeVar
+from typing import Generic, TypeVar
 
 E = TypeVar("E")
 
@@ -103,7 +104,8 @@ CONFIDENCE = Scale[Confidence](
     "confidence",
     {
         Confidence.LOW: ("Low", "Information is scant, questionable or fragmented.", "#c9d1dc"),
-        Confidence.MODERATE: ("Moderate", "Credibly sourced and plausible, but not corroborated enough for high.", "#8fa3bf"),
+        Confidence.MODERATE: ("Moderate", "Credibly sourced and plausible, but not corroborated enough for high.",
+                              "#8fa3bf"),
         Confidence.HIGH: ("High", "High-quality information from several sources.", "#4a6489"),
     },
 )
@@ -166,7 +168,8 @@ RELIABILITY = Scale[Reliability](
         Reliability.A: ("Completely reliable", "No doubt of authenticity, trustworthiness or competency.", "#1a9641"),
         Reliability.B: ("Usually reliable", "Minor doubts; a history of mostly valid information.", "#a6d96a"),
         Reliability.C: ("Fairly reliable", "Doubts; has provided valid information in the past.", "#ffffbf"),
-        Reliability.D: ("Not usually reliable", "Significant doubts; has provided valid information at times.", "#fdae61"),
+        Reliability.D: ("Not usually reliable", "Significant doubts; has provided valid information at times.",
+                        "#fdae61"),
         Reliability.E: ("Unreliable", "Lacking authenticity, trustworthiness and competency.", "#d7191c"),
         Reliability.F: ("Cannot be judged", "No basis for evaluating reliability.", "#bababa"),
     },
@@ -207,10 +210,14 @@ MARKING = Scale[Marking](
     "TLP marking",
     {
         Marking.CLEAR: ("TLP:CLEAR", "Disclosure is not limited.", "#ffffff"),
-        Marking.GREEN: ("TLP:GREEN", "Limited disclosure, recipients can spread this within their community.", "#33ff00"),
-        Marking.AMBER: ("TLP:AMBER", "Limited disclosure, recipients can only spread this on a need-to-know basis within their organisation and its clients.", "#ffc000"),
-        Marking.AMBER_STRICT: ("TLP:AMBER+STRICT", "Limited disclosure, restricted to the recipient's organisation only.", "#ffc000"),
-        Marking.RED: ("TLP:RED", "For the eyes and ears of individual recipients only, no further disclosure.", "#ff2b2b"),
+        Marking.GREEN: ("TLP:GREEN", "Limited disclosure, recipients can spread this within their community.",
+                        "#33ff00"),
+        Marking.AMBER: ("TLP:AMBER", "Limited disclosure, recipients can only spread this on a need-to-know basis "
+                        "within their organisation and its clients.", "#ffc000"),
+        Marking.AMBER_STRICT: ("TLP:AMBER+STRICT", "Limited disclosure, restricted to the recipient's organisation only.",
+                               "#ffc000"),
+        Marking.RED: ("TLP:RED", "For the eyes and ears of individual recipients only, no further disclosure.",
+                      "#ff2b2b"),
     },
 )
 

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from indicators.scoring import warning
-from indicators.scoring import frames
-from indicators.app import state
-from indicators.app import ui
+from indicators.app import state, ui
 from indicators.reports import markings
+from indicators.scoring import frames, warning
 from indicators.workspace.load import Workspace
 from indicators.workspace.vocab import PRIORITY, STATUS
 

@@ -13,17 +13,21 @@ from typing import Any
 
 import streamlit as st
 
-from indicators.reports import compare
-from indicators.reports import export
-from indicators.app import sharing
-from indicators.app import state
-from indicators.app import ui
+from indicators.app import sharing, state, ui
+from indicators.reports import compare, export
+from indicators.reports.escape import md_text
+from indicators.reports.markings import ExportRefused, check_marking
+from indicators.reports.snapshot import (
+    KeptSnapshot,
+    SnapshotError,
+    build_snapshot,
+    list_snapshots,
+    load_snapshot,
+    snapshot_path,
+)
+from indicators.scoring.frames import fit_rows
 from indicators.workspace.load import Workspace
 from indicators.workspace.problems import Problem
-from indicators.reports.markings import ExportRefused, check_marking
-from indicators.reports.snapshot import KeptSnapshot, SnapshotError, build_snapshot, list_snapshots, load_snapshot, snapshot_path
-from indicators.reports.escape import md_text
-from indicators.scoring.frames import fit_rows
 from indicators.workspace.vocab import MARKING, Marking
 
 MARKING_KEY = "export_marking"

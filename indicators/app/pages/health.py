@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from indicators.scoring import frames
-from indicators.app import state
-from indicators.app import ui
+from indicators.app import state, ui
 from indicators.reports import markings
+from indicators.scoring import frames
 
 
 def render() -> None:

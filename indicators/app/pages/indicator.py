@@ -7,15 +7,12 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from indicators.scoring import warning
-from indicators.scoring import charts
-from indicators.scoring import frames
-from indicators.app import state
-from indicators.app import ui
+from indicators.app import state, ui
 from indicators.reports import markings
+from indicators.reports.escape import md_text
+from indicators.scoring import charts, frames, warning
 from indicators.workspace.load import Workspace
 from indicators.workspace.model import Indicator
-from indicators.reports.escape import md_text
 from indicators.workspace.vocab import CONFIDENCE, PRIORITY, RATING, STATUS
 
 PARAM = "indicator"

@@ -5,14 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from indicators.scoring import warning
-from indicators.scoring import charts
-from indicators.scoring import frames
-from indicators.app import state
-from indicators.app import ui
+from indicators.app import state, ui
 from indicators.reports import markings
-from indicators.workspace.load import Workspace
 from indicators.reports.escape import md_text
+from indicators.scoring import charts, frames, warning
+from indicators.workspace.load import Workspace
 from indicators.workspace.vocab import CONFIDENCE, LIKELIHOOD, TREND
 
 
@@ -70,7 +67,8 @@ def render() -> None:
         ("overdue", "Overdue", "Past their expected-by date and still not observed"),
         ("stale", "Stale", f"Not reassessed within {ws.meta.review_cadence_days} days"),
     ]):
-        column.metric(label, now[key], delta=delta[key] or None, delta_color="inverse" if key != "negated" else "normal",
+        colour = "inverse" if key != "negated" else "normal"
+        column.metric(label, now[key], delta=delta[key] or None, delta_color=colour,
                       help=f"{help_text}. Change since {since}.", border=True)
     st.caption(f"{now['indicators']} indicators in all.")
 

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from indicators.scoring import warning
-from indicators.scoring import charts
-from indicators.scoring import frames
-from indicators.app import state
-from indicators.app import ui
+from indicators.app import state, ui
 from indicators.reports import markings
 from indicators.reports.escape import md_text
+from indicators.scoring import charts, frames, warning
 
 
 def render() -> None:
@@ -47,7 +44,8 @@ def render() -> None:
         diag = diag[diag["theme"].isin(themes)]
     rows = list(dict.fromkeys(matrix["indicator"]))
     if len(rows) > frames.HEATMAP_MAX_ROWS:
-        st.caption(f"Showing the first {frames.HEATMAP_MAX_ROWS} of {len(rows)} indicators; choose themes to see others.")
+        st.caption(f"Showing the first {frames.HEATMAP_MAX_ROWS} of {len(rows)} indicators; "
+                   "choose themes to see others.")
         rows = rows[: frames.HEATMAP_MAX_ROWS]
         matrix = matrix[matrix["indicator"].isin(rows)]
     if matrix.empty:

@@ -9,20 +9,19 @@ navigation when the board is read-only, and the library refuses writes then anyw
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import streamlit as st
 
-from indicators.editing import git, updates
-from indicators.app import forms
+from indicators.app import forms, state, ui
 from indicators.app import main as app_main
-from indicators.app import state
-from indicators.app import ui
-from indicators.reports import markings
+from indicators.editing import git, updates
 from indicators.editing.updates import Edit, EditRefused
+from indicators.reports import markings
+from indicators.reports.escape import md_text
 from indicators.workspace.load import Workspace
 from indicators.workspace.problems import Problem
-from indicators.reports.escape import md_text
 from indicators.workspace.vocab import CONFIDENCE, CREDIBILITY, LIKELIHOOD, MARKING, RELIABILITY, STATUS, Scale
 
 FORMS = {"indication": "Record an indication", "assessment": "Assess an indicator",
@@ -125,12 +124,14 @@ def assessment_form(ws: Workspace) -> Planner | None:
                            help="; ".join(f"{STATUS.label(v)}: {STATUS.term(v).description}" for v in STATUS.values()))
     confidence = _scale_select("Confidence", CONFIDENCE, "as_confidence", default="moderate", column=confidence_col)
     marking = _scale_select("TLP marking (optional)", MARKING, "as_marking", optional=True, column=marking_col)
-    rationale = st.text_area("Rationale", key="as_rationale", height=110, placeholder="Why this status, and what changed")
+    rationale = st.text_area("Rationale", key="as_rationale", height=110,
+                             placeholder="Why this status, and what changed")
     options = forms.citable(ws, indicator, day) if indicator else {}
     if "as_cites" in st.session_state:  # an earlier date or another indicator: drop citations no longer offered
         st.session_state["as_cites"] = forms.keep_known(st.session_state["as_cites"], options)
     cites = st.multiselect("Cites", list(options), key="as_cites", format_func=lambda i: options.get(i, i),
-                           placeholder="Indications this rests on" if options else "No indication on or before the date",
+                           placeholder=("Indications this rests on" if options
+                                        else "No indication on or before the date"),
                            help="The indicator's indications dated on or before the assessment date")
     if indicator is None:
         return None
