@@ -13,11 +13,13 @@ for files that have problems.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from indicators.workspace.files import describe
 from indicators.workspace.parse_cache import FILE_CACHE, FileCache, FileResult
 from indicators.workspace.model import Indicator, IndicatorFile, Scenario, WorkspaceFile, _default_levels
 from indicators.workspace.problems import Problem, Severity, display_path
@@ -168,6 +170,37 @@ class _Located:
         return hits[occurrence] if occurrence < len(hits) else None
 
 
+def _outside(path: Path, root: Path) -> Problem | None:
+    """The problem of a file that links out of the workspace (it is not read), else None."""
+    try:
+        target, inside = path.resolve(), root.resolve()
+    except (OSError, RuntimeError):  # a link loop: reading the file reports it
+        return None
+    if target.is_relative_to(inside):
+        return None
+    return Problem(display_path(path, root), 1, 1, "outside-folder",
+                   f"{path.name} links to a file outside the workspace ({target})",
+                   "copy the file into the workspace instead of linking to it")
+
+
+def _indicator_paths(folder: Path, root: Path) -> list[Path] | Problem:
+    """The indicator files in `folder` (.yaml, then .yml, each sorted by name), or the problem
+    when `indicators` is there but is not a readable folder (a file, a named pipe, a broken link)."""
+    if not os.path.lexists(folder):
+        return []
+    if not folder.is_dir():
+        return Problem(display_path(folder, root), 1, 1, "not-a-folder", f"is {describe(folder)}, not a folder",
+                       f"keep indicator files in a folder named {INDICATOR_DIR}/")
+    try:
+        names = os.listdir(folder)
+    except OSError as err:
+        return Problem(display_path(folder, root), 1, 1, "unreadable",
+                       f"cannot list the folder: {err.strerror or err}",
+                       "check the folder's permissions: the board must be able to read it")
+    return ([folder / name for name in sorted(names) if name.endswith(".yaml")]
+            + [folder / name for name in sorted(names) if name.endswith(".yml")])
+
+
 def load_workspace(root: Path | str, *, today: dt.date | None = None,
                    overrides: dict[Path, str] | None = None, cache: FileCache | None = None) -> Workspace:
     """Read a workspace folder and validate it whole; never raises for bad data.
@@ -181,7 +214,12 @@ def load_workspace(root: Path | str, *, today: dt.date | None = None,
     problems: list[Problem] = []
     meta_path = root / WORKSPACE_FILE
     fallback = _workspace_fallback(root)
-    if meta_path.exists():
+    present = os.path.lexists(meta_path)  # a broken link is there, to be reported as such
+    outside = _outside(meta_path, root) if present else None
+    if outside is not None:
+        problems.append(outside)
+        meta = WorkspaceFile.model_construct(**fallback)
+    elif present:
         meta_result = _load_file(meta_path, root, WorkspaceFile, overrides, cache, fallback)
         problems.extend(meta_result.problems)
         meta = meta_result.model or WorkspaceFile.model_construct(**fallback)
@@ -194,17 +232,18 @@ def load_workspace(root: Path | str, *, today: dt.date | None = None,
     sources: dict[str, IndicatorSource] = {}
     files = [meta_path]
     folder = root / INDICATOR_DIR
-    paths = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")) if folder.is_dir() else []
-    if not paths and root.is_dir():
+    listed = _indicator_paths(folder, root)
+    paths = listed if isinstance(listed, list) else []
+    if isinstance(listed, Problem):
+        problems.append(listed)
+    elif not paths and root.is_dir():
         problems.append(Problem(display_path(folder, root), 1, 1, "no-indicators", "no indicator files found",
                                 f"add checklists as {INDICATOR_DIR}/<theme>.yaml", Severity.WARNING))
     located = _Located(overrides)
-    inside = root.resolve()
     for path in paths:
-        if not path.resolve().is_relative_to(inside):
-            problems.append(Problem(display_path(path, root), 1, 1, "outside-folder",
-                                    f"{path.name} links to a file outside the workspace ({path.resolve()})",
-                                    "copy the file into the workspace instead of linking to it"))
+        outside = _outside(path, root)
+        if outside is not None:
+            problems.append(outside)
             continue
         files.append(path)
         result = _load_file(path, root, IndicatorFile, overrides, cache)

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from indicators import settings
+from indicators.workspace.files import read_bounded
 from indicators.workspace.problems import Problem
 
 FORMAT = 2  # bump when the pickled layout changes (code changes are covered by code_version)
@@ -41,8 +42,9 @@ def is_racy(stat: os.stat_result, now_ns: int | None = None) -> bool:
 
 
 def content_digest(path: Path) -> str:
-    """SHA-256 of a file's bytes."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """SHA-256 of a file's bytes. Raises `DataFileError` (an OSError) for anything but a plain file
+    within the size limit: a named pipe or a device is never opened, and no read is unbounded."""
+    return hashlib.sha256(read_bounded(path)).hexdigest()
 
 
 def files_signature(paths: list[Path]) -> tuple[tuple[Any, ...], ...]:
@@ -54,7 +56,10 @@ def files_signature(paths: list[Path]) -> tuple[tuple[Any, ...], ...]:
         except OSError:
             out.append((str(path), None))
             continue
-        racy = content_digest(path) if is_racy(stat) else ""
+        try:
+            racy = content_digest(path) if is_racy(stat) else ""
+        except OSError as err:  # not a plain file, too large, or gone: the loader reports it
+            racy = getattr(err, "code", "unreadable")
         out.append((str(path), *stat_signature(stat), racy))
     return tuple(out)
 

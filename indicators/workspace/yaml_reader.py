@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from indicators.settings import max_file_bytes
+from indicators.workspace.files import DataFileError, read_bounded
 from indicators.workspace.problems import Problem, Severity
 
 _BaseLoader = yaml.CSafeLoader if getattr(yaml, "__with_libyaml__", False) else yaml.SafeLoader
@@ -273,18 +274,18 @@ def parse_text(text: str, display: str) -> Parsed:
 
 
 def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
-    """A file's text, or the problems (size, encoding, binary data) that stop it being read."""
+    """A file's text, or the problems that stop it being read: not a plain file (a named pipe, a
+    device, a folder, a broken link), unreadable, too large, not UTF-8, binary data.
+
+    Meant for files just listed in the data folder: one that is gone by now is a warning.
+    """
     try:
-        size = path.stat().st_size
-        limit = max_file_bytes()
-        if size > limit:
-            return None, [Problem(display, 1, 1, "file-too-large",
-                                  f"file is {size / 1048576:.1f} MB, over the limit of {limit / 1048576:.1f} MB",
-                                  "split it into several files, or raise INDICATORS_MAX_FILE_MB")]
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, [Problem(display, 1, 1, "unreadable", f"cannot read file: {exc.strerror or exc}",
-                              "check that the file exists and is readable")]
+        raw = read_bounded(path, max_file_bytes())
+    except DataFileError as err:
+        if err.code == "missing-file":
+            return None, [Problem(display, 1, 1, "vanished", "the file was removed while the workspace was being read",
+                                  "load the workspace again", Severity.WARNING)]
+        return None, [err.problem(display)]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
