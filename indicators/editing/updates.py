@@ -24,6 +24,7 @@ import yaml
 from filelock import FileLock, Timeout
 from pydantic import ValidationError
 
+from indicators.workspace.files import DataFileError, read_bounded
 from indicators.workspace.load import WORKSPACE_FILE, Workspace, load_workspace
 from indicators.workspace.model import Assessment, Indication, Judgment
 from indicators.workspace.problems import Problem, ProblemsError
@@ -100,7 +101,14 @@ def locked(path: Path) -> Iterator[None]:
 
 
 def _read_text(path: Path) -> str:
-    return path.read_bytes().decode("utf-8-sig")
+    """The text of a file about to be edited, read safely (a plain file, bounded); refused otherwise."""
+    try:
+        return read_bounded(path).decode("utf-8-sig")
+    except DataFileError as err:
+        raise _refuse(err.code, err.message, err.hint, str(path)) from None
+    except UnicodeDecodeError:
+        raise _refuse("encoding", "file is not valid UTF-8", "save the file as UTF-8 (see 'indicators validate')",
+                      str(path)) from None
 
 
 def _check_entry(cls: type, data: dict[str, Any]) -> Any:

@@ -18,6 +18,8 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
 from indicators.scoring import warning
+from indicators.settings import max_file_bytes
+from indicators.workspace.files import DataFileError, read_bounded
 from indicators.workspace.load import Workspace
 from indicators.workspace.model import COLOUR, Url
 from indicators.workspace.problems import Problem, ProblemsError
@@ -372,6 +374,9 @@ def _status_history(ws: Workspace, as_of: dt.date) -> list[StatusCount]:
 # ----------------------------------------------------------------------------- loading
 
 
+SNAPSHOT_SIZE_FACTOR = 10  # a snapshot holds a whole workspace: it may be this many times a data file's limit
+
+
 class SnapshotError(ProblemsError):
     """A snapshot that cannot be read, with the problems that say why."""
 
@@ -393,20 +398,22 @@ def load_snapshot(source: Path | str) -> Snapshot:
     else:
         path = Path(source)
         name = str(path)
-        try:
-            text = path.read_bytes().decode("utf-8-sig")
-        except FileNotFoundError:
-            raise SnapshotError([Problem(name, 0, 0, "missing-snapshot", "no such file",
-                                         "give the path of a JSON snapshot made by 'indicators export --format json'")]) from None
-        except IsADirectoryError:
-            raise SnapshotError([Problem(name, 0, 0, "not-a-file", "is a folder, not a snapshot file",
-                                         "give the path of a .json snapshot")]) from None
+        try:  # bounded, and a named pipe or a device (/dev/zero) is refused without being read
+            text = read_bounded(path, SNAPSHOT_SIZE_FACTOR * max_file_bytes()).decode("utf-8-sig")
+        except DataFileError as err:
+            code, hint = err.code, err.hint
+            if code == "missing-file":
+                code = "missing-snapshot"
+                hint = "give the path of a JSON snapshot made by 'indicators export --format json'"
+            elif code == "not-a-file":
+                hint = "give the path of a .json snapshot"
+            elif code == "file-too-large":
+                hint = (f"snapshots may be {SNAPSHOT_SIZE_FACTOR} times INDICATORS_MAX_FILE_MB; "
+                        "raise it to read this one")
+            raise SnapshotError([Problem(name, 0, 0, code, err.message, hint)]) from None
         except UnicodeDecodeError as err:
             raise SnapshotError([Problem(name, 0, 0, "not-utf8", f"not UTF-8 text ({err.reason})",
                                          "give a JSON snapshot made by 'indicators export --format json'")]) from None
-        except OSError as err:
-            raise SnapshotError([Problem(name, 0, 0, "unreadable", f"cannot read: {err.strerror}",
-                                         "check the path and its permissions")]) from None
     return parse_snapshot(text, name)
 
 
