@@ -11,16 +11,17 @@ import datetime as dt
 import json
 import os
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from indicators import settings
 from indicators.editing import updates
 from indicators.editing.updates import default_analyst
-from indicators.workspace.vocab import CONFIDENCE, CREDIBILITY, LIKELIHOOD, MARKING, RELIABILITY, STATUS
 from indicators.workspace.load import Workspace, load_workspace
-from indicators.workspace.problems import Problem, ProblemsError
+from indicators.workspace.problems import Code, Problem, ProblemsError
 from indicators.workspace.schema import save_schemas, stale_schemas
+from indicators.workspace.vocab import CONFIDENCE, CREDIBILITY, LIKELIHOOD, MARKING, RELIABILITY, STATUS
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -153,7 +154,7 @@ def _input_date(text: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise EditRefused([Problem("input", 0, 0, "bad-date", f"--date {text!r} is not a date",
+        raise EditRefused([Problem("input", 0, 0, Code.BAD_DATE, f"--date {text!r} is not a date",
                                    "write the date as YYYY-MM-DD")]) from None
 
 
@@ -212,7 +213,7 @@ def _refused(problems: list[Problem]) -> int:
 
 def _missing_workspace(ws: Workspace) -> bool:
     """True when there is no workspace.yaml: nothing worth exporting or comparing."""
-    return any(p.code == "missing-workspace-file" for p in ws.problems)
+    return any(p.code == Code.MISSING_WORKSPACE_FILE for p in ws.problems)
 
 
 def _usage(args: argparse.Namespace, message: str) -> int:
@@ -338,7 +339,8 @@ def build_parser() -> argparse.ArgumentParser:
     verbs = parser.add_subparsers(dest="verb", metavar="VERB", parser_class=_Parser)
     verbs.required = True
 
-    def verb(name: str, func: Callable[[argparse.Namespace], int], help_text: str, example: str) -> argparse.ArgumentParser:
+    def verb(name: str, func: Callable[[argparse.Namespace], int], help_text: str,
+             example: str) -> argparse.ArgumentParser:
         p = verbs.add_parser(name, help=help_text, description=help_text, epilog=f"example:\n  {example}",
                              formatter_class=argparse.RawDescriptionHelpFormatter)
         p.set_defaults(func=func)
@@ -358,7 +360,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "workspace's marking is refused)")
     p = verb("schema", cmd_schema, "Write the JSON Schemas of the workspace files (for YAML-aware editors).",
              "indicators schema --out schema")
-    p.add_argument("--out", type=Path, default=Path("schema"), metavar="DIR", help="folder to write to (default ./schema)")
+    p.add_argument("--out", type=Path, default=Path("schema"), metavar="DIR",
+                   help="folder to write to (default ./schema)")
     p.add_argument("--check", action="store_true", help="exit 1 if the schemas in DIR are out of date; write nothing")
     p = verb("record", cmd_record, "Record an indication: a dated, sourced observation of an indicator.",
              'indicators record SAT-01 --date 2023-11-21 --summary "Launch reported" --source KCNA '
@@ -410,7 +413,8 @@ def build_parser() -> argparse.ArgumentParser:
              "indicators diff --data data --from 2024-06-30 --to 2024-11-30\n"
              "  indicators diff data/snapshots/2024-06-30.json data/snapshots/2024-11-30.json --json")
     _common(p, as_of=False)
-    p.add_argument("snapshots", nargs="*", metavar="SNAPSHOT", help="OLD and NEW JSON snapshots (from 'export --format json')")
+    p.add_argument("snapshots", nargs="*", metavar="SNAPSHOT",
+                   help="OLD and NEW JSON snapshots (from 'export --format json')")
     p.add_argument("--from", dest="from_date", type=_date, default=None, metavar="DATE",
                    help="compare the workspace as of this date (YYYY-MM-DD) …")
     p.add_argument("--to", dest="to_date", type=_date, default=None, metavar="DATE",

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from indicators.editing.updates import Edit
 from indicators.workspace.load import Workspace
-from indicators.workspace.problems import Problem
+from indicators.workspace.problems import Code, Problem
 from indicators.workspace.vocab import Scale
 
 SUMMARY_CHARS = 70  # citation choices show this much of an indication's summary
@@ -73,19 +73,19 @@ def problem_lines(problems: Iterable[Problem]) -> list[tuple[str, str]]:
 
 def is_conflict(problems: Iterable[Problem]) -> bool:
     """True when a write was refused because the file changed on disk since the preview."""
-    return any(p.code == "conflict" for p in problems)
+    return any(p.code == Code.CONFLICT for p in problems)
 
 
 def form_changed() -> Problem:
     """The refusal shown when Save is pressed for a preview that no longer matches the form."""
-    return Problem("input", 0, 0, "form-changed", "the form changed since the preview; nothing was written",
+    return Problem("input", 0, 0, Code.FORM_CHANGED, "the form changed since the preview; nothing was written",
                    "press Preview again to see the change that Save will write")
 
 
 def os_problem(err: OSError, path: Path | str | None = None) -> Problem:
     """A file that could not be read or written, as a problem to show (not a traceback)."""
     where = str(path or err.filename or "file")
-    return Problem(where, 0, 0, "cannot-access", f"cannot read or write {Path(where).name}: {err.strerror or err}",
+    return Problem(where, 0, 0, Code.CANNOT_ACCESS, f"cannot read or write {Path(where).name}: {err.strerror or err}",
                    "check that the data folder exists and is writable, then Preview again")
 
 

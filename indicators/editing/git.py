@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 
 from indicators.editing.updates import Edit, EditRefused
-from indicators.workspace.problems import Problem
+from indicators.workspace.problems import Code
 
 GIT_TIMEOUT_S = 60
 
@@ -24,24 +24,21 @@ def in_git_repository(folder: Path | str) -> bool:
     return done.returncode == 0 and done.stdout.strip() == "true"
 
 
-def _refuse(code: str, message: str, hint: str, path: str = "input") -> EditRefused:
-    return EditRefused([Problem(path, 0, 0, code, message, hint)])
-
-
 def git_commit(edit: Edit, analyst: str) -> str:
     """Commit the edited file if the workspace is in a git repository; returns the commit message."""
     folder = edit.path.parent
     if not in_git_repository(folder):
-        raise _refuse("not-a-repository", f"{folder} is not in a git repository", "run 'git init' or drop --commit")
+        raise EditRefused.of(Code.NOT_A_REPOSITORY, f"{folder} is not in a git repository",
+                             "run 'git init' or drop --commit")
     message = f"{edit.kind.capitalize()} {edit.new_id} ({edit.subject}) by {analyst}"
     for args in (("add", "--", edit.path.name),
                  ("commit", "-q", "-m", message, "-m", f"Analyst: {analyst}", "--", edit.path.name)):
         try:
             done = _git(folder, *args)
         except (OSError, subprocess.SubprocessError) as err:
-            raise _refuse("git-failed", f"the change was saved but not committed: {err}", "commit it by hand",
+            raise EditRefused.of(Code.GIT_FAILED, f"the change was saved but not committed: {err}", "commit it by hand",
                           str(edit.path)) from None
         if done.returncode != 0:
-            raise _refuse("git-failed", f"the change was saved but not committed: {done.stderr.strip()}",
+            raise EditRefused.of(Code.GIT_FAILED, f"the change was saved but not committed: {done.stderr.strip()}",
                           "commit it by hand", str(edit.path))
     return message

@@ -12,26 +12,27 @@ import contextlib
 import datetime as dt
 import difflib
 import hashlib
-import os
 import re
 import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import yaml
 from filelock import FileLock, Timeout
 from pydantic import ValidationError
 
-from indicators.workspace.files import DataFileError, read_bounded
+from indicators import settings
+from indicators.editing.splice import SpliceError, append_to_list, compose, find_item
+from indicators.settings import read_only
+from indicators.workspace.files import DataFileError, read_bounded, write_atomic
 from indicators.workspace.load import WORKSPACE_FILE, Workspace, load_workspace
 from indicators.workspace.model import Assessment, Indication, Judgment
-from indicators.workspace.problems import Problem, ProblemsError
-from indicators import settings
-from indicators.settings import read_only
-from indicators.editing.splice import SpliceError, append_to_list, compose, find_item
+from indicators.workspace.problems import Code, Problem, ProblemsError
 from indicators.workspace.validate import to_problem
+
 
 def default_analyst() -> str:
     """`$INDICATORS_ANALYST`, else the login name."""
@@ -72,10 +73,6 @@ class EditRefused(ProblemsError):
     """An update that cannot be written, with the problems that say why."""
 
 
-def _refuse(code: str, message: str, hint: str, path: str = "input") -> EditRefused:
-    return EditRefused([Problem(path, 0, 0, code, message, hint)])
-
-
 def _lock_for(path: Path) -> FileLock:
     """A lock outside the data folder (nothing to commit or clean), one per file."""
     digest = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:24]
@@ -92,8 +89,8 @@ def locked(path: Path) -> Iterator[None]:
     try:
         lock.acquire(timeout=timeout)
     except Timeout:
-        raise _refuse("locked", f"{path.name} is being written by someone else (still locked after {timeout:g} s); "
-                      "nothing was written", "try again in a moment", str(path)) from None
+        raise EditRefused.of(Code.LOCKED, f"{path.name} is being written by someone else (still locked after "
+                             f"{timeout:g} s); nothing was written", "try again in a moment", str(path)) from None
     try:
         yield
     finally:
@@ -105,10 +102,10 @@ def _read_text(path: Path) -> str:
     try:
         return read_bounded(path).decode("utf-8-sig")
     except DataFileError as err:
-        raise _refuse(err.code, err.message, err.hint, str(path)) from None
+        raise EditRefused.of(err.code, err.message, err.hint, str(path)) from None
     except UnicodeDecodeError:
-        raise _refuse("encoding", "file is not valid UTF-8", "save the file as UTF-8 (see 'indicators validate')",
-                      str(path)) from None
+        raise EditRefused.of(Code.ENCODING, "file is not valid UTF-8",
+                             "save the file as UTF-8 (see 'indicators validate')", str(path)) from None
 
 
 def _check_entry(cls: type, data: dict[str, Any]) -> Any:
@@ -126,13 +123,15 @@ def _input_problem(err: dict[str, Any], data: dict[str, Any]) -> Problem:
 
 def _no_future(day: dt.date, today: dt.date) -> None:
     if day > today:
-        raise _refuse("future-date", f"date {day} is in the future (today is {today})", "give the date it happened")
+        raise EditRefused.of(Code.FUTURE_DATE, f"date {day} is in the future (today is {today})",
+                             "give the date it happened")
 
 
 def _next_indication_id(ws: Workspace, indicator_id: str, text: str) -> str:
     pattern = re.compile(rf"\b{re.escape(indicator_id)}\.(\d+)\b")
     used = [int(n) for n in pattern.findall(text)]
-    used += [int(o.id.rsplit(".", 1)[1]) for i in ws.indicators for o in i.indications if o.id.startswith(indicator_id + ".")]
+    prefix = indicator_id + "."
+    used += [int(o.id.rsplit(".", 1)[1]) for i in ws.indicators for o in i.indications if o.id.startswith(prefix)]
     return f"{indicator_id}.{max(used, default=0) + 1}"
 
 
@@ -167,7 +166,7 @@ def _indicator_file(ws: Workspace, indicator_id: str) -> Path:
     if indicator_id not in ws.sources:
         near = difflib.get_close_matches(indicator_id, list(ws.sources), n=3)
         hint = f"did you mean {', '.join(near)}?" if near else "run 'indicators status' to list indicator ids"
-        raise _refuse("unknown-indicator", f"no indicator {indicator_id!r} in the workspace", hint)
+        raise EditRefused.of(Code.UNKNOWN_INDICATOR, f"no indicator {indicator_id!r} in the workspace", hint)
     return ws.sources[indicator_id].path
 
 
@@ -176,8 +175,8 @@ def _splice(path: Path, text: str, list_key: str, item_id: str, key: str, entry:
         item = find_item(compose(text), list_key, item_id)
         return append_to_list(text, item, key, entry)
     except (SpliceError, yaml.YAMLError) as exc:
-        raise _refuse("cannot-edit", f"cannot add to {path.name}: {exc}", "fix the file (see 'indicators validate')",
-                      str(path)) from None
+        raise EditRefused.of(Code.CANNOT_EDIT, f"cannot add to {path.name}: {exc}",
+                             "fix the file (see 'indicators validate')", str(path)) from None
 
 
 def plan_indication(ws: Workspace, indicator_id: str, *, date: dt.date, summary: str, source: str,
@@ -219,7 +218,7 @@ def plan_judgment(ws: Workspace, scenario_id: str, *, likelihood: str, confidenc
                   today: dt.date | None = None) -> Edit:
     """Plan adding a likelihood judgment of a scenario; raises EditRefused with the problems."""
     if scenario_id not in ws.scenario_by_id:
-        raise _refuse("unknown-scenario", f"no scenario {scenario_id!r} in the workspace",
+        raise EditRefused.of(Code.UNKNOWN_SCENARIO, f"no scenario {scenario_id!r} in the workspace",
                       f"scenarios are: {', '.join(ws.scenario_by_id) or '(none)'}")
     today = today or dt.date.today()
     day = date or today
@@ -237,7 +236,7 @@ def plan_judgment(ws: Workspace, scenario_id: str, *, likelihood: str, confidenc
 def apply_edit(edit: Edit) -> Edit:
     """Write a planned edit atomically, unless the file changed on disk since it was planned."""
     if read_only():
-        raise _refuse("read-only", "the board is read-only: writes are refused", "unset INDICATORS_READ_ONLY")
+        raise EditRefused.of(Code.READ_ONLY, "the board is read-only: writes are refused", "unset INDICATORS_READ_ONLY")
     with locked(edit.path):
         _write_if_unchanged(edit)
     return edit
@@ -245,36 +244,15 @@ def apply_edit(edit: Edit) -> Edit:
 
 def _write_if_unchanged(edit: Edit) -> None:
     if _read_text(edit.path) != edit.before:
-        raise _refuse("conflict", f"{edit.path.name} changed on disk since it was read; nothing was written",
+        raise EditRefused.of(Code.CONFLICT, f"{edit.path.name} changed on disk since it was read; nothing was written",
                       "review the change again and save once more", str(edit.path))
     write_atomic(edit.path, edit.after)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Replace a file's content in one step: temp file beside it, fsync, rename, fsync the folder."""
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
 
 
 def update(root: Path, planner: Callable[..., Edit], *args: Any, **kwargs: Any) -> Edit:
     """Plan and write under one lock: what the CLI does, so concurrent writers never conflict."""
     if read_only():
-        raise _refuse("read-only", "the board is read-only: writes are refused", "unset INDICATORS_READ_ONLY")
+        raise EditRefused.of(Code.READ_ONLY, "the board is read-only: writes are refused", "unset INDICATORS_READ_ONLY")
     probe = load_workspace(root)
     target = _target_path(probe, planner, args)
     with locked(target):

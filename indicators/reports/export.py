@@ -13,7 +13,6 @@ import datetime as dt
 import io
 import os
 import re
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,8 +21,9 @@ from indicators.reports.escape import md_link, md_text
 from indicators.reports.markings import ExportRefused
 from indicators.reports.snapshot import Snapshot, build_snapshot, snapshot_path
 from indicators.settings import read_only
+from indicators.workspace.files import write_atomic
 from indicators.workspace.load import Workspace
-from indicators.workspace.problems import Problem
+from indicators.workspace.problems import Code, Problem
 from indicators.workspace.vocab import CONFIDENCE, LIKELIHOOD, MARKING, Marking, grade_meaning
 
 FORMATS: dict[str, str] = {"html": "HTML report", "md": "Markdown brief", "csv": "CSV checklist",
@@ -174,7 +174,7 @@ RENDERERS: dict[str, Callable[[Snapshot], str]] = {"html": render_html, "md": re
 def check_format(fmt: str) -> str:
     """The format if it is one of `FORMATS`; else `ExportRefused`."""
     if fmt not in RENDERERS:
-        raise ExportRefused([Problem("input", 0, 0, "unknown-format", f"{fmt!r} is not an export format",
+        raise ExportRefused([Problem("input", 0, 0, Code.UNKNOWN_FORMAT, f"{fmt!r} is not an export format",
                                      f"choose one of {', '.join(FORMATS)}")])
     return fmt
 
@@ -216,47 +216,26 @@ def export_json(ws: Workspace, as_of: dt.date | None = None, since: dt.date | No
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
-def _refuse(code: str, message: str, hint: str) -> ExportRefused:
-    return ExportRefused([Problem("input", 0, 0, code, message, hint)])
-
-
 def check_output_path(path: Path | str) -> Path:
     """The path to write an export to, if it names a new or existing file in an existing folder."""
     text = str(path)
     if not text.strip():
-        raise _refuse("bad-output-path", "the output path is empty", "give a file name, e.g. -o board.html")
+        raise ExportRefused.of(Code.BAD_OUTPUT_PATH, "the output path is empty", "give a file name, e.g. -o board.html")
     if _CONTROL.search(text):
-        raise _refuse("bad-output-path", f"the output path {text!r} contains control characters",
+        raise ExportRefused.of(Code.BAD_OUTPUT_PATH, f"the output path {text!r} contains control characters",
                       "give a plain file name")
     if text.endswith(("/", os.sep)) or Path(text).name in ("", ".", ".."):
-        raise _refuse("output-is-folder", f"{text} names a folder, not a file",
+        raise ExportRefused.of(Code.OUTPUT_IS_FOLDER, f"{text} names a folder, not a file",
                       "give a file name, e.g. -o board.html")
     target = Path(text)
     if target.is_dir():
-        raise _refuse("output-is-folder", f"{text} is a folder",
+        raise ExportRefused.of(Code.OUTPUT_IS_FOLDER, f"{text} is a folder",
                       f"give a file name inside it, e.g. {target / 'board.html'}")
     parent = target.parent
     if not parent.is_dir():
-        raise _refuse("no-such-folder", f"the folder {parent} does not exist", "create it first, or write elsewhere")
+        raise ExportRefused.of(Code.NO_SUCH_FOLDER, f"the folder {parent} does not exist",
+                               "create it first, or write elsewhere")
     return target
-
-
-def write_exactly(path: Path, data: bytes) -> None:
-    """Write `data` to `path` atomically (a temporary file beside it, renamed over it; removed on failure)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
 
 
 def keep_snapshot(root: Path | str, snap: Snapshot) -> Path:
@@ -265,14 +244,16 @@ def keep_snapshot(root: Path | str, snap: Snapshot) -> Path:
     Refused on a read-only board, like every other write into the data folder.
     """
     if read_only():
-        raise _refuse("read-only", "the board is read-only: snapshots are not kept", "unset INDICATORS_READ_ONLY")
+        raise ExportRefused.of(Code.READ_ONLY, "the board is read-only: snapshots are not kept",
+                               "unset INDICATORS_READ_ONLY")
     path = snapshot_path(root, snap.as_of)
     if path.is_dir():
-        raise _refuse("output-is-folder", f"{path} is a folder", "remove or rename it to keep snapshots there")
+        raise ExportRefused.of(Code.OUTPUT_IS_FOLDER, f"{path} is a folder",
+                               "remove or rename it to keep snapshots there")
     try:
         path.parent.mkdir(exist_ok=True)
     except OSError as err:
-        raise _refuse("cannot-write", f"cannot create {path.parent}: {err.strerror}",
+        raise ExportRefused.of(Code.CANNOT_WRITE, f"cannot create {path.parent}: {err.strerror}",
                       "check that the data folder exists and is writable") from None
     _write(path, render_json(snap))
     return path
@@ -280,9 +261,9 @@ def keep_snapshot(root: Path | str, snap: Snapshot) -> Path:
 
 def _write(path: Path, text: str) -> None:
     try:
-        write_exactly(path, text.encode("utf-8"))
+        write_atomic(path, text)
     except OSError as err:
-        raise _refuse("cannot-write", f"cannot write {path}: {err.strerror}",
+        raise ExportRefused.of(Code.CANNOT_WRITE, f"cannot write {path}: {err.strerror}",
                       "check the folder exists and is writable") from None
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from indicators.workspace.load import Workspace
 from indicators.workspace.model import Indicator, Scenario
-from indicators.workspace.problems import Problem, ProblemsError
+from indicators.workspace.problems import Code, Problem, ProblemsError
 from indicators.workspace.vocab import MARKING, Marking
 
 
@@ -61,11 +61,11 @@ def check_marking(ws: Workspace, marking: Marking | str | None, *, verb: str = "
     try:
         wanted = MARKING.member(str(marking).strip().upper())
     except KeyError:
-        raise ExportRefused([Problem("input", 0, 0, "unknown-marking", f"{marking!r} is not a TLP marking",
+        raise ExportRefused([Problem("input", 0, 0, Code.UNKNOWN_MARKING, f"{marking!r} is not a TLP marking",
                                      f"choose one of {', '.join(MARKING.values())}")]) from None
     if MARKING.order(wanted) < MARKING.order(own):
         raise ExportRefused([Problem(
-            "input", 0, 0, "marking-below-workspace",
+            "input", 0, 0, Code.MARKING_BELOW_WORKSPACE,
             f"cannot {verb} for {MARKING.label(wanted)}: the workspace is marked {MARKING.label(own)}, "
             "and items without a marking of their own carry the workspace's",
             f"choose the workspace's marking or higher: {', '.join(markings_from(own))}")])

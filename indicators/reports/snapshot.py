@@ -17,13 +17,13 @@ from typing import Annotated, Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
+from indicators.reports.markings import ExportRefused, WithheldCount, check_marking, releasable, shown_marking
 from indicators.scoring import warning
 from indicators.settings import max_file_bytes
 from indicators.workspace.files import DataFileError, read_bounded
 from indicators.workspace.load import Workspace
 from indicators.workspace.model import COLOUR, Url
-from indicators.workspace.problems import Problem, ProblemsError
-from indicators.reports.markings import ExportRefused, WithheldCount, check_marking, releasable, shown_marking
+from indicators.workspace.problems import Code, Problem, ProblemsError
 from indicators.workspace.vocab import (
     MARKING,
     Confidence,
@@ -107,7 +107,7 @@ class IndicationOut(_Frozen):
     marking: Marking | None = None
 
     @model_validator(mode="after")
-    def _grade(self) -> "IndicationOut":
+    def _grade(self) -> IndicationOut:
         grade = f"{self.reliability.value}{int(self.credibility)}"
         if self.grade and self.grade != grade:
             raise ValueError(f"grade {self.grade!r} does not match reliability and credibility ({grade})")
@@ -149,7 +149,7 @@ class Withheld(_Frozen):
     total: int = 0
 
     @model_validator(mode="after")
-    def _total(self) -> "Withheld":
+    def _total(self) -> Withheld:
         total = self.indicators + self.indications + self.assessments + self.judgments
         if self.total and self.total != total:
             raise ValueError(f"total {self.total} is not the sum of the counts ({total})")
@@ -211,7 +211,7 @@ class Snapshot(_Frozen):
     status_history: list[StatusCount]
 
     @model_validator(mode="after")
-    def _made_for(self) -> "Snapshot":
+    def _made_for(self) -> Snapshot:
         if self.made_for is None:  # snapshots made before `made_for` existed: `marking` was the recipients'
             object.__setattr__(self, "made_for", self.marking)
         elif MARKING.order(self.marking) > MARKING.order(self.made_for):
@@ -239,14 +239,14 @@ def resolve_dates(as_of: dt.date | None, since: dt.date | None) -> tuple[dt.date
     as_of = as_of or dt.date.today()
     since = since or as_of - dt.timedelta(days=warning.CHANGES_WINDOW_DAYS)
     if since > as_of:
-        raise ExportRefused([Problem("input", 0, 0, "since-after-as-of",
+        raise ExportRefused([Problem("input", 0, 0, Code.SINCE_AFTER_AS_OF,
                                      f"the 'since' date {since} is after the as-of date {as_of}",
                                      "choose a 'since' date on or before the as-of date")])
     return as_of, since
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
 def build_snapshot(ws: Workspace, as_of: dt.date | None = None, since: dt.date | None = None,
@@ -402,17 +402,17 @@ def load_snapshot(source: Path | str) -> Snapshot:
             text = read_bounded(path, SNAPSHOT_SIZE_FACTOR * max_file_bytes()).decode("utf-8-sig")
         except DataFileError as err:
             code, hint = err.code, err.hint
-            if code == "missing-file":
-                code = "missing-snapshot"
+            if code == Code.MISSING_FILE:
+                code = Code.MISSING_SNAPSHOT
                 hint = "give the path of a JSON snapshot made by 'indicators export --format json'"
-            elif code == "not-a-file":
+            elif code == Code.NOT_A_FILE:
                 hint = "give the path of a .json snapshot"
-            elif code == "file-too-large":
+            elif code == Code.FILE_TOO_LARGE:
                 hint = (f"snapshots may be {SNAPSHOT_SIZE_FACTOR} times INDICATORS_MAX_FILE_MB; "
                         "raise it to read this one")
             raise SnapshotError([Problem(name, 0, 0, code, err.message, hint)]) from None
         except UnicodeDecodeError as err:
-            raise SnapshotError([Problem(name, 0, 0, "not-utf8", f"not UTF-8 text ({err.reason})",
+            raise SnapshotError([Problem(name, 0, 0, Code.NOT_UTF8, f"not UTF-8 text ({err.reason})",
                                          "give a JSON snapshot made by 'indicators export --format json'")]) from None
     return parse_snapshot(text, name)
 
@@ -422,23 +422,24 @@ def parse_snapshot(text: str, name: str = "snapshot") -> Snapshot:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as err:
-        raise SnapshotError([Problem(name, err.lineno, err.colno, "json-syntax", f"not valid JSON: {err.msg}",
+        raise SnapshotError([Problem(name, err.lineno, err.colno, Code.JSON_SYNTAX, f"not valid JSON: {err.msg}",
                                      "give a JSON snapshot made by 'indicators export --format json'")]) from None
     except RecursionError:
-        raise SnapshotError([Problem(name, 0, 0, "json-too-deep", "JSON nested too deeply",
+        raise SnapshotError([Problem(name, 0, 0, Code.JSON_TOO_DEEP, "JSON nested too deeply",
                                      "give a JSON snapshot made by 'indicators export --format json'")]) from None
     if not isinstance(data, dict) or "format_version" not in data:
-        raise SnapshotError([Problem(name, 0, 0, "not-a-snapshot", "not a board snapshot (no format_version)",
+        raise SnapshotError([Problem(name, 0, 0, Code.NOT_A_SNAPSHOT, "not a board snapshot (no format_version)",
                                      "give a JSON snapshot made by 'indicators export --format json'")])
     version = data["format_version"]
     if version != FORMAT_VERSION or isinstance(version, bool):
-        raise SnapshotError([Problem(name, 0, 0, "snapshot-version",
-                                     f"snapshot format_version {version!r} is not supported (this version reads {FORMAT_VERSION})",
+        raise SnapshotError([Problem(name, 0, 0, Code.SNAPSHOT_VERSION,
+                                     f"snapshot format_version {version!r} is not supported "
+                                     f"(this version reads {FORMAT_VERSION})",
                                      "export the snapshot again with this version of the board")])
     try:
         return Snapshot.model_validate(data)
     except ValidationError as err:
-        problems = [Problem(name, 0, 0, "snapshot-invalid", f"{_loc(e['loc'])}: {e['msg']}",
+        problems = [Problem(name, 0, 0, Code.SNAPSHOT_INVALID, f"{_loc(e['loc'])}: {e['msg']}",
                             "export the snapshot again with 'indicators export --format json'")
                     for e in err.errors(include_url=False)[:20]]
         raise SnapshotError(problems) from None

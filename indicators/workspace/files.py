@@ -12,13 +12,15 @@ reads at most the limit plus one byte.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
+import tempfile
 from pathlib import Path
 
 from indicators.settings import max_file_bytes
-from indicators.workspace.problems import Problem, Severity
+from indicators.workspace.problems import Code, Problem, Severity
 
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
 _CHUNK = 1024 * 1024
@@ -31,7 +33,7 @@ class DataFileError(OSError):
     An `OSError`, so code that already falls back on any OS error (the parse cache) needs no change.
     """
 
-    def __init__(self, code: str, message: str, hint: str) -> None:
+    def __init__(self, code: Code, message: str, hint: str) -> None:
         super().__init__(message)
         self.code, self.message, self.hint = code, message, hint
 
@@ -69,19 +71,19 @@ def _from_os_error(path: Path, exc: OSError) -> DataFileError:
     if isinstance(exc, DataFileError):
         return exc
     if exc.errno == errno.ELOOP:
-        return DataFileError("broken-link", "is a link that loops back on itself (too many levels of links)",
+        return DataFileError(Code.BROKEN_LINK, "is a link that loops back on itself (too many levels of links)",
                              "fix the link, or replace it with the file itself")
     if isinstance(exc, (FileNotFoundError, NotADirectoryError)):
         if os.path.islink(path):
-            return DataFileError("broken-link", f"is a broken link (to {_link_target(path)}, which does not exist)",
+            return DataFileError(Code.BROKEN_LINK, f"is a broken link (to {_link_target(path)}, which does not exist)",
                                  "fix the link, or replace it with the file itself")
-        return DataFileError("missing-file", "no such file", "check the path")
+        return DataFileError(Code.MISSING_FILE, "no such file", "check the path")
     if isinstance(exc, IsADirectoryError):
-        return DataFileError("not-a-file", "is a folder, not a file", "remove it or replace it with a YAML file")
+        return DataFileError(Code.NOT_A_FILE, "is a folder, not a file", "remove it or replace it with a YAML file")
     if isinstance(exc, PermissionError):
-        return DataFileError("unreadable", f"cannot read file: {exc.strerror or 'permission denied'}",
+        return DataFileError(Code.UNREADABLE, f"cannot read file: {exc.strerror or 'permission denied'}",
                              "check the file's permissions: the board must be able to read it")
-    return DataFileError("unreadable", f"cannot read file: {exc.strerror or exc}",
+    return DataFileError(Code.UNREADABLE, f"cannot read file: {exc.strerror or exc}",
                          "check that the file exists and is readable")
 
 
@@ -89,12 +91,12 @@ def _not_a_file(path: Path, mode: int) -> DataFileError:
     what = kind(mode)
     if os.path.islink(path):
         what = f"a link to {what} ({_link_target(path)})"
-    return DataFileError("not-a-file", f"is {what}, not a file", "remove it or replace it with a YAML file")
+    return DataFileError(Code.NOT_A_FILE, f"is {what}, not a file", "remove it or replace it with a YAML file")
 
 
 def _too_large(size: int, limit: int, exact: bool = True) -> DataFileError:
     amount = f"{size / _MB:.1f} MB" if exact else "more than that"
-    return DataFileError("file-too-large", f"file is {amount}, over the limit of {limit / _MB:.1f} MB",
+    return DataFileError(Code.FILE_TOO_LARGE, f"file is {amount}, over the limit of {limit / _MB:.1f} MB",
                          "split it into several files, or raise INDICATORS_MAX_FILE_MB")
 
 
@@ -155,7 +157,41 @@ def describe(path: Path) -> str:
         return kind(os.stat(path).st_mode)
     except OSError as exc:
         error = _from_os_error(path, exc)
-        return "a broken link" if error.code == "broken-link" else "nothing"
+        return "a broken link" if error.code == Code.BROKEN_LINK else "nothing"
 
 
 __all__ = ["DataFileError", "check_file", "describe", "kind", "read_bounded"]
+
+
+def write_atomic(path: Path, content: str | bytes) -> None:
+    """Replace a file's content in one step, so a reader sees the old file or the new one, never half.
+
+    A temporary file beside it is written and fsynced, given the old file's permissions (a new file
+    gets the usual ones, 0666 less the umask), renamed over it, and the folder is fsynced; on any
+    failure the temporary file is removed and the old file is untouched. Text is written as UTF-8
+    with its line endings as they are.
+    """
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        mask = os.umask(0)
+        os.umask(mask)
+        mode = 0o666 & ~mask
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)

@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from indicators.workspace.files import describe
-from indicators.workspace.parse_cache import FILE_CACHE, FileCache, FileResult
 from indicators.workspace.model import Indicator, IndicatorFile, Scenario, WorkspaceFile, _default_levels
-from indicators.workspace.problems import Problem, Severity, display_path
+from indicators.workspace.parse_cache import FILE_CACHE, FileCache, FileResult
+from indicators.workspace.problems import Code, Problem, Severity, display_path
 from indicators.workspace.validate import locate, validate_file
 from indicators.workspace.vocab import Marking
 from indicators.workspace.yaml_reader import LocDict, LocList, Pos, fast_parse, parse_text, read_text
@@ -178,7 +178,7 @@ def _outside(path: Path, root: Path) -> Problem | None:
         return None
     if target.is_relative_to(inside):
         return None
-    return Problem(display_path(path, root), 1, 1, "outside-folder",
+    return Problem(display_path(path, root), 1, 1, Code.OUTSIDE_FOLDER,
                    f"{path.name} links to a file outside the workspace ({target})",
                    "copy the file into the workspace instead of linking to it")
 
@@ -189,12 +189,12 @@ def _indicator_paths(folder: Path, root: Path) -> list[Path] | Problem:
     if not os.path.lexists(folder):
         return []
     if not folder.is_dir():
-        return Problem(display_path(folder, root), 1, 1, "not-a-folder", f"is {describe(folder)}, not a folder",
+        return Problem(display_path(folder, root), 1, 1, Code.NOT_A_FOLDER, f"is {describe(folder)}, not a folder",
                        f"keep indicator files in a folder named {INDICATOR_DIR}/")
     try:
         names = os.listdir(folder)
     except OSError as err:
-        return Problem(display_path(folder, root), 1, 1, "unreadable",
+        return Problem(display_path(folder, root), 1, 1, Code.UNREADABLE,
                        f"cannot list the folder: {err.strerror or err}",
                        "check the folder's permissions: the board must be able to read it")
     return ([folder / name for name in sorted(names) if name.endswith(".yaml")]
@@ -224,7 +224,7 @@ def load_workspace(root: Path | str, *, today: dt.date | None = None,
         problems.extend(meta_result.problems)
         meta = meta_result.model or WorkspaceFile.model_construct(**fallback)
     else:
-        problems.append(Problem(display_path(meta_path, root), 1, 1, "missing-workspace-file",
+        problems.append(Problem(display_path(meta_path, root), 1, 1, Code.MISSING_WORKSPACE_FILE,
                                 f"no {WORKSPACE_FILE} in {root}",
                                 "point --data at a workspace folder, or create workspace.yaml"))
         meta = WorkspaceFile.model_construct(**fallback)
@@ -237,7 +237,7 @@ def load_workspace(root: Path | str, *, today: dt.date | None = None,
     if isinstance(listed, Problem):
         problems.append(listed)
     elif not paths and root.is_dir():
-        problems.append(Problem(display_path(folder, root), 1, 1, "no-indicators", "no indicator files found",
+        problems.append(Problem(display_path(folder, root), 1, 1, Code.NO_INDICATORS, "no indicator files found",
                                 f"add checklists as {INDICATOR_DIR}/<theme>.yaml", Severity.WARNING))
     located = _Located(overrides)
     for path in paths:
@@ -259,7 +259,7 @@ def load_workspace(root: Path | str, *, today: dt.date | None = None,
                 index = located.indicator_index(path, indicator.id, occurrence)
                 pos = located.pos(path, "indicators", index) if index is not None else Pos(1, 1)
                 first_pos = located.in_indicator(first, indicator.id)
-                problems.append(Problem(display_path(path, root), pos.line, pos.column, "duplicate-id",
+                problems.append(Problem(display_path(path, root), pos.line, pos.column, Code.DUPLICATE_ID,
                                         f"indicator id {indicator.id!r} is already used at "
                                         f"{display_path(first, root)}:{first_pos.line}",
                                         "give this indicator a new id; ids must be unique across files"))
@@ -281,7 +281,7 @@ def check_references(workspace: Workspace, located: _Located, today: dt.date) ->
     indication_dates: dict[str, dt.date] = {}
     indication_home: dict[str, str] = {}
 
-    def problem(indicator_id: str, loc: tuple[Any, ...], code: str, message: str, hint: str,
+    def problem(indicator_id: str, loc: tuple[Any, ...], code: Code, message: str, hint: str,
                 severity: Severity = Severity.ERROR) -> Problem:
         path = workspace.sources[indicator_id].path
         pos = located.in_indicator(path, indicator_id, *loc)
@@ -298,8 +298,9 @@ def check_references(workspace: Workspace, located: _Located, today: dt.date) ->
             seen_here[indication.id] = occurrence + 1
             if indication.id in indication_dates:
                 problems.append(problem(indicator.id, (*indication_loc(indicator.id, indication.id, occurrence), "id"),
-                                        "duplicate-id",
-                                        f"indication id {indication.id!r} is already used in {indication_home[indication.id]}",
+                                        Code.DUPLICATE_ID,
+                                        f"indication id {indication.id!r} is already used in "
+                                        f"{indication_home[indication.id]}",
                                         "number indications uniquely, e.g. the next free SAT-01.N"))
                 continue
             indication_dates[indication.id] = indication.date
@@ -307,12 +308,12 @@ def check_references(workspace: Workspace, located: _Located, today: dt.date) ->
     for indicator in workspace.indicators:
         for scenario_id in indicator.ratings:
             if scenario_id not in scenario_ids and scenario_ids:
-                problems.append(problem(indicator.id, ("ratings", scenario_id, "[key]"), "unknown-scenario",
+                problems.append(problem(indicator.id, ("ratings", scenario_id, "[key]"), Code.UNKNOWN_SCENARIO,
                                         f"rating against unknown scenario {scenario_id!r}",
                                         f"scenarios are: {', '.join(sorted(scenario_ids))}"))
         missing = sorted(scenario_ids - set(indicator.ratings))
         if missing:
-            problems.append(problem(indicator.id, ("ratings",), "missing-rating",
+            problems.append(problem(indicator.id, ("ratings",), Code.MISSING_RATING,
                                     f"{indicator.id} is not rated against {', '.join(missing)}",
                                     "add a rating (HL, L, C, U or HU) for each scenario; "
                                     "until then it does not count toward that scenario", Severity.WARNING))
@@ -325,11 +326,11 @@ def check_references(workspace: Workspace, located: _Located, today: dt.date) ->
                 problems.append(problem(indicator.id, ("assessments", i, "date"), *_future(assessment.date, today)))
             for j, cited in enumerate(assessment.cites):
                 if cited not in indication_dates:
-                    problems.append(problem(indicator.id, ("assessments", i, "cites", j), "unknown-indication",
+                    problems.append(problem(indicator.id, ("assessments", i, "cites", j), Code.UNKNOWN_INDICATION,
                                             f"cites unknown indication {cited!r}",
                                             "cite the id of an indication recorded in the workspace"))
                 elif indication_dates[cited] > assessment.date:
-                    problems.append(problem(indicator.id, ("assessments", i, "cites", j), "cites-later-indication",
+                    problems.append(problem(indicator.id, ("assessments", i, "cites", j), Code.CITES_LATER_INDICATION,
                                             f"assessment dated {assessment.date} cites {cited!r}, "
                                             f"dated {indication_dates[cited]}",
                                             "an assessment can only rest on what was known on its date: "
@@ -345,7 +346,7 @@ def check_references(workspace: Workspace, located: _Located, today: dt.date) ->
 
 
 def _future(date: dt.date, today: dt.date) -> tuple[str, str, str, Severity]:
-    return ("future-date", f"date {date} is in the future (today is {today})",
+    return (Code.FUTURE_DATE, f"date {date} is in the future (today is {today})",
             "check the year and month; future-dated entries are ignored until their date", Severity.WARNING)
 
 

@@ -18,13 +18,14 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from indicators import settings
 from indicators.workspace.files import read_bounded
-from indicators.workspace.problems import Problem
+from indicators.workspace.problems import Code, Problem
 
 FORMAT = 2  # bump when the pickled layout changes (code changes are covered by code_version)
 RACY_NS = 2_000_000_000  # a file changed less than this before it was read may change again unseen
@@ -59,7 +60,7 @@ def files_signature(paths: list[Path]) -> tuple[tuple[Any, ...], ...]:
         try:
             racy = content_digest(path) if is_racy(stat) else ""
         except OSError as err:  # not a plain file, too large, or gone: the loader reports it
-            racy = getattr(err, "code", "unreadable")
+            racy = str(getattr(err, "code", Code.UNREADABLE))
         out.append((str(path), *stat_signature(stat), racy))
     return tuple(out)
 

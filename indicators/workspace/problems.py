@@ -9,12 +9,115 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
+
+
+class Code(StrEnum):
+    """Every problem code there is, in one registry: the stable slug scripts match on, what it means,
+    and the usual fix (a problem may give a more precise hint of its own).
+
+    `Code.UNKNOWN_KEY == "unknown-key"`, so JSON output and string comparisons see the slug. A
+    `Problem` with a code not listed here cannot be made (a test walks every code the package uses).
+    """
+
+    meaning: str
+    hint: str
+
+    def __new__(cls, slug: str, meaning: str, hint: str) -> Code:
+        member = str.__new__(cls, slug)
+        member._value_ = slug
+        member.meaning = meaning
+        member.hint = hint
+        return member
+
+    # --- reading files (workspace/files.py, yaml_reader.py)
+    NOT_A_FILE = ("not-a-file", "the path is a folder, pipe, socket or device, not a plain file",
+                  "remove it or replace it with a YAML file")
+    NOT_A_FOLDER = ("not-a-folder", "the path should be a folder of indicator files", "make it a folder")
+    BROKEN_LINK = ("broken-link", "a symbolic link that points nowhere or loops", "fix or remove the link")
+    MISSING_FILE = ("missing-file", "the file does not exist", "check the path")
+    VANISHED = ("vanished", "the file was removed while the workspace was being read", "load the workspace again")
+    UNREADABLE = ("unreadable", "the file or folder cannot be read", "check its permissions")
+    FILE_TOO_LARGE = ("file-too-large", "the file is larger than the limit",
+                      "split it, or raise INDICATORS_MAX_FILE_MB")
+    ENCODING = ("encoding", "the file is not UTF-8 text", "save the file as UTF-8")
+    EMPTY_FILE = ("empty-file", "the file holds no data", "add content, or delete the file")
+    OUTSIDE_FOLDER = ("outside-folder", "a link to a file outside the workspace (not read)",
+                      "copy the file into the workspace")
+    # --- YAML syntax and safety (yaml_reader.py)
+    YAML_SYNTAX = ("yaml-syntax", "the file is not valid YAML", "fix the syntax at the place shown")
+    DUPLICATE_KEY = ("duplicate-key", "a key appears twice in one mapping (YAML would keep only one)",
+                     "merge the two or rename one")
+    TOO_DEEP = ("too-deep", "nesting deeper than the reader allows", "flatten the structure")
+    ALIAS = ("alias", "YAML anchors and aliases are not allowed", "write the value out in full")
+    MERGE_KEY = ("merge-key", "YAML merge keys (<<) are not allowed", "write the keys out in full")
+    UNSAFE_TAG = ("unsafe-tag", "YAML tags are not allowed", "remove the tag")
+    BAD_KEY = ("bad-key", "a mapping key that is not a plain value", "use a name as the key")
+    BAD_NUMBER = ("bad-number", "a number YAML cannot read", "quote it, or write it as a plain number")
+    YAML11_TEXT = ("yaml11-text", "text YAML 1.1 reads as a boolean or number; kept as text",
+                   "quote the value")
+    # --- fields of the models (validate.py)
+    MISSING_FIELD = ("missing-field", "a required field is missing", "add the field")
+    UNKNOWN_KEY = ("unknown-key", "a key the schema does not know (a typo?)", "fix the spelling or remove the key")
+    BAD_VALUE = ("bad-value", "a value not on the field's scale", "use one of the allowed values")
+    BAD_ID = ("bad-id", "an identifier in the wrong form", "follow the form shown in the hint")
+    BAD_FORMAT = ("bad-format", "a value in the wrong form", "follow the form shown in the hint")
+    BAD_DATE = ("bad-date", "not a date", "write dates as YYYY-MM-DD")
+    WRONG_TYPE = ("wrong-type", "a value of the wrong type", "see the schema for this field")
+    OUT_OF_RANGE = ("out-of-range", "a number or text outside the allowed range", "see the schema for this field")
+    INVALID = ("invalid", "a value the schema does not accept", "see the schema for this field")
+    # --- the workspace as a whole (load.py)
+    MISSING_WORKSPACE_FILE = ("missing-workspace-file", "the folder has no workspace.yaml",
+                              "point --data at a workspace folder")
+    NO_INDICATORS = ("no-indicators", "no indicator files found", "add a YAML file to indicators/")
+    DUPLICATE_ID = ("duplicate-id", "an id used twice", "give each indicator and indication its own id")
+    UNKNOWN_SCENARIO = ("unknown-scenario", "a reference to a scenario that does not exist",
+                        "use a scenario id from workspace.yaml")
+    UNKNOWN_INDICATION = ("unknown-indication", "a citation of an indication that does not exist",
+                          "cite an indication of the same indicator")
+    UNKNOWN_INDICATOR = ("unknown-indicator", "no indicator with this id", "use an indicator id from the checklist")
+    MISSING_RATING = ("missing-rating", "an indicator not rated against every scenario", "rate it against each")
+    CITES_LATER_INDICATION = ("cites-later-indication", "an assessment citing an indication dated after it",
+                              "fix one of the dates or drop the citation")
+    FUTURE_DATE = ("future-date", "a date after today", "give the date it happened")
+    # --- writing (editing/)
+    READ_ONLY = ("read-only", "the board is read-only: writes are refused", "unset INDICATORS_READ_ONLY")
+    LOCKED = ("locked", "another writer holds the file's lock", "try again in a moment")
+    CONFLICT = ("conflict", "the file changed on disk since it was read; nothing was written",
+                "review the change again and save once more")
+    CANNOT_EDIT = ("cannot-edit", "the file cannot be edited in place", "fix the file (see 'indicators validate')")
+    CANNOT_ACCESS = ("cannot-access", "the operating system refused to read or write the file",
+                     "check the file's permissions and the disk")
+    FORM_CHANGED = ("form-changed", "the form changed after the preview", "preview again before saving")
+    NOT_A_REPOSITORY = ("not-a-repository", "the workspace is not in a git repository",
+                        "run 'git init' or save without committing")
+    GIT_FAILED = ("git-failed", "git could not commit the saved change", "commit it by hand")
+    # --- exports, snapshots and markings (reports/)
+    UNKNOWN_FORMAT = ("unknown-format", "an export format that does not exist", "use html, md, csv or json")
+    UNKNOWN_MARKING = ("unknown-marking", "not a TLP marking", "use CLEAR, GREEN, AMBER, AMBER+STRICT or RED")
+    MARKING_BELOW_WORKSPACE = ("marking-below-workspace", "a marking below the workspace's own",
+                               "choose the workspace's marking or a higher one")
+    SINCE_AFTER_AS_OF = ("since-after-as-of", "the 'since' date is after the as-of date",
+                         "choose a 'since' date on or before the as-of date")
+    BAD_OUTPUT_PATH = ("bad-output-path", "an output path that cannot be written to", "name a file")
+    OUTPUT_IS_FOLDER = ("output-is-folder", "the output path is a folder", "give a file name inside it")
+    NO_SUCH_FOLDER = ("no-such-folder", "the output folder does not exist", "create it first")
+    CANNOT_WRITE = ("cannot-write", "the file could not be written", "check the folder's permissions and the disk")
+    MISSING_SNAPSHOT = ("missing-snapshot", "no snapshot at this path", "give the path of a JSON snapshot")
+    NOT_UTF8 = ("not-utf8", "the snapshot is not UTF-8 text", "give a JSON snapshot made by 'indicators export'")
+    JSON_SYNTAX = ("json-syntax", "the snapshot is not valid JSON", "give a JSON snapshot made by 'indicators export'")
+    JSON_TOO_DEEP = ("json-too-deep", "the JSON nests too deeply to read",
+                     "give a JSON snapshot made by 'indicators export'")
+    NOT_A_SNAPSHOT = ("not-a-snapshot", "JSON that is not a board snapshot",
+                      "give a JSON snapshot made by 'indicators export --format json'")
+    SNAPSHOT_VERSION = ("snapshot-version", "a snapshot format this version cannot read",
+                        "export the snapshot again with this version")
+    SNAPSHOT_INVALID = ("snapshot-invalid", "a snapshot whose content is not valid", "export the snapshot again")
 
 
 @dataclass(frozen=True)
@@ -29,6 +132,12 @@ class Problem:
     hint: str = ""
     severity: Severity = Severity.ERROR
 
+    def __post_init__(self) -> None:
+        try:
+            object.__setattr__(self, "code", Code(self.code))
+        except ValueError:
+            raise ValueError(f"problem code {self.code!r} is not in the registry (workspace.problems.Code)") from None
+
     def format(self) -> str:
         """`path:line:column: error: message — hint`, the form editors and CI understand.
 
@@ -40,6 +149,7 @@ class Problem:
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        data["code"] = str(self.code)
         data["severity"] = self.severity.value
         return data
 
@@ -64,3 +174,9 @@ class ProblemsError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__("; ".join(p.format() for p in problems))
         self.problems = problems
+
+    @classmethod
+    def of(cls, code: Code, message: str, hint: str = "", path: str = "input") -> Self:
+        """A refusal for one problem with no line to point at (command-line input, a whole file);
+        the hint defaults to the code's usual fix."""
+        return cls([Problem(path, 0, 0, code, message, hint or Code(code).hint)])

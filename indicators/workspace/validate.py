@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from indicators.workspace import model as m
-from indicators.workspace.problems import Problem, Severity
+from indicators.workspace.problems import Code, Problem, Severity
 from indicators.workspace.yaml_reader import LocDict, LocList, Pos
 
 T = TypeVar("T", bound=BaseModel)
@@ -101,35 +101,36 @@ def to_problem(err: dict[str, Any], data: Any, display: str) -> Problem:
     field = next((str(s) for s in reversed(loc) if isinstance(s, str) and s != "[key]"), "value")
     if kind == "missing":
         pos = locate(data, loc)
-        return Problem(display, pos.line, pos.column, "missing-field", f"missing required field {field!r}",
+        return Problem(display, pos.line, pos.column, Code.MISSING_FIELD, f"missing required field {field!r}",
                        f"add '{field}:' to this entry")
     if kind == "extra_forbidden":
         pos = _key_pos(data, loc)
         near = difflib.get_close_matches(str(loc[-1]), _FIELD_NAMES, n=1)
         hint = f"did you mean {near[0]!r}?" if near else "remove it, or check the spelling against the schema"
-        return Problem(display, pos.line, pos.column, "unknown-key", f"unknown key {loc[-1]!r}", hint)
+        return Problem(display, pos.line, pos.column, Code.UNKNOWN_KEY, f"unknown key {loc[-1]!r}", hint)
     pos = locate(data, loc)
     if kind == "enum":
         what = f"rating against scenario {loc[-1]}" if len(loc) > 1 and loc[-2] == "ratings" else field
-        return Problem(display, pos.line, pos.column, "bad-value", f"{value!r} is not an allowed {what}",
+        return Problem(display, pos.line, pos.column, Code.BAD_VALUE, f"{value!r} is not an allowed {what}",
                        f"use one of: {ctx.get('expected', '')}")
     if kind == "string_pattern_mismatch":
         wanted = _ID_EXAMPLES.get(ctx.get("pattern", ""), f"text matching {ctx.get('pattern')}")
-        return Problem(display, pos.line, pos.column, "bad-id" if "id" in field or loc[-1] == "[key]" else "bad-format",
+        code = Code.BAD_ID if "id" in field or loc[-1] == "[key]" else Code.BAD_FORMAT
+        return Problem(display, pos.line, pos.column, code,
                        f"{value!r} is not {wanted}", "fix the spelling")
     if kind.startswith("date") or kind.startswith("datetime"):
-        return Problem(display, pos.line, pos.column, "bad-date", f"{field}: {value!r} is not a date",
+        return Problem(display, pos.line, pos.column, Code.BAD_DATE, f"{field}: {value!r} is not a date",
                        "write the date as YYYY-MM-DD, e.g. 2023-09-28")
     if kind.endswith("_type") or kind.endswith("_parsing"):
-        return Problem(display, pos.line, pos.column, "wrong-type",
+        return Problem(display, pos.line, pos.column, Code.WRONG_TYPE,
                        f"{field} should be {err['msg'].removeprefix('Input should be ')}, not {_describe(value)}",
                        "change the value to the expected kind")
     if kind in ("too_short", "too_long", "string_too_short", "string_too_long", "greater_than_equal",
                 "less_than_equal", "greater_than", "less_than"):
-        return Problem(display, pos.line, pos.column, "out-of-range", f"{field}: {err['msg'].lower()}",
+        return Problem(display, pos.line, pos.column, Code.OUT_OF_RANGE, f"{field}: {err['msg'].lower()}",
                        "change the value to fit the limit")
     message = str(ctx.get("error", err["msg"])) if kind == "value_error" else err["msg"]
-    return Problem(display, pos.line, pos.column, "invalid", f"{field}: {message}", "see the schema for this field")
+    return Problem(display, pos.line, pos.column, Code.INVALID, f"{field}: {message}", "see the schema for this field")
 
 
 def _pattern_of(loc: tuple[Any, ...]) -> tuple[str, ...]:
@@ -177,7 +178,7 @@ def validate_file(cls: type[T], data: Any, text: str, display: str,
             work, copied = copy.deepcopy(data), True
         if not isinstance(work, dict):
             pos = getattr(work, "pos", Pos(1, 1))
-            problems.append(Problem(display, pos.line, pos.column, "wrong-type",
+            problems.append(Problem(display, pos.line, pos.column, Code.WRONG_TYPE,
                                     f"the file should hold a mapping of keys, not {_describe(work)}",
                                     "start the file with 'key: value' lines"))
             return None, problems
@@ -188,7 +189,7 @@ def validate_file(cls: type[T], data: Any, text: str, display: str,
                 written = _restore_text(work, loc, text)
                 if written is not None:
                     pos = locate(work, loc)
-                    problems.append(Problem(display, pos.line, pos.column, "yaml11-text",
+                    problems.append(Problem(display, pos.line, pos.column, Code.YAML11_TEXT,
                                             f"{written!r} was read by YAML as {_describe(err['input'])}; "
                                             f"kept as the text {written!r}",
                                             f"quote it: \"{written}\"", Severity.WARNING))

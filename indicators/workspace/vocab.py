@@ -214,8 +214,8 @@ MARKING = Scale[Marking](
                         "#33ff00"),
         Marking.AMBER: ("TLP:AMBER", "Limited disclosure, recipients can only spread this on a need-to-know basis "
                         "within their organisation and its clients.", "#ffc000"),
-        Marking.AMBER_STRICT: ("TLP:AMBER+STRICT", "Limited disclosure, restricted to the recipient's organisation only.",
-                               "#ffc000"),
+        Marking.AMBER_STRICT: ("TLP:AMBER+STRICT",
+                               "Limited disclosure, restricted to the recipient's organisation only.", "#ffc000"),
         Marking.RED: ("TLP:RED", "For the eyes and ears of individual recipients only, no further disclosure.",
                       "#ff2b2b"),
     },

@@ -9,7 +9,6 @@ tags, nesting deeper than a bound, and files over a size limit.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +18,7 @@ import yaml
 
 from indicators.settings import max_file_bytes
 from indicators.workspace.files import DataFileError, read_bounded
-from indicators.workspace.problems import Problem, Severity
+from indicators.workspace.problems import Code, Problem, Severity
 
 _BaseLoader = yaml.CSafeLoader if getattr(yaml, "__with_libyaml__", False) else yaml.SafeLoader
 
@@ -106,7 +105,7 @@ class _QuickResolve:
 
 
 class _Refusal(Exception):
-    def __init__(self, code: str, message: str, hint: str, pos: Pos) -> None:
+    def __init__(self, code: Code, message: str, hint: str, pos: Pos) -> None:
         super().__init__(message)
         self.code, self.message, self.hint, self.pos = code, message, hint, pos
 
@@ -122,7 +121,7 @@ class _LocatingLoader(_QuickResolve, _BaseLoader):  # type: ignore[misc, valid-t
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         if node in self.constructed_objects or node in self.recursive_objects:
             raise _Refusal(
-                "alias",
+                Code.ALIAS,
                 "the value anchored here (&name) is reused by an alias (*name); aliases are not allowed",
                 "write the value out in full; aliases can hide huge expansions",
                 _pos(node),
@@ -133,7 +132,7 @@ class _LocatingLoader(_QuickResolve, _BaseLoader):  # type: ignore[misc, valid-t
         depth = self._depth.get(node, 1) + 1
         if depth > MAX_DEPTH:
             raise _Refusal(
-                "too-deep",
+                Code.TOO_DEEP,
                 f"nesting deeper than {MAX_DEPTH} levels",
                 "workspace files need only a few levels of nesting; flatten the structure",
                 _pos(child),
@@ -147,12 +146,14 @@ class _LocatingLoader(_QuickResolve, _BaseLoader):  # type: ignore[misc, valid-t
         yield data
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise _Refusal("merge-key", "merge keys (<<) are not allowed", "write the keys out in full", _pos(key_node))
+                raise _Refusal(Code.MERGE_KEY, "merge keys (<<) are not allowed", "write the keys out in full",
+                               _pos(key_node))
             key = self.construct_object(key_node, deep=True)
             try:
                 hash(key)
             except TypeError:
-                raise _Refusal("bad-key", "a mapping key must be a plain value", "use a name as the key", _pos(key_node)) from None
+                raise _Refusal(Code.BAD_KEY, "a mapping key must be a plain value", "use a name as the key",
+                               _pos(key_node)) from None
             if key in data:
                 self.duplicates.append((key, _pos(key_node), data.key_pos[key]))
                 continue
@@ -172,7 +173,7 @@ class _LocatingLoader(_QuickResolve, _BaseLoader):  # type: ignore[misc, valid-t
 
     def construct_refused(self, node: yaml.Node) -> Any:
         raise _Refusal(
-            "unsafe-tag",
+            Code.UNSAFE_TAG,
             f"the tag {node.tag!r} is not allowed",
             "remove the tag; only plain YAML values are read",
             _pos(node),
@@ -224,7 +225,7 @@ def _check_depth(text: str) -> None:
             depth += 1
             if depth > MAX_DEPTH:
                 mark = event.start_mark
-                raise _Refusal("too-deep", f"nesting deeper than {MAX_DEPTH} levels",
+                raise _Refusal(Code.TOO_DEEP, f"nesting deeper than {MAX_DEPTH} levels",
                                "workspace files need only a few levels of nesting; flatten the structure",
                                Pos(mark.line + 1, mark.column + 1))
         elif isinstance(event, yaml.CollectionEndEvent):
@@ -245,27 +246,28 @@ def parse_text(text: str, display: str) -> Parsed:
         if exc.context_mark is not None and mark is not None and exc.context_mark.line != mark.line:
             message += f" (the construct began at line {exc.context_mark.line + 1})"
         if "nesting depth" in message:  # newer libyaml refuses deep nesting itself
-            return Parsed(None, text, [Problem(display, line, col, "too-deep", f"nesting too deep: {message}",
+            return Parsed(None, text, [Problem(display, line, col, Code.TOO_DEEP, f"nesting too deep: {message}",
                                                "workspace files need only a few levels of nesting")])
-        return Parsed(None, text, [Problem(display, line, col, "yaml-syntax", f"YAML syntax error: {message}",
+        return Parsed(None, text, [Problem(display, line, col, Code.YAML_SYNTAX, f"YAML syntax error: {message}",
                                            "check indentation, colons and quotes on this line and the one above")])
     except _Refusal as exc:
         return Parsed(None, text, [Problem(display, exc.pos.line, exc.pos.column, exc.code, exc.message, exc.hint)])
     except yaml.YAMLError as exc:
-        return Parsed(None, text, [Problem(display, 1, 1, "yaml-syntax", f"YAML error: {exc}", "check the file is YAML")])
+        return Parsed(None, text, [Problem(display, 1, 1, Code.YAML_SYNTAX, f"YAML error: {exc}",
+                                           "check the file is YAML")])
     except RecursionError:
-        return Parsed(None, text, [Problem(display, 1, 1, "too-deep", "nesting too deep to read",
+        return Parsed(None, text, [Problem(display, 1, 1, Code.TOO_DEEP, "nesting too deep to read",
                                            "workspace files need only a few levels of nesting")])
     except (ValueError, OverflowError) as exc:  # e.g. an integer of more than 4,300 digits
-        return Parsed(None, text, [Problem(display, 1, 1, "bad-number", f"a value cannot be read: {exc}",
+        return Parsed(None, text, [Problem(display, 1, 1, Code.BAD_NUMBER, f"a value cannot be read: {exc}",
                                            "shorten the number, or quote it if it is text")])
     finally:
         loader.dispose()
     if data is None:
-        return Parsed(None, text, [Problem(display, 1, 1, "empty-file", "the file holds no data",
+        return Parsed(None, text, [Problem(display, 1, 1, Code.EMPTY_FILE, "the file holds no data",
                                            "fill it in, or delete it")])
     problems = [
-        Problem(display, pos.line, pos.column, "duplicate-key",
+        Problem(display, pos.line, pos.column, Code.DUPLICATE_KEY,
                 f"duplicate key {key!r} (first at line {first.line})",
                 "YAML keeps only one of them: merge the two or rename one")
         for key, pos, first in loader.duplicates
@@ -282,8 +284,9 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
     try:
         raw = read_bounded(path, max_file_bytes())
     except DataFileError as err:
-        if err.code == "missing-file":
-            return None, [Problem(display, 1, 1, "vanished", "the file was removed while the workspace was being read",
+        if err.code == Code.MISSING_FILE:
+            return None, [Problem(display, 1, 1, Code.VANISHED,
+                                  "the file was removed while the workspace was being read",
                                   "load the workspace again", Severity.WARNING)]
         return None, [err.problem(display)]
     try:
@@ -291,10 +294,10 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, [Problem(display, line, col, "encoding", "file is not valid UTF-8", "save the file as UTF-8")]
+        return None, [Problem(display, line, col, Code.ENCODING, "file is not valid UTF-8", "save the file as UTF-8")]
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
-        return None, [Problem(display, line, 1, "encoding", "file contains a NUL byte (binary data?)",
+        return None, [Problem(display, line, 1, Code.ENCODING, "file contains a NUL byte (binary data?)",
                               "workspace files must be plain UTF-8 text")]
     return text, []
 

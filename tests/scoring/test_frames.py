@@ -141,8 +141,8 @@ def test_validator_and_coverage(ws):
 
 
 def test_problems_frame_errors_first():
-    problems = [Problem("b.yaml", 3, 1, "x", "warn", severity=Severity.WARNING),
-                Problem("a.yaml", 9, 2, "y", "err", "fix it")]
+    problems = [Problem("b.yaml", 3, 1, "yaml11-text", "warn", severity=Severity.WARNING),
+                Problem("a.yaml", 9, 2, "yaml-syntax", "err", "fix it")]
     frame = frames.problems_frame(problems)
     assert frame["Severity"].tolist() == ["error", "warning"]
     assert list(frame.columns) == frames.PROBLEM_COLUMNS
@@ -160,5 +160,6 @@ def test_row_height_fits_the_longest_text():
 
 
 def test_problems_frame_names_files_relative_to_the_workspace():
-    problems = [Problem("/w/data/indicators/a.yaml", 1, 1, "x", "m"), Problem("/elsewhere/b.yaml", 1, 1, "x", "m")]
+    problems = [Problem("/w/data/indicators/a.yaml", 1, 1, "yaml-syntax", "m"),
+                Problem("/elsewhere/b.yaml", 1, 1, "yaml-syntax", "m")]
     assert frames.problems_frame(problems, "/w/data")["File"].tolist() == ["/elsewhere/b.yaml", "indicators/a.yaml"]

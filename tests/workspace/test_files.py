@@ -175,16 +175,6 @@ def test_a_file_without_read_permission_is_an_error(ws: Path, monkeypatch) -> No
     assert "Permission denied" in loaded.errors[0].message and "permission" in loaded.errors[0].hint
 
 
-@pytest.mark.skipif(AS_ROOT, reason="root reads files whatever their mode (see the monkeypatched test above)")
-def test_a_file_with_mode_000_is_an_error(ws: Path) -> None:
-    path = ws / "indicators" / "core.yaml"
-    path.chmod(0)
-    try:
-        assert [p.code for p in _load(ws).errors] == ["unreadable"]
-    finally:
-        path.chmod(0o644)
-
-
 def test_a_file_removed_between_listing_and_reading_is_a_warning(ws: Path, monkeypatch) -> None:
     (ws / "indicators" / "x.yaml").write_text("theme: x\nindicators: []\n", encoding="utf-8")
     real_open = os.open
