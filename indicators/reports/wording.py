@@ -145,11 +145,6 @@ def assessment_head(indicator: IndicatorOut) -> str:
             f"{indicator.last_assessed} by {indicator.analyst or 'unknown'}")
 
 
-def flags(indicator: IndicatorOut) -> list[str]:
-    """`overdue`, `stale`: what needs attention."""
-    return [name for name, on in (("overdue", indicator.overdue), ("stale", indicator.stale)) if on]
-
-
 def value_text(o: IndicationOut) -> str:
     """`4 launches`, `1000`, or empty."""
     if o.value is None:
