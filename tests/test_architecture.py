@@ -204,7 +204,7 @@ def test_the_checker_catches_an_upward_import(module: str, snippet: str) -> None
     ("indicators.scoring.frames", "from ..workspace.load import Workspace\nfrom . import warning"),
     ("indicators.reports.export", "from indicators.scoring.frames import safe_url"),
     ("indicators.cli", "def f():\n    from indicators.reports.export import render"),
-    ("indicators.app.pages.overview", "from indicators.cli import status_report\nfrom indicators.app import ui"),
+    ("indicators.app.views.overview", "from indicators.cli import status_report\nfrom indicators.app import ui"),
 ])
 def test_the_checker_allows_imports_downward_and_within_a_layer(module: str, snippet: str) -> None:
     assert upward_imports(snippet, module, known=KNOWN) == []

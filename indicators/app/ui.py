@@ -39,14 +39,14 @@ class PageSpec:
 
 
 PAGES: dict[str, PageSpec] = {
-    "overview": PageSpec("pages/overview.py", "Overview", "overview", ":material/dashboard:", default=True),
-    "checklist": PageSpec("pages/checklist.py", "Checklist", "checklist", ":material/checklist:"),
-    "indicator": PageSpec("pages/indicator.py", "Indicator", "indicator", ":material/visibility:"),
-    "trends": PageSpec("pages/trends.py", "Trends", "trends", ":material/trending_up:"),
-    "scenarios": PageSpec("pages/scenarios.py", "Scenarios", "scenarios", ":material/grid_on:"),
-    "update": PageSpec("pages/update.py", "Update", "update", ":material/edit_note:", editors=True),
-    "export": PageSpec("pages/export.py", "Export", "export", ":material/download:"),
-    "health": PageSpec("pages/health.py", "Data health", "data-health", ":material/health_and_safety:"),
+    "overview": PageSpec("views/overview.py", "Overview", "overview", ":material/dashboard:", default=True),
+    "checklist": PageSpec("views/checklist.py", "Checklist", "checklist", ":material/checklist:"),
+    "indicator": PageSpec("views/indicator.py", "Indicator", "indicator", ":material/visibility:"),
+    "trends": PageSpec("views/trends.py", "Trends", "trends", ":material/trending_up:"),
+    "scenarios": PageSpec("views/scenarios.py", "Scenarios", "scenarios", ":material/grid_on:"),
+    "update": PageSpec("views/update.py", "Update", "update", ":material/edit_note:", editors=True),
+    "export": PageSpec("views/export.py", "Export", "export", ":material/download:"),
+    "health": PageSpec("views/health.py", "Data health", "data-health", ":material/health_and_safety:"),
 }
 SECTIONS: dict[str, list[str]] = {
     "Board": ["overview", "checklist", "indicator"],

@@ -16,7 +16,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from indicators.app import state
+from indicators.app import state, ui
 from indicators.workspace.load import load_workspace
 from indicators.workspace.vocab import LIKELIHOOD, MARKING, RATING
 
@@ -46,7 +46,7 @@ def open_app(page: str | None = None, **params: str | list[str]) -> AppTest:
         at.query_params[key] = value
     at.run()
     if page:
-        at.switch_page(f"indicators/app/pages/{page}.py").run()
+        at.switch_page(f"indicators/app/views/{page}.py").run()
     assert not at.exception, [e.message for e in at.exception]
     return at
 
@@ -366,6 +366,15 @@ def test_serve_entry_runs_the_same_app(monkeypatch):
     at = AppTest.from_file(str(entry), default_timeout=30)
     at.query_params["as_of"] = "2024-02-15"
     at.run()
-    at.switch_page("pages/checklist.py").run()
+    at.switch_page("views/checklist.py").run()
     assert not at.exception
     assert dict(zip(table(at)["ID"], table(at)["Status"]))["TT-01"] == "Emerging"
+
+
+def test_no_pages_folder_beside_an_entry_script():
+    """Streamlit switches to its old multipage mode (every file of `pages/` listed in the sidebar,
+    each run without the entry script: no banners, no dates) when the script it runs has a `pages/`
+    folder beside it, even when the script calls st.navigation."""
+    for entry in (ROOT / "dashboard.py", ROOT / "indicators" / "app" / "entry.py"):
+        assert not (entry.parent / "pages").exists(), entry
+    assert all((ROOT / "indicators" / "app" / spec.file).is_file() for spec in ui.PAGES.values())

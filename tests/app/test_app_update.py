@@ -90,7 +90,7 @@ def test_record_an_indication_preview_then_save(tiny):
     link = at.get("page_link")[0].proto
     assert link.page == "indicator" and "TT-02" in link.label
 
-    at.switch_page("indicators/app/pages/indicator.py").run()  # the board shows it at once
+    at.switch_page("indicators/app/views/indicator.py").run()  # the board shows it at once
     assert "Trains seen at the border." in table(at, 1)["Summary"].tolist()
 
 
@@ -117,7 +117,7 @@ def test_assess_an_indicator_cites_only_earlier_indications(tiny):
     assert "Assessment TT-01@2024-03-10 saved" in plain(at.success[0].value)
     last = load_workspace(tiny).indicator_by_id["TT-01"].assessments[-1]
     assert (last.date, last.status.value, last.cites) == (MAR_10, "negated", ["TT-01.2"])
-    at.switch_page("indicators/app/pages/checklist.py").run()
+    at.switch_page("indicators/app/views/checklist.py").run()
     assert dict(zip(table(at)["ID"], table(at)["Status"]))["TT-01"] == STATUS.label("negated")
 
 
@@ -298,9 +298,9 @@ def test_read_only_hides_update_and_refuses_writes(tiny, monkeypatch):
 
     at = open_app(indicator="TT-02")
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("indicators/app/pages/update.py")
+        at.switch_page("indicators/app/views/update.py")
     assert "update" not in [name for names in ui.sections(read_only=True).values() for name in names]
-    at.switch_page("indicators/app/pages/indicator.py").run()
+    at.switch_page("indicators/app/views/indicator.py").run()
     assert not [link for link in at.get("page_link") if link.proto.page == "update"]
     with pytest.raises(updates.EditRefused) as refused:
         updates.apply_edit(planned_elsewhere)

@@ -1,8 +1,8 @@
 """The board in a real headless Chromium: pages draw, charts render, nothing leaves the machine.
 
-Runs `streamlit run dashboard.py` on a free port (the tiny fixture for exact assertions, the
-default `data/` workspace for a realistic one) and drives Debian's /usr/bin/chromium with
-Playwright. Every request the page makes is recorded and must go to 127.0.0.1 or localhost.
+Runs the board as `indicators serve` does (indicators/app/entry.py) on a free port (the tiny
+fixture for exact assertions, the default `data/` workspace for a realistic one) and drives
+Debian's /usr/bin/chromium with Playwright. Every request the page makes is recorded and must go to 127.0.0.1 or localhost.
 Screenshots go to a pytest tmp folder and, when $SCREENSHOT_DIR is set, there too.
 """
 
@@ -12,7 +12,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -20,6 +19,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+
+from indicators.cli import serve_command
 
 from tests.conftest import DATA, FIXTURES, ROOT
 
@@ -41,7 +42,7 @@ PAGES = {"": ("Overview", 1), "checklist": ("Checklist", 0), "indicator": ("Indi
 
 @dataclass
 class Server:
-    """A running `streamlit run dashboard.py` on one workspace."""
+    """A running board (`indicators serve`) on one workspace."""
 
     url: str
     process: subprocess.Popen
@@ -56,9 +57,9 @@ def _free_port() -> int:
 
 def _start(data: Path, log: Path) -> Server:
     port = _free_port()
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.port", str(port),
-               "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
-               "--browser.gatherUsageStats", "false", "--", "--data", str(data)]
+    command = serve_command(data, port, "127.0.0.1")  # exactly what `indicators serve` runs …
+    split = command.index("--")
+    command[split:split] = ["--server.fileWatcherType", "none"]  # … without watching files
     env = {k: v for k, v in os.environ.items() if k not in ("INDICATORS_DATA", "INDICATORS_READ_ONLY")}
     with log.open("w") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)

@@ -1,1 +1,0 @@
-"""The board's pages: one module per page, layout and widgets only."""
