@@ -2,7 +2,8 @@
 
 Runs the board as `indicators serve` does (indicators/app/entry.py) on a free port (the tiny
 fixture for exact assertions, the default `data/` workspace for a realistic one) and drives
-Debian's /usr/bin/chromium with Playwright. Every request the page makes is recorded and must go to 127.0.0.1 or localhost.
+Debian's /usr/bin/chromium with Playwright. Every request the page makes is recorded and must go
+to 127.0.0.1 or localhost.
 Screenshots go to a pytest tmp folder and, when $SCREENSHOT_DIR is set, there too.
 """
 
