@@ -145,14 +145,18 @@ def _write(args: argparse.Namespace, planner: Callable[..., Any], subject: str, 
     return EXIT_OK
 
 
-def _input_date(text: str | None) -> dt.date | None:
+def _input_date(text: str) -> dt.date:
+    """`--date` of a write: an ISO date, or 'today' (echoed on stderr, so a back-filled entry is never
+    dated today by accident)."""
     from indicators.editing.updates import EditRefused
     from indicators.workspace.problems import Problem
 
-    if text is None:
-        return None
+    if text.strip().casefold() == "today":
+        today = dt.date.today()
+        print(f"--date today: {today.isoformat()}", file=sys.stderr)
+        return today
     try:
-        return dt.date.fromisoformat(text)
+        return dt.date.fromisoformat(text.strip())
     except ValueError:
         raise EditRefused([Problem("input", 0, 0, Code.BAD_DATE, f"--date {text!r} is not a date",
                                    "write the date as YYYY-MM-DD")]) from None
@@ -163,7 +167,7 @@ def _jsonable_entry(entry: dict[str, Any]) -> dict[str, Any]:
 
 
 def cmd_record(args: argparse.Namespace) -> int:
-    return _write(args, updates.plan_indication, args.indicator, date=args.date or dt.date.today().isoformat(),
+    return _write(args, updates.plan_indication, args.indicator, date=args.date,
                   summary=args.summary, source=args.source, url=args.url, reliability=args.reliability,
                   credibility=args.credibility, value=args.value, unit=args.unit, marking=args.marking)
 
@@ -185,7 +189,8 @@ def _one_of(scale: Any) -> str:
 
 def _writer(p: argparse.ArgumentParser) -> None:
     _common(p, as_of=False)
-    p.add_argument("--date", default=None, help="when it happened / was judged, YYYY-MM-DD (default today)")
+    p.add_argument("--date", required=True,
+                   help="when it happened / was judged: YYYY-MM-DD, or 'today' (required: never guessed)")
     p.add_argument("--analyst", default=None, metavar="NAME",
                    help="who makes the change (default $INDICATORS_ANALYST, else your user name)")
     p.add_argument("--marking", default=None, help=f"TLP marking of this entry: {_one_of(MARKING)}")

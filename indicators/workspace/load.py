@@ -317,6 +317,7 @@ def check_references(workspace: Workspace, located: _Located, today: dt.date) ->
                                     f"{indicator.id} is not rated against {', '.join(missing)}",
                                     "add a rating (HL, L, C, U or HU) for each scenario; "
                                     "until then it does not count toward that scenario", Severity.WARNING))
+        problems.extend(_series_problems(indicator, problem, indication_loc))
         for indication in indicator.indications:
             if indication.date > today:
                 problems.append(problem(indicator.id, (*indication_loc(indicator.id, indication.id), "date"),
@@ -329,6 +330,10 @@ def check_references(workspace: Workspace, located: _Located, today: dt.date) ->
                     problems.append(problem(indicator.id, ("assessments", i, "cites", j), Code.UNKNOWN_INDICATION,
                                             f"cites unknown indication {cited!r}",
                                             "cite the id of an indication recorded in the workspace"))
+                elif indication_home[cited] != indicator.id:
+                    problems.append(problem(indicator.id, ("assessments", i, "cites", j), Code.CITES_OTHER_INDICATOR,
+                                            f"cites {cited!r}, an indication of {indication_home[cited]}",
+                                            Code.CITES_OTHER_INDICATOR.hint))
                 elif indication_dates[cited] > assessment.date:
                     problems.append(problem(indicator.id, ("assessments", i, "cites", j), Code.CITES_LATER_INDICATION,
                                             f"assessment dated {assessment.date} cites {cited!r}, "
@@ -342,6 +347,31 @@ def check_references(workspace: Workspace, located: _Located, today: dt.date) ->
                 pos = located.pos(meta_path, "scenarios", s_index, "judgments", j_index, "date")
                 problems.append(Problem(display_path(meta_path, root), pos.line, pos.column,
                                         *_future(judgment.date, today)))
+    return problems
+
+
+def _series_problems(indicator: Indicator, problem: Any, indication_loc: Any) -> list[Problem]:
+    """An indicator's indications recorded twice, and values in a unit other than the series' first."""
+    problems: list[Problem] = []
+    seen: dict[tuple[Any, ...], str] = {}
+    unit: tuple[str | None, str] | None = None  # the series' unit and the indication that set it
+    for indication in indicator.indications:
+        where = indication_loc(indicator.id, indication.id)
+        key = (indication.date, indication.summary.strip().casefold(), indication.source.strip().casefold())
+        if key in seen:
+            problems.append(problem(indicator.id, (*where, "summary"), Code.DUPLICATE_INDICATION,
+                                    f"{indication.id} repeats {seen[key]} (same date, summary and source)",
+                                    Code.DUPLICATE_INDICATION.hint))
+        seen.setdefault(key, indication.id)
+        if indication.value is None:
+            continue
+        if unit is None:
+            unit = (indication.unit, indication.id)
+        elif (indication.unit or "").strip().casefold() != (unit[0] or "").strip().casefold():
+            problems.append(problem(indicator.id, (*where, "unit" if indication.unit else "value"), Code.UNIT_MISMATCH,
+                                    f"{indication.id} gives its value in {indication.unit or 'no unit'!r}, "
+                                    f"but {unit[1]} set the series' unit to {unit[0] or 'no unit'!r}",
+                                    Code.UNIT_MISMATCH.hint))
     return problems
 
 

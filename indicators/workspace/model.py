@@ -37,7 +37,8 @@ IndicatorId = Annotated[str, StringConstraints(pattern=INDICATOR_ID)]
 IndicationId = Annotated[str, StringConstraints(pattern=INDICATION_ID)]
 Url = Annotated[str, StringConstraints(pattern=URL, max_length=2000)]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True)]
-LongText = Annotated[str, StringConstraints(min_length=1, max_length=20000)]
+NOT_BLANK = r"\S"  # text must hold something other than white space
+LongText = Annotated[str, StringConstraints(min_length=1, max_length=20000, pattern=NOT_BLANK)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=120, strip_whitespace=True)]
 
 

@@ -71,6 +71,7 @@ class Code(StrEnum):
     WRONG_TYPE = ("wrong-type", "a value of the wrong type", "see the schema for this field")
     OUT_OF_RANGE = ("out-of-range", "a number or text outside the allowed range", "see the schema for this field")
     INVALID = ("invalid", "a value the schema does not accept", "see the schema for this field")
+    BLANK_TEXT = ("blank-text", "a text that is empty or only white space", "write the text, or remove the key")
     # --- the workspace as a whole (load.py)
     MISSING_WORKSPACE_FILE = ("missing-workspace-file", "the folder has no workspace.yaml",
                               "point --data at a workspace folder")
@@ -84,6 +85,13 @@ class Code(StrEnum):
     MISSING_RATING = ("missing-rating", "an indicator not rated against every scenario", "rate it against each")
     CITES_LATER_INDICATION = ("cites-later-indication", "an assessment citing an indication dated after it",
                               "fix one of the dates or drop the citation")
+    CITES_OTHER_INDICATOR = ("cites-other-indicator", "an assessment citing an indication of another indicator",
+                             "cite this indicator's own indications, or record the event on this indicator too")
+    DUPLICATE_INDICATION = ("duplicate-indication",
+                            "an indication recorded twice (same indicator, date, summary and source)",
+                            "remove the second one")
+    UNIT_MISMATCH = ("unit-mismatch", "a value in a unit different from the rest of the indicator's series",
+                     "use the series' unit, so the values can be compared")
     FUTURE_DATE = ("future-date", "a date after today", "give the date it happened")
     # --- writing (editing/)
     READ_ONLY = ("read-only", "the board is read-only: writes are refused", "unset INDICATORS_READ_ONLY")

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from indicators.workspace import model as m
+from indicators.workspace.model import NOT_BLANK
 from indicators.workspace.problems import Code, Problem, Severity
 from indicators.workspace.yaml_reader import LocDict, LocList, Pos
 
@@ -109,6 +110,10 @@ def to_problem(err: dict[str, Any], data: Any, display: str) -> Problem:
         hint = f"did you mean {near[0]!r}?" if near else "remove it, or check the spelling against the schema"
         return Problem(display, pos.line, pos.column, Code.UNKNOWN_KEY, f"unknown key {loc[-1]!r}", hint)
     pos = locate(data, loc)
+    if isinstance(value, str) and not value.strip() and (
+            kind in ("string_too_short", "too_short") or ctx.get("pattern") == NOT_BLANK):
+        return Problem(display, pos.line, pos.column, Code.BLANK_TEXT, f"{field} is empty or only white space",
+                       Code.BLANK_TEXT.hint)
     if kind == "enum":
         what = f"rating against scenario {loc[-1]}" if len(loc) > 1 and loc[-2] == "ratings" else field
         return Problem(display, pos.line, pos.column, Code.BAD_VALUE, f"{value!r} is not an allowed {what}",

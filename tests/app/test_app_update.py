@@ -153,8 +153,8 @@ def test_scale_choices_come_from_the_vocabulary(tiny):
 
 
 @pytest.mark.parametrize("key, value, expected", [
-    ("ind_summary", "", "summary: string should have at least 1 character"),
-    ("ind_source", "   ", "source: string should have at least 1 character"),
+    ("ind_summary", "", "summary is empty or only white space"),
+    ("ind_source", "   ", "source is empty or only white space"),
     ("ind_url", "ftp://example.org/x", "is not an http:// or https:// address"),
 ])
 def test_refused_input_shows_the_problem_and_writes_nothing(tiny, key, value, expected):

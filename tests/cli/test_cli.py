@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -144,3 +145,22 @@ def test_cache_shows_and_clears(tmp_path: Path, monkeypatch, capsys) -> None:
     assert "2 files" in capsys.readouterr().out
     assert main(["cache", "--clear"]) == 0
     assert not [p for p in (tmp_path / "cache").rglob("*") if p.is_file()]
+
+
+def test_writes_need_a_date_and_today_is_said_back(tmp_path: Path, capsys) -> None:
+    """No silent 'today' when back-filling: --date is required; '--date today' is allowed and echoed."""
+    import shutil
+
+    data = Path(shutil.copytree(FIXTURES / "tiny", tmp_path / "tiny"))
+    before = (data / "indicators" / "core.yaml").read_bytes()
+    with pytest.raises(SystemExit) as missing:
+        main(["assess", "TT-04", "--data", str(data), "--status", "observed", "--confidence", "low",
+              "--rationale", "Seen."])
+    assert missing.value.code == 2
+    assert "--date" in capsys.readouterr().err
+    assert (data / "indicators" / "core.yaml").read_bytes() == before
+    assert main(["assess", "TT-04", "--data", str(data), "--date", "today", "--status", "observed",
+                 "--confidence", "low", "--rationale", "Seen."]) == 0
+    out, err = capsys.readouterr()
+    today = dt.date.today().isoformat()
+    assert out.strip() == f"TT-04@{today}" and f"--date today: {today}" in err

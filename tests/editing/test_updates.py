@@ -127,14 +127,26 @@ BAD_INPUTS = [
     (["judge", "ZZ", "--likelihood", "likely", "--confidence", "low", "--rationale", "r"], "no scenario 'ZZ'"),
     (["judge", "AA", "--likelihood", "probable", "--confidence", "low", "--rationale", "r"],
      "'probable' is not an allowed likelihood"),
+    (["assess", "TT-01", "--status", "observed", "--confidence", "high", "--rationale", " \n\t "],
+     "rationale is empty or only white space"),
+    (["record", "TT-01", "--summary", "   ", "--source", "s", "--reliability", "B", "--credibility", "2"],
+     "summary is empty or only white space"),
+    (["record", "TT-01", "--date", "2024-01-05", "--summary", "First sighting.", "--source", "Wire",
+      "--reliability", "A", "--credibility", "1"], "repeats TT-01.1 (same date, summary and source)"),
+    (["assess", "TT-02", "--status", "observed", "--confidence", "high", "--rationale", "r", "--cites", "TT-01.1"],
+     "cites 'TT-01.1', an indication of TT-01"),
+    (["record", "TT-01", "--summary", "x", "--source", "s", "--reliability", "B", "--credibility", "2",
+      "--value", "3", "--unit", "trains"], "but TT-01.2 set the series' unit to 'launches'"),
 ]
+DATE = "2024-03-01"  # rows without a --date of their own get this one: --date is required
 
 
 @pytest.mark.parametrize(("args", "message"), BAD_INPUTS,
                          ids=[" ".join(a[:2]) + f"-{i}" for i, (a, _) in enumerate(BAD_INPUTS)])
 def test_invalid_input_exits_1_names_the_problem_and_changes_no_byte(tiny: Path, capsys, args, message) -> None:
     before = digest(tiny)
-    assert main([*args, "--data", str(tiny)]) == 1
+    dated = args if "--date" in args else [*args, "--date", DATE]
+    assert main([*dated, "--data", str(tiny)]) == 1
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
     assert digest(tiny) == before
@@ -143,8 +155,8 @@ def test_invalid_input_exits_1_names_the_problem_and_changes_no_byte(tiny: Path,
 def test_read_only_refuses_every_write(tiny: Path, monkeypatch, capsys) -> None:
     monkeypatch.setenv("INDICATORS_READ_ONLY", "1")
     before = digest(tiny)
-    assert main(["judge", "AA", "--data", str(tiny), "--likelihood", "likely", "--confidence", "low",
-                 "--rationale", "r"]) == 1
+    assert main(["judge", "AA", "--data", str(tiny), "--date", "2024-05-01", "--likelihood", "likely",
+                 "--confidence", "low", "--rationale", "r"]) == 1
     assert "read-only" in capsys.readouterr().err
     planned = updates.plan_judgment(load_workspace(tiny), "AA", likelihood="likely", confidence="low", rationale="r",
                                  analyst="A", date=dt.date(2024, 5, 1))

@@ -146,3 +146,15 @@ def test_oversized_file_is_refused(tmp_path: Path, monkeypatch) -> None:
     (tmp_path / "workspace.yaml").write_text("title: x\n" + "# padding\n" * 200, encoding="utf-8")
     ws = load_workspace(tmp_path, today=TODAY)
     assert ws.errors[0].code == "file-too-large" and "limit" in ws.errors[0].message
+
+
+def test_careless_hand_edits_are_located_errors() -> None:
+    """tests/fixtures/careless: one careless edit per indicator, each reported where it stands."""
+    ws = load_workspace(FIXTURES / "careless")
+    found = [(p.line, p.column, p.code, p.severity.value) for p in ws.problems]
+    assert found == [(13, 20, "blank-text", "error"),  # rationale: "   "
+                     (27, 18, "duplicate-indication", "error"),  # CC-02.2's summary repeats CC-02.1
+                     (41, 17, "cites-other-indicator", "error"),  # CC-03 cites CC-02.1
+                     (62, 15, "unit-mismatch", "error")]  # CC-04.2 in wagons after CC-04.1 in trains
+    assert "CC-02.2 repeats CC-02.1" in ws.problems[1].message
+    assert "an indication of CC-02" in ws.problems[2].message

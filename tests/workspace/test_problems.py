@@ -41,7 +41,7 @@ def test_a_refusal_of_one_problem_takes_the_codes_hint_by_default() -> None:
 
 
 def test_the_loader_only_reports_registered_codes() -> None:
-    for fixture in ("broken", "hostile", "tiny", "marked", "styled"):
+    for fixture in ("broken", "hostile", "tiny", "marked", "styled", "careless"):
         for problem in load_workspace(FIXTURES / fixture).problems:
             assert isinstance(problem.code, Code), problem
 
