@@ -14,7 +14,7 @@ import difflib
 import hashlib
 import re
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -32,6 +32,7 @@ from indicators.workspace.load import WORKSPACE_FILE, Workspace, load_workspace
 from indicators.workspace.model import Assessment, Indication, Judgment
 from indicators.workspace.problems import Code, Problem, ProblemsError
 from indicators.workspace.validate import to_problem
+from indicators.workspace.vocab import CONFIDENCE, LIKELIHOOD, MARKING, RELIABILITY, STATUS, Scale, loose
 
 
 def default_analyst() -> str:
@@ -162,9 +163,24 @@ def _finish(ws: Workspace, path: Path, before: str, after: str, kind: str, subje
     return Edit(path, before, after, kind, subject, new_id, entry)
 
 
+def canonical_id(text: str, known: Iterable[str]) -> str:
+    """The known id a person meant (`sat-01` -> `SAT-01`), or the text as given when none matches."""
+    wanted = loose(text)
+    return next((known_id for known_id in known if loose(known_id) == wanted), text.strip())
+
+
+def canonical_value(scale: Scale[Any], value: object) -> object:
+    """A scale value in its written form (`Observed` -> `observed`); unknown values are left for the
+    model to refuse with the allowed ones and a 'did you mean'."""
+    if value is None:
+        return None
+    member = scale.match(value)
+    return member.value if member is not None else value
+
+
 def _indicator_file(ws: Workspace, indicator_id: str) -> Path:
     if indicator_id not in ws.sources:
-        near = difflib.get_close_matches(indicator_id, list(ws.sources), n=3)
+        near = difflib.get_close_matches(indicator_id.upper(), list(ws.sources), n=3)
         hint = f"did you mean {', '.join(near)}?" if near else "run 'indicators status' to list indicator ids"
         raise EditRefused.of(Code.UNKNOWN_INDICATOR, f"no indicator {indicator_id!r} in the workspace", hint)
     return ws.sources[indicator_id].path
@@ -183,7 +199,11 @@ def plan_indication(ws: Workspace, indicator_id: str, *, date: dt.date, summary:
                     reliability: str, credibility: int | str, url: str | None = None, value: float | None = None,
                     unit: str | None = None, marking: str | None = None, analyst: str | None = None,
                     today: dt.date | None = None) -> Edit:
-    """Plan adding an indication to an indicator; raises EditRefused with the problems."""
+    """Plan adding an indication to an indicator; raises EditRefused with the problems.
+
+    Ids and scale values are matched whatever their case or spacing and written canonically."""
+    indicator_id = canonical_id(indicator_id, ws.sources)
+    reliability, marking = canonical_value(RELIABILITY, reliability), canonical_value(MARKING, marking)
     path = _indicator_file(ws, indicator_id)
     _no_future(date, today or dt.date.today())
     text = _read_text(path)
@@ -200,6 +220,11 @@ def plan_assessment(ws: Workspace, indicator_id: str, *, status: str, confidence
                     analyst: str, date: dt.date | None = None, cites: list[str] | None = None,
                     marking: str | None = None, today: dt.date | None = None) -> Edit:
     """Plan adding an assessment of an indicator's status; raises EditRefused with the problems."""
+    indicator_id = canonical_id(indicator_id, ws.sources)
+    status, confidence = canonical_value(STATUS, status), canonical_value(CONFIDENCE, confidence)
+    marking = canonical_value(MARKING, marking)
+    known = [o.id for i in ws.indicators for o in i.indications]
+    cites = [canonical_id(cited, known) for cited in cites or []]
     path = _indicator_file(ws, indicator_id)
     today = today or dt.date.today()
     day = date or today
@@ -217,9 +242,14 @@ def plan_judgment(ws: Workspace, scenario_id: str, *, likelihood: str, confidenc
                   analyst: str, date: dt.date | None = None, marking: str | None = None,
                   today: dt.date | None = None) -> Edit:
     """Plan adding a likelihood judgment of a scenario; raises EditRefused with the problems."""
+    scenario_id = canonical_id(scenario_id, ws.scenario_by_id)
+    likelihood, confidence = canonical_value(LIKELIHOOD, likelihood), canonical_value(CONFIDENCE, confidence)
+    marking = canonical_value(MARKING, marking)
     if scenario_id not in ws.scenario_by_id:
-        raise EditRefused.of(Code.UNKNOWN_SCENARIO, f"no scenario {scenario_id!r} in the workspace",
-                      f"scenarios are: {', '.join(ws.scenario_by_id) or '(none)'}")
+        near = difflib.get_close_matches(scenario_id.upper(), list(ws.scenario_by_id), n=3)
+        hint = f"did you mean {', '.join(near)}?" if near else \
+            f"scenarios are: {', '.join(ws.scenario_by_id) or '(none)'}"
+        raise EditRefused.of(Code.UNKNOWN_SCENARIO, f"no scenario {scenario_id!r} in the workspace", hint)
     today = today or dt.date.today()
     day = date or today
     _no_future(day, today)
@@ -265,4 +295,4 @@ def update(root: Path, planner: Callable[..., Edit], *args: Any, **kwargs: Any) 
 def _target_path(ws: Workspace, planner: Callable[..., Edit], args: tuple[Any, ...]) -> Path:
     if planner is plan_judgment:
         return ws.root / WORKSPACE_FILE
-    return _indicator_file(ws, args[0])
+    return _indicator_file(ws, canonical_id(args[0], ws.sources))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import difflib
+import re
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -116,8 +117,11 @@ def to_problem(err: dict[str, Any], data: Any, display: str) -> Problem:
                        Code.BLANK_TEXT.hint)
     if kind == "enum":
         what = f"rating against scenario {loc[-1]}" if len(loc) > 1 and loc[-2] == "ratings" else field
+        allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        near = difflib.get_close_matches(str(value).casefold(), [a.casefold() for a in allowed], n=1, cutoff=0.6)
+        guess = next((f"did you mean {a!r}? " for a in allowed if near and a.casefold() == near[0]), "")
         return Problem(display, pos.line, pos.column, Code.BAD_VALUE, f"{value!r} is not an allowed {what}",
-                       f"use one of: {ctx.get('expected', '')}")
+                       f"{guess}use one of: {ctx.get('expected', '')}")
     if kind == "string_pattern_mismatch":
         wanted = _ID_EXAMPLES.get(ctx.get("pattern", ""), f"text matching {ctx.get('pattern')}")
         code = Code.BAD_ID if "id" in field or loc[-1] == "[key]" else Code.BAD_FORMAT

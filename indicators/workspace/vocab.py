@@ -65,11 +65,23 @@ class Scale(Generic[E]):
     def values(self) -> list[str]:
         return [term.value for term in self._terms.values()]
 
+    def match(self, text: object) -> E | None:
+        """The member a person meant: its value or label, whatever the case and whether words are
+        joined by spaces, `_` or `-` (`Observed`, `not observed`, `b`, `tlp:amber`); None if none."""
+        wanted = loose(text)
+        return next((member for member, term in self._terms.items()
+                     if wanted in (loose(term.value), loose(term.label))), None)
+
     def labels(self) -> list[str]:
         return [term.label for term in self._terms.values()]
 
     def colours(self) -> list[str]:
         return [term.colour for term in self._terms.values()]
+
+
+def loose(text: object) -> str:
+    """Text as compared when a person types a value or an id: case, spaces, `_` and `-` ignored."""
+    return re.sub(r"[\s_-]+", "", str(_raw(text))).casefold()
 
 
 def _raw(member: object) -> object:

@@ -311,3 +311,30 @@ def test_the_lock_is_taken_once(tiny: Path, monkeypatch) -> None:
     updates.apply_edit(planned)
     assert takes == ["acquire"]
     assert "Seen" in (tiny / "indicators" / "core.yaml").read_text()
+
+
+def test_ids_and_values_are_matched_loosely_and_written_canonically(tiny: Path, capsys) -> None:
+    """`tt-01`, `Not Observed`, `HIGH`, `b`, `amber`, `Very_Likely`: what a person types is what they meant."""
+    assert main(["assess", "tt-01", "--data", str(tiny), "--date", "2024-03-02", "--status", "Not Observed",
+                 "--confidence", "HIGH", "--rationale", "Checked again.", "--cites", "tt-01.2"]) == 0
+    assert main(["record", "tt-02", "--data", str(tiny), "--date", "2024-03-02", "--summary", "Seen.",
+                 "--source", "Wire", "--reliability", "b", "--credibility", "2", "--marking", "amber"]) == 0
+    assert main(["judge", "aa", "--data", str(tiny), "--date", "2024-03-06", "--likelihood", "Very_Likely",
+                 "--confidence", "Low", "--rationale", "More seen."]) == 0
+    assert capsys.readouterr().out.split() == ["TT-01@2024-03-02", "TT-02.1", "AA@2024-03-06"]
+    ws = load_workspace(tiny)
+    assert not ws.errors
+    tt01, tt02 = ws.indicator_by_id["TT-01"], ws.indicator_by_id["TT-02"]
+    latest = tt01.assessments[-1]
+    assert (latest.status.value, latest.confidence.value, latest.cites) == ("not_observed", "high", ["TT-01.2"])
+    assert (tt02.indications[0].reliability.value, tt02.indications[0].marking.value) == ("B", "AMBER")
+    judgment = ws.scenario_by_id["AA"].judgments[-1]
+    assert (judgment.likelihood.value, judgment.confidence.value) == ("very likely", "low")
+    text = (tiny / "indicators" / "core.yaml").read_text()
+    assert "status: not_observed" in text and "cites: [TT-01.2]" in text and "reliability: B" in text
+
+
+def test_an_unknown_value_gets_a_did_you_mean(tiny: Path, capsys) -> None:
+    assert main(["assess", "TT-01", "--data", str(tiny), "--date", "2024-03-02", "--status", "obsrved",
+                 "--confidence", "high", "--rationale", "x"]) == 1
+    assert "'obsrved' is not an allowed status — did you mean 'observed'?" in capsys.readouterr().err

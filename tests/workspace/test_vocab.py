@@ -76,3 +76,14 @@ def test_every_colour_has_readable_ink(scale: vocab.Scale) -> None:
     for colour in scale.colours():
         pair = sorted((luminance(colour), luminance(vocab.text_colour(colour))), reverse=True)
         assert (pair[0] + 0.05) / (pair[1] + 0.05) >= 4.5, (scale.name, colour)
+
+
+def test_a_scale_matches_what_a_person_types() -> None:
+    from indicators.workspace.vocab import CONFIDENCE, LIKELIHOOD, MARKING, RELIABILITY, STATUS, Status
+
+    assert STATUS.match("Not observed") is Status.NOT_OBSERVED
+    assert STATUS.match("not-observed") is STATUS.match("NOT_OBSERVED") is Status.NOT_OBSERVED
+    assert RELIABILITY.match("b").value == "B"
+    assert MARKING.match("tlp:amber+strict").value == "AMBER+STRICT"  # by its label
+    assert LIKELIHOOD.match("Very_Likely").value == "very likely"
+    assert CONFIDENCE.match("sure") is None and STATUS.match("") is None
