@@ -9,6 +9,7 @@ those lines. `git diff` then shows only added lines, or one changed line when an
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 
@@ -121,7 +122,8 @@ def append_to_list(text: str, parent: yaml.MappingNode, key: str, item: dict[str
         last = node.value[-1]
         dash = _dash_column([ln.rstrip("\r\n") for ln in lines], last)
         new = render_item(item, dash, last.start_mark.column - dash)
-        at = _last_line(last) + 1
+        later = _first_dated_after(node, item.get("date"))
+        at = later.start_mark.line if later is not None else _last_line(last) + 1
         return _insert(lines, at, new, newline)
     key_column = parent.start_mark.column
     if node is None:  # no such key: add it after the mapping's last content line
@@ -142,6 +144,22 @@ def append_to_list(text: str, parent: yaml.MappingNode, key: str, item: dict[str
         comment = "  " + original[original.index("#", node.end_mark.column):].rstrip("\r\n")
     lines[line_no] = original[: key_node.start_mark.column] + f"{key}:{comment}" + ending
     return _insert(lines, line_no + 1, render_item(item, key_column + 2), newline)
+
+
+def _first_dated_after(node: yaml.SequenceNode, day: object) -> yaml.Node | None:
+    """The first entry of the list dated after `day`, so a new entry goes in date order (entries of
+    the same day keep the order they were added in); None when the new one goes last."""
+    if not isinstance(day, dt.date):
+        return None
+    for entry in node.value:
+        value = _child(entry, "date")
+        if isinstance(value, yaml.ScalarNode):
+            try:
+                if dt.date.fromisoformat(value.value.strip()) > day:
+                    return entry
+            except ValueError:
+                continue
+    return None
 
 
 def _insert(lines: list[str], at: int, new: list[str], newline: str) -> str:

@@ -338,3 +338,17 @@ def test_an_unknown_value_gets_a_did_you_mean(tiny: Path, capsys) -> None:
     assert main(["assess", "TT-01", "--data", str(tiny), "--date", "2024-03-02", "--status", "obsrved",
                  "--confidence", "high", "--rationale", "x"]) == 1
     assert "'obsrved' is not an allowed status — did you mean 'observed'?" in capsys.readouterr().err
+
+
+def test_a_back_filled_entry_goes_in_date_order_with_only_added_lines(tiny: Path) -> None:
+    """TT-01 has assessments of 2024-01-10 and 2024-03-01: one of 2024-02-25 goes between them."""
+    path = tiny / "indicators" / "core.yaml"
+    before = path.read_text()
+    assert main(["assess", "TT-01", "--data", str(tiny), "--date", "2024-02-25", "--status", "emerging",
+                 "--confidence", "high", "--rationale", "Between.", "--cites", "TT-01.2"]) == 0
+    after = path.read_text()
+    removed, added = changed_lines(before, after)
+    assert removed == [] and added[0] == "      - date: 2024-02-25"
+    assert after.index("2024-01-10") < after.index("2024-02-25") < after.index("date: 2024-03-01")
+    dates = [a.date.isoformat() for a in load_workspace(tiny).indicator_by_id["TT-01"].assessments]
+    assert dates == ["2024-01-10", "2024-02-25", "2024-03-01"]
