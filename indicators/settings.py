@@ -30,10 +30,13 @@ def _flag(text: str) -> bool:
     raise ValueError("use 1/true/yes/on or 0/false/no/off")
 
 
+_LARGEST = 1e9  # far above any sensible limit or time-out, and safe to multiply by 2**20
+
+
 def _positive(text: str) -> float:
     value = float(text)
-    if not value > 0 or value == float("inf"):
-        raise ValueError("use a positive number")
+    if not 0 < value <= _LARGEST:
+        raise ValueError(f"use a positive number up to {_LARGEST:g}")
     return value
 
 
@@ -41,7 +44,10 @@ def _epoch(text: str) -> dt.datetime:
     value = text.strip()
     if not value.isdigit():
         raise ValueError("use whole seconds since 1970-01-01 UTC")
-    return dt.datetime.fromtimestamp(int(value), dt.UTC)
+    try:
+        return dt.datetime.fromtimestamp(int(value), dt.UTC)
+    except (OverflowError, OSError):
+        raise ValueError("use whole seconds since 1970-01-01 UTC, before the year 10000") from None
 
 
 def _text(text: str) -> str | None:

@@ -7,6 +7,8 @@ import datetime as dt
 import re
 from pathlib import Path
 
+import pytest
+
 from indicators import settings
 from indicators.cli import main
 
@@ -65,3 +67,12 @@ def test_the_readme_lists_every_setting() -> None:
     readme = (ROOT / "README.md").read_text()
     listed = set(re.findall(r"^\| `([A-Z_]+)` \|", readme, flags=re.M))
     assert listed == {s.name for s in settings.SETTINGS}
+
+
+@pytest.mark.parametrize(("name", "value"), [("SOURCE_DATE_EPOCH", "99999999999999999999"),
+                                              ("INDICATORS_MAX_FILE_MB", "1e308"),
+                                              ("INDICATORS_LOCK_TIMEOUT", "inf"), ("INDICATORS_MAX_FILE_MB", "nan")])
+def test_an_out_of_range_value_is_a_warning_not_a_traceback(monkeypatch, capsys, name: str, value: str) -> None:
+    monkeypatch.setenv(name, value)
+    assert main(["validate", "--data", str(FIXTURES / "tiny")]) == 0
+    assert f"warning: {name}={value!r} cannot be used" in capsys.readouterr().err

@@ -37,7 +37,8 @@ from indicators.workspace.vocab import (
     Trend,
 )
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2 added `made_for` and the marking of each change; a reader of 1 refuses it clearly
+READABLE_VERSIONS = (1, 2)  # a version-1 snapshot reads with `made_for` equal to its marking
 SNAPSHOT_DIR = "snapshots"
 
 
@@ -431,10 +432,10 @@ def parse_snapshot(text: str, name: str = "snapshot") -> Snapshot:
         raise SnapshotError([Problem(name, 0, 0, Code.NOT_A_SNAPSHOT, "not a board snapshot (no format_version)",
                                      "give a JSON snapshot made by 'indicators export --format json'")])
     version = data["format_version"]
-    if version != FORMAT_VERSION or isinstance(version, bool):
+    if version not in READABLE_VERSIONS or isinstance(version, bool):
         raise SnapshotError([Problem(name, 0, 0, Code.SNAPSHOT_VERSION,
                                      f"snapshot format_version {version!r} is not supported "
-                                     f"(this version reads {FORMAT_VERSION})",
+                                     f"(this version reads {' and '.join(map(str, READABLE_VERSIONS))})",
                                      "export the snapshot again with this version of the board")])
     try:
         return Snapshot.model_validate(data)

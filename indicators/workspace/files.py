@@ -15,8 +15,8 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import secrets
 import stat
-import tempfile
 from pathlib import Path
 
 from indicators.settings import max_file_bytes
@@ -159,24 +159,24 @@ def write_atomic(path: Path, content: str | bytes) -> None:
     """Replace a file's content in one step, so a reader sees the old file or the new one, never half.
 
     A temporary file beside it is written and fsynced, given the old file's permissions (a new file
-    gets the usual ones, 0666 less the umask), renamed over it, and the folder is fsynced; on any
-    failure the temporary file is removed and the old file is untouched. Text is written as UTF-8
-    with its line endings as they are.
+    gets the usual ones: the kernel applies the umask, which is never changed, so other threads are
+    not affected), renamed over it, and the folder is fsynced; on any failure the temporary file is
+    removed and the old file is untouched. Text is written as UTF-8 with its line endings as they are.
     """
     data = content.encode("utf-8") if isinstance(content, str) else content
     try:
-        mode = stat.S_IMODE(os.stat(path).st_mode)
+        mode: int | None = stat.S_IMODE(os.stat(path).st_mode)
     except FileNotFoundError:
-        mask = os.umask(0)
-        os.umask(mask)
-        mode = 0o666 & ~mask
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        mode = None
+    tmp = path.parent / f".{path.name}.{secrets.token_hex(8)}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
+        if mode is not None:
+            os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

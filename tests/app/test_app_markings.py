@@ -4,9 +4,10 @@ marking of what it shows, top and bottom, and marks each item above the workspac
 Hand-worked from tests/fixtures/marked (GREEN workspace; see tests/reports/test_markings.py): MK-03
 is AMBER as a whole; MK-01 lists its AMBER indication MK-01.2 from 2024-02-20 and rests on its
 AMBER assessment from 2024-03-01; MK-02 is GREEN (its indication MK-02.1 is CLEAR, below the
-workspace); scenario AA's judgment of 2024-03-05 is AMBER. So the Overview, the full Checklist,
-Trends and Scenarios show AMBER items on 2024-03-15; MK-02's page and a Checklist filtered to MK-02
-show only GREEN ones; MK-01's page is GREEN on 2024-02-15 and AMBER on 2024-03-15.
+workspace); scenario AA's judgment of 2024-03-05 is AMBER. So the Overview, the Checklist,
+Trends and Scenarios show AMBER items on 2024-03-15. The Indicator page's picker lists every
+indicator's title and the Checklist's filters every indicator's theme and actors, so both carry
+MK-03's AMBER whichever indicator is shown; Data health and Export (for GREEN readers) are GREEN.
 """
 
 from __future__ import annotations
@@ -43,10 +44,11 @@ def marking_column(at, first_column: str) -> list[str]:
 @pytest.mark.parametrize("page, params, expected", [
     ("overview", {"as_of": MAR_15}, "TLP:AMBER"),  # scores, changes and AA's judgment rest on AMBER items
     ("checklist", {"as_of": MAR_15}, "TLP:AMBER"),
-    ("checklist", {"as_of": MAR_15, "q": "MK-02"}, "TLP:GREEN"),  # only MK-02 is shown
+    ("checklist", {"as_of": MAR_15, "q": "MK-02"}, "TLP:AMBER"),  # MK-02's row, but MK-03's theme and actors
+    # are filter options
     ("indicator", {"as_of": MAR_15, "indicator": "MK-01"}, "TLP:AMBER"),
-    ("indicator", {"as_of": "2024-02-15", "indicator": "MK-01"}, "TLP:GREEN"),  # before MK-01.2
-    ("indicator", {"as_of": MAR_15, "indicator": "MK-02"}, "TLP:GREEN"),
+    ("indicator", {"as_of": "2024-02-15", "indicator": "MK-01"}, "TLP:AMBER"),  # the picker lists MK-03's title
+    ("indicator", {"as_of": MAR_15, "indicator": "MK-02"}, "TLP:AMBER"),
     ("indicator", {"as_of": "2024-01-01", "indicator": "MK-03"}, "TLP:AMBER"),
     ("trends", {"as_of": MAR_15}, "TLP:AMBER"),
     ("scenarios", {}, "TLP:AMBER"),  # MK-03's ratings

@@ -93,7 +93,7 @@ def test_export_save_keeps_the_snapshot_in_the_data_folder(tmp_path: Path) -> No
     kept = data / "snapshots" / "2024-03-15.json"
     assert files(tmp_path) == sorted(["board.csv", "ws", "ws/indicators", "ws/indicators/core.yaml", "ws/snapshots",
                                       "ws/snapshots/2024-03-15.json", "ws/workspace.yaml"])
-    assert json.loads(kept.read_text(encoding="utf-8"))["format_version"] == 1
+    assert json.loads(kept.read_text(encoding="utf-8"))["format_version"] == 2
 
 
 def test_export_of_a_missing_workspace_fails_cleanly(run, tmp_path: Path) -> None:

@@ -92,7 +92,7 @@ def test_json_snapshot_loads_back_and_diffs_empty_against_itself(tiny, tmp_path:
     path.write_text(text, encoding="utf-8")
     loaded = load_snapshot(path)
     assert loaded == load_snapshot(text) == build_snapshot(tiny, **FIXED)
-    assert loaded.format_version == 1
+    assert loaded.format_version == 2
     diff = diff_snapshots(loaded, loaded)
     assert is_empty(diff)
     assert "No changes." in format_diff(diff)
@@ -425,3 +425,16 @@ def test_keeping_a_snapshot_is_refused_when_read_only(tmp_path: Path, monkeypatc
     with pytest.raises(ExportRefused):
         keep_snapshot(tmp_path, snap)
     assert not (tmp_path / "snapshots").exists()
+
+
+def test_a_version_1_snapshot_still_loads() -> None:
+    """Version 2 added `made_for` and each change's marking; a kept version-1 snapshot reads with
+    `made_for` equal to its marking (the recipients' marking was all version 1 recorded)."""
+    data = json.loads((Path(__file__).resolve().parent.parent / "golden" / "tiny.json").read_text(encoding="utf-8"))
+    assert data["format_version"] == 2
+    data["format_version"] = 1
+    data.pop("made_for")
+    for change in data["changes"]:
+        change.pop("marking", None)
+    old = parse_snapshot(json.dumps(data), "old.json")
+    assert old.format_version == 1 and old.made_for == old.marking

@@ -342,3 +342,24 @@ def test_a_fifo_among_kept_snapshots_is_listed_with_its_problem(ws: Path) -> Non
     os.mkfifo(ws / "snapshots" / "2024-01-01.json")
     [kept] = list_snapshots(ws)
     assert [p.code for p in kept.problems] == ["not-a-file"]
+
+
+def test_write_atomic_keeps_the_mode_and_never_touches_the_umask(tmp_path: Path, monkeypatch) -> None:
+    """The umask is process-wide: changing it even briefly would race with the server's other threads."""
+    def no_umask(*args):
+        raise AssertionError("write_atomic changed the process umask")
+
+    old = os.umask(0o027)
+    try:
+        monkeypatch.setattr(os, "umask", no_umask)
+        files.write_atomic(tmp_path / "new.txt", "new")
+        kept = tmp_path / "kept.txt"
+        kept.write_text("old")
+        kept.chmod(0o600)
+        files.write_atomic(kept, "newer")
+    finally:
+        monkeypatch.undo()
+        os.umask(old)
+    assert oct((tmp_path / "new.txt").stat().st_mode & 0o777) == oct(0o640)
+    assert oct(kept.stat().st_mode & 0o777) == oct(0o600) and kept.read_text() == "newer"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.txt", "new.txt"]

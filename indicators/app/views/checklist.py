@@ -47,6 +47,7 @@ def render() -> None:
     ui.heading("Checklist", f"Every indicator and its status as of {as_of:%d %B %Y}. "
                             "Select a row to open the indicator.")
     chosen = filters(ws)
+    ui.shows(markings.shown_marking(ws, as_of))  # the theme and actor options come from every indicator
     status = warning.status_as_of(ws, as_of)
     shown = frames.filter_checklist(ws, status, chosen)
     ui.shows(markings.shown_marking(ws, as_of, indicators=shown.index, statuses=[as_of], indications=True))

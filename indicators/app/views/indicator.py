@@ -114,6 +114,7 @@ def render() -> None:
         st.info("The workspace has no indicators yet.")
         return
     titles = {indicator.id: indicator.title for indicator in ws.indicators}
+    ui.shows(markings.shown_marking(ws, as_of))  # the picker lists every indicator's title
     chosen = ui.url_choice("Indicator", ids, PARAM, required=True, format_func=lambda i: f"{i} — {titles[i]}",
                            help="Type an id or words of the title")
     if chosen is None:
