@@ -40,6 +40,10 @@ ShortText = Annotated[str, StringConstraints(min_length=1, max_length=300, strip
 NOT_BLANK = r"\S"  # text must hold something other than white space
 LongText = Annotated[str, StringConstraints(min_length=1, max_length=20000, pattern=NOT_BLANK)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=120, strip_whitespace=True)]
+# The board computes with pandas timestamps (years 1678 to 2261): dates outside this span are refused
+# where they are written, with their place, instead of failing later in a chart or an export.
+EARLIEST_DATE, LATEST_DATE = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
+Day = Annotated[dt.date, Field(ge=EARLIEST_DATE, le=LATEST_DATE)]
 
 
 def safe_url(url: object) -> str | None:
@@ -71,7 +75,7 @@ class SourceDocument(Strict):
     id: Annotated[str, StringConstraints(pattern=SOURCE_ID)]
     title: ShortText
     publisher: ShortText | None = None
-    date: dt.date | None = None
+    date: Day | None = None
     url: Url | None = None
     note: LongText | None = None
 
@@ -79,7 +83,7 @@ class SourceDocument(Strict):
 class Judgment(Strict):
     """A dated ICD 203 likelihood for a scenario, with confidence and the reason for it."""
 
-    date: dt.date
+    date: Day
     likelihood: Likelihood = Field(description="ICD 203 estimative term")
     confidence: Confidence
     analyst: Name
@@ -145,7 +149,7 @@ class Indication(Strict):
     """One dated, observed occurrence of an indicator, with its source and Admiralty grade."""
 
     id: IndicationId
-    date: dt.date
+    date: Day
     summary: LongText
     source: ShortText = Field(description="Name of the source")
     url: Url | None = None
@@ -166,7 +170,7 @@ class Indication(Strict):
 class Assessment(Strict):
     """A dated judgment of an indicator's status."""
 
-    date: dt.date
+    date: Day
     status: Status
     confidence: Confidence
     analyst: Name
@@ -187,7 +191,7 @@ class IndicatorHeader(Strict):
     actors: list[Name] = Field(default_factory=list)
     criteria: LongText = Field(description="When the indicator counts as observed")
     priority: Priority = Priority.MEDIUM
-    expected_by: dt.date | None = Field(default=None, description="Past this date and still not observed: overdue")
+    expected_by: Day | None = Field(default=None, description="Past this date and still not observed: overdue")
     source_ref: ShortText | None = Field(default=None, description="Where in the source documents this comes from")
     ratings: dict[ScenarioId, Rating] = Field(description="Indicators Validator rating against every scenario")
     marking: Marking | None = None

@@ -158,3 +158,25 @@ def test_careless_hand_edits_are_located_errors() -> None:
                      (62, 15, "unit-mismatch", "error")]  # CC-04.2 in wagons after CC-04.1 in trains
     assert "CC-02.2 repeats CC-02.1" in ws.problems[1].message
     assert "an indication of CC-02" in ws.problems[2].message
+
+
+def test_a_date_the_board_cannot_compute_with_is_a_located_error(tmp_path: Path) -> None:
+    """pandas timestamps span 1678 to 2261: a date of 1600 used to pass validation and then break
+    `status` and `export`; it is refused where it is written."""
+    import shutil
+
+    ws_dir = Path(shutil.copytree(FIXTURES / "tiny", tmp_path / "tiny"))
+    core = ws_dir / "indicators" / "core.yaml"
+    core.write_text(core.read_text().replace("date: 2024-01-05", "date: 1600-01-05"))
+    ws = load_workspace(ws_dir)
+    assert (ws.errors[0].line, ws.errors[0].code) == (10, "out-of-range")
+    assert "1900-01-01" in ws.errors[0].message
+    assert {p.code for p in ws.errors[1:]} == {"unknown-indication"}  # the dropped indication's citations
+
+
+def test_the_cli_refuses_an_as_of_date_outside_the_span(capsys) -> None:
+    from indicators.cli import main
+
+    with pytest.raises(SystemExit) as usage:
+        main(["status", "--data", str(FIXTURES / "tiny"), "--as-of", "9999-12-31"])
+    assert usage.value.code == 2 and "outside the dates the board handles" in capsys.readouterr().err
