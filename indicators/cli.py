@@ -21,7 +21,7 @@ from indicators.editing.updates import default_analyst
 from indicators.workspace.load import Workspace, load_workspace
 from indicators.workspace.problems import Code, Problem, ProblemsError
 from indicators.workspace.schema import save_schemas, stale_schemas
-from indicators.workspace.vocab import CONFIDENCE, CREDIBILITY, LIKELIHOOD, MARKING, RELIABILITY, STATUS
+from indicators.workspace.vocab import CONFIDENCE, CREDIBILITY, LIKELIHOOD, MARKING, PRIORITY, RELIABILITY, STATUS
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -110,6 +110,67 @@ def cmd_status(args: argparse.Namespace) -> int:
         _print_problems(ws)
         sys.stdout.write(format_status(report))
     return EXIT_PROBLEMS if ws.errors else EXIT_OK
+
+
+def _lookup(args: argparse.Namespace, find: Callable[..., dict[str, Any]], fmt: Callable[[dict[str, Any]], str],
+            *given: Any, **filters: Any) -> int:
+    """Run one of `show`, `list`, `search` (indicators.reports.lookup): JSON or text, exit 0, or 1 for an
+    unknown id, a refused marking or a missing workspace."""
+    from indicators.reports.lookup import NotFound
+    from indicators.reports.markings import ExportRefused
+
+    ws = load_workspace(args.data)
+    if _missing_workspace(ws):
+        return _refused(ws.errors)
+    _print_problems(ws)
+    try:
+        data = find(ws, *given, args.as_of or dt.date.today(), args.marking, **filters)
+    except ExportRefused as refused:
+        return _refused(refused.problems)
+    except NotFound as missing:
+        print(f"indicators {args.verb}: {missing}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    if args.json:
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        sys.stdout.write(fmt(data))
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from indicators.reports.lookup import format_show, show
+
+    return _lookup(args, show, format_show, args.id)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from indicators.reports.lookup import format_list, list_indicators
+
+    return _lookup(args, list_indicators, format_list, themes=args.theme or [], statuses=args.status or [],
+                   priorities=args.priority or [], scenario=args.scenario, stale=args.stale, overdue=args.overdue)
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from indicators.reports.lookup import format_search, search
+
+    return _lookup(args, search, format_search, args.words)
+
+
+def _scale_value(scale: Any) -> Callable[[str], str]:
+    """An argparse type: a value of `scale`, typed loosely (`Not observed`); anything else is a usage error."""
+    def parse(text: str) -> str:
+        member = scale.match(text)
+        if member is None:
+            raise argparse.ArgumentTypeError(f"{text!r} is not one of: {', '.join(scale.values())}")
+        return member.value
+    return parse
+
+
+def _reader_marking(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--marking", default=None, metavar="TLP",
+                   help=f"TLP marking of the readers: {', '.join(MARKING.values())}; items marked above it are "
+                        "left out (default: show everything, headed by the highest marking shown; below the "
+                        "workspace's marking is refused)")
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -363,6 +424,37 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"TLP marking of the readers: {', '.join(MARKING.values())}; items marked above it are "
                         "left out (default: show everything, headed by the highest marking shown; below the "
                         "workspace's marking is refused)")
+    p = verb("show", cmd_show, "Show an indicator, scenario, indication or source (ids typed loosely: sat 01 is "
+             "SAT-01) with its history as of a date: an indicator's indications and assessments, a scenario's "
+             "judgments and the indicators rated against it, an indication's indicator and the assessments citing "
+             "it. Headed by the highest TLP marking of what it shows; exit 1 for an unknown id.",
+             "indicators show SAT-02 --data data --as-of 2024-11-30 --marking CLEAR")
+    p.add_argument("id", metavar="ID", help="an indicator, scenario, indication or source id")
+    _common(p)
+    _reader_marking(p)
+    p = verb("list", cmd_list, "List the indicators with their status as of a date, one line each, filtered "
+             "(filters combine; a repeated filter matches any of its values). Headed by the highest TLP marking "
+             "of what it shows.",
+             "indicators list --data data --as-of 2024-11-30 --scenario MIL-COOP --status emerging")
+    _common(p)
+    _reader_marking(p)
+    p.add_argument("--theme", action="append", metavar="THEME", help="only this theme (repeatable)")
+    p.add_argument("--status", action="append", type=_scale_value(STATUS), metavar="STATUS",
+                   help=f"only this status (repeatable): {', '.join(STATUS.values())}")
+    p.add_argument("--priority", action="append", type=_scale_value(PRIORITY), metavar="PRIORITY",
+                   help=f"only this priority (repeatable): {', '.join(PRIORITY.values())}")
+    p.add_argument("--scenario", default=None, metavar="SCENARIO_ID",
+                   help="only indicators that speak for this scenario (rated HL or L against it, or diagnostic "
+                        "for it), as the Checklist page's filter")
+    p.add_argument("--stale", action="store_true", help="only indicators not reassessed within the review cadence")
+    p.add_argument("--overdue", action="store_true", help="only indicators past expected_by and still not observed")
+    p = verb("search", cmd_search, "Find words (all of them, any case) in indicator titles, criteria and "
+             "descriptions, scenarios, indication summaries and assessment and judgment rationales dated on or "
+             "before a date; one line per text. Headed by the highest TLP marking of what it shows.",
+             "indicators search satellite launch --data data --as-of 2024-11-30")
+    p.add_argument("words", nargs="+", metavar="WORD", help="words that must all occur in the same text")
+    _common(p)
+    _reader_marking(p)
     p = verb("schema", cmd_schema, "Write the JSON Schemas of the workspace files (for YAML-aware editors).",
              "indicators schema --out schema")
     p.add_argument("--out", type=Path, default=Path("schema"), metavar="DIR",

@@ -8,13 +8,14 @@ Console transcripts (the README's ```console blocks) are run and compared with w
 - Commands run: `indicators …` (as `python -m indicators.cli …`), `git …` and `export NAME=value`
   (which sets the variable for the block's later commands). Anything else fails the test: run
   it here or mark the block illustrative.
-- A block whose commands are all `indicators validate|status|diff` runs from the repository root on
-  the default data. Any other block may write (`--commit`, `-o`, `--save`…), so it runs in a temporary
-  folder holding a copy of `data/` in a fresh git repository; its relative paths mean the same there.
+- A block whose commands are all `indicators validate|status|diff|show|list|search` runs from the
+  repository root on the default data. Any other block may write (`--commit`, `-o`, `--save`…), so
+  it runs in a temporary folder holding a copy of `data/` in a fresh git repository; its relative
+  paths mean the same there.
 - Commit hashes differ in every repository: in the output of a `git` command, a 7- to 40-digit
   hexadecimal word at the start of a line matches any hash.
-- Output must not depend on today: `status` and `export` must be given `--as-of`, `diff --from`
-  must be given `--to`, `record`, `assess` and `judge` must be given `--date`.
+- Output must not depend on today: `status`, `show`, `list`, `search` and `export` must be given
+  `--as-of`, `diff --from` must be given `--to`, `record`, `assess` and `judge` must be given `--date`.
 - A block preceded by the line `<!-- transcript: illustrative -->` is not run (for output no test
   can reproduce). This is the only way a block is skipped, and it is visible in the README.
 """
@@ -39,9 +40,10 @@ from tests.conftest import ROOT
 README = ROOT / "README.md"
 ILLUSTRATIVE = "<!-- transcript: illustrative -->"
 GAP = "…"
-READ_ONLY_VERBS = {"validate", "status", "diff"}
+READ_ONLY_VERBS = {"validate", "status", "diff", "show", "list", "search"}
 HASH = re.compile(r"^[0-9a-f]{7,40}\b")
-DATED = {"status": "--as-of", "export": "--as-of", "record": "--date", "assess": "--date", "judge": "--date"}
+DATED = {"status": "--as-of", "export": "--as-of", "show": "--as-of", "list": "--as-of", "search": "--as-of",
+         "record": "--date", "assess": "--date", "judge": "--date"}
 
 
 @dataclass

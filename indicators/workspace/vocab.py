@@ -9,7 +9,7 @@ the Admiralty / NATO grading, TLP 2.0 and Pherson's Indicators Validator.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 from typing import Generic, TypeVar
@@ -82,6 +82,12 @@ class Scale(Generic[E]):
 def loose(text: object) -> str:
     """Text as compared when a person types a value or an id: case, spaces, `_` and `-` ignored."""
     return re.sub(r"[\s_-]+", "", str(_raw(text))).casefold()
+
+
+def loose_match(text: object, known: Iterable[str]) -> str | None:
+    """The known id a person meant, compared `loose`ly (`sat 01`, `sat_01` -> `SAT-01`); None when none matches."""
+    wanted = loose(text)
+    return next((known_id for known_id in known if loose(known_id) == wanted), None)
 
 
 def _raw(member: object) -> object:
