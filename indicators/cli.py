@@ -27,10 +27,16 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
 def _date(text: str) -> dt.date:
+    from indicators.workspace.model import EARLIEST_DATE, LATEST_DATE
+
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date; write YYYY-MM-DD") from None
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise argparse.ArgumentTypeError(f"{text} is outside the dates the board handles "
+                                         f"({EARLIEST_DATE} to {LATEST_DATE})")
+    return day
 
 
 def default_data() -> Path:
@@ -198,6 +204,11 @@ def _write(args: argparse.Namespace, planner: Callable[..., Any], subject: str, 
     except EditRefused as refused:
         for problem in refused.problems:
             print(problem.format(), file=sys.stderr)
+        return EXIT_PROBLEMS
+    except OSError as err:  # e.g. the folder is not writable: the write was atomic, the file is as it was
+        where = err.filename or args.data
+        print(f"{where}: error: cannot write: {err.strerror or err} — check the folder's permissions and the disk",
+              file=sys.stderr)
         return EXIT_PROBLEMS
     if args.json:
         print(json.dumps({**change.to_dict(), "entry": _jsonable_entry(change.entry), "committed": message}, indent=2))

@@ -32,7 +32,7 @@ from indicators.workspace.load import WORKSPACE_FILE, Workspace, load_workspace
 from indicators.workspace.model import Assessment, Indication, Judgment
 from indicators.workspace.problems import Code, Problem, ProblemsError
 from indicators.workspace.validate import to_problem
-from indicators.workspace.vocab import CONFIDENCE, LIKELIHOOD, MARKING, RELIABILITY, STATUS, Scale, loose
+from indicators.workspace.vocab import CONFIDENCE, LIKELIHOOD, MARKING, RELIABILITY, STATUS, Scale, loose_match
 
 
 def default_analyst() -> str:
@@ -165,8 +165,7 @@ def _finish(ws: Workspace, path: Path, before: str, after: str, kind: str, subje
 
 def canonical_id(text: str, known: Iterable[str]) -> str:
     """The known id a person meant (`sat-01` -> `SAT-01`), or the text as given when none matches."""
-    wanted = loose(text)
-    return next((known_id for known_id in known if loose(known_id) == wanted), text.strip())
+    return loose_match(text, known) or text.strip()
 
 
 def canonical_value(scale: Scale[Any], value: object) -> object:

@@ -352,3 +352,16 @@ def test_a_back_filled_entry_goes_in_date_order_with_only_added_lines(tiny: Path
     assert after.index("2024-01-10") < after.index("2024-02-25") < after.index("date: 2024-03-01")
     dates = [a.date.isoformat() for a in load_workspace(tiny).indicator_by_id["TT-01"].assessments]
     assert dates == ["2024-01-10", "2024-02-25", "2024-03-01"]
+
+
+def test_a_folder_that_cannot_be_written_is_an_error_not_a_traceback(tiny: Path, monkeypatch, capsys) -> None:
+    def refuse(path, text):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(updates, "write_atomic", refuse)
+    before = digest(tiny)
+    assert main(["record", "TT-02", "--data", str(tiny), "--date", "2024-05-01", "--summary", "Seen.",
+                 "--source", "Wire", "--reliability", "C", "--credibility", "3"]) == 1
+    err = capsys.readouterr().err
+    assert "core.yaml: error: cannot write: Permission denied" in err and "Traceback" not in err
+    assert digest(tiny) == before
