@@ -101,16 +101,49 @@ def to_yaml_value(value: Any) -> Any:
     return value
 
 
-def render_item(item: dict[str, Any], dash_column: int, content_offset: int = 2) -> list[str]:
+def render_item(item: dict[str, Any], dash_column: int, content_offset: int = 2, *, width: int = 4096,
+                block_lists: frozenset[str] = frozenset(), list_offset: int = 0) -> list[str]:
     """The lines of `- key: value …` for one new list entry, the dash at `dash_column` and the
-    keys `content_offset` further right (matching the entries already there)."""
+    keys `content_offset` further right (matching the entries already there); long text folded at
+    `width`, lists in flow style (`[a, b]`) but those named in `block_lists`, whose dashes stand
+    `list_offset` columns right of their key.
+
+    The lines are read back before they are used: an entry that would not read as the same data
+    (a YAML 1.1 surprise, a fold that changes the text) is a SpliceError, never a silent change."""
     y = YAML()
-    y.width = 4096
-    y.indent(mapping=2, sequence=max(content_offset, 2), offset=0)
+    y.width = width
+    offset = max(0, min(list_offset, dash_column)) if block_lists else 0
+    y.indent(mapping=2, sequence=max(content_offset, 2) + offset, offset=offset)
+    value = to_yaml_value(item)
+    for key in block_lists:
+        if isinstance(value.get(key), CommentedSeq):
+            value[key].fa.set_block_style()
     buffer = io.StringIO()
-    y.dump([to_yaml_value(item)], buffer)
-    pad = " " * dash_column
+    y.dump([value], buffer)
+    if yaml.safe_load(buffer.getvalue()) != [value]:  # (multi-line text gains its final line break)
+        raise SpliceError("the new entry would not read back as written")
+    pad = " " * (dash_column - offset)
     return [pad + line if line.strip() else line for line in buffer.getvalue().splitlines()]
+
+
+def _file_width(lines: list[str]) -> int:
+    """The width the file is written to: its longest line, and never under 80 columns."""
+    return max([80, *(len(line.rstrip("\r\n")) for line in lines)])
+
+
+def _block_lists(node: yaml.SequenceNode, lines: list[str]) -> tuple[frozenset[str], int]:
+    """Keys whose lists the entries already there write as block lists (`- a` lines), and how far
+    right of its key such a list puts its dashes."""
+    found: dict[str, bool] = {}
+    offset = 0
+    for entry in node.value:
+        if isinstance(entry, yaml.MappingNode):
+            for key, value in entry.value:
+                if isinstance(value, yaml.SequenceNode) and value.value:
+                    found[key.value] = not value.flow_style
+                    if not value.flow_style:
+                        offset = _dash_column(lines, value.value[0]) - key.start_mark.column
+    return frozenset(key for key, block in found.items() if block), offset
 
 
 def append_to_list(text: str, parent: yaml.MappingNode, key: str, item: dict[str, Any]) -> str:
@@ -120,8 +153,11 @@ def append_to_list(text: str, parent: yaml.MappingNode, key: str, item: dict[str
     node = _child(parent, key)
     if isinstance(node, yaml.SequenceNode) and node.value and not node.flow_style:
         last = node.value[-1]
-        dash = _dash_column([ln.rstrip("\r\n") for ln in lines], last)
-        new = render_item(item, dash, last.start_mark.column - dash)
+        plain = [ln.rstrip("\r\n") for ln in lines]
+        dash = _dash_column(plain, last)
+        block_lists, list_offset = _block_lists(node, plain)
+        new = render_item(item, dash, last.start_mark.column - dash, width=_file_width(lines),
+                          block_lists=block_lists, list_offset=list_offset)
         later = _first_dated_after(node, item.get("date"))
         at = later.start_mark.line if later is not None else _last_line(last) + 1
         return _insert(lines, at, new, newline)

@@ -365,3 +365,28 @@ def test_a_folder_that_cannot_be_written_is_an_error_not_a_traceback(tiny: Path,
     err = capsys.readouterr().err
     assert "core.yaml: error: cannot write: Permission denied" in err and "Traceback" not in err
     assert digest(tiny) == before
+
+
+def test_new_entries_take_the_files_own_list_style_and_width(tiny: Path) -> None:
+    """tiny writes `cites: [TT-01.1]` (flow); data/ writes cites as `- SAT-01.2` lines two columns
+    right of the key (block): a new entry follows each. Long text folds at the file's width."""
+    from indicators.editing.splice import render_item
+
+    assert main(["assess", "TT-01", "--data", str(tiny), "--date", "2024-03-02", "--status", "observed",
+                 "--confidence", "high", "--rationale", "Again.", "--cites", "TT-01.1"]) == 0
+    assert "        cites: [TT-01.1]\n" in (tiny / "indicators" / "core.yaml").read_text().split("Again.")[1]
+    block = render_item({"date": dt.date(2024, 1, 1), "cites": ["A-01.1"], "rationale": "word " * 30 + "end"},
+                        6, 2, width=80, block_lists=frozenset({"cites"}), list_offset=2)
+    at = block.index("        cites:")
+    assert block[at + 1] == "          - A-01.1" and block[0] == "      - date: 2024-01-01"
+    assert max(len(line) for line in block) <= 90 and len(block) > 4  # folded near 80 columns
+
+
+def test_an_entry_that_would_not_read_back_as_written_is_refused(monkeypatch) -> None:
+    """The read-back guard: simulate an emitter slip (the text 'yes' written plain, which YAML 1.1
+    reads as True) and the splice refuses instead of writing something else than was asked."""
+    from indicators.editing import splice
+
+    monkeypatch.setattr(splice, "to_yaml_value", lambda value: dict(value))
+    with pytest.raises(splice.SpliceError, match="would not read back"):
+        splice.render_item({"summary": "yes"}, 0, 2)
