@@ -9,12 +9,14 @@ Screenshots go to a pytest tmp folder and, when $SCREENSHOT_DIR is set, there to
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
 import subprocess
 import time
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -88,24 +90,28 @@ def _stop(server: Server) -> None:
         server.process.wait(timeout=15)
 
 
-@pytest.fixture(scope="module")
-def tiny_server(tmp_path_factory):
-    server = _start(FIXTURES / "tiny", tmp_path_factory.mktemp("server") / "tiny.log")
+@contextlib.contextmanager
+def serving(data: Path, log: Path) -> Iterator[Server]:
+    """A board served on `data` for the length of the block, stopped however the block ends."""
+    server = _start(data, log)
     try:
         yield server
     finally:
         _stop(server)
+
+
+@pytest.fixture(scope="module")
+def tiny_server(tmp_path_factory):
+    with serving(FIXTURES / "tiny", tmp_path_factory.mktemp("server") / "tiny.log") as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
 def data_server(tmp_path_factory):
     if not (DATA / "workspace.yaml").exists():
         pytest.fail("the default workspace data/ is not there")
-    server = _start(DATA, tmp_path_factory.mktemp("server") / "data.log")
-    try:
+    with serving(DATA, tmp_path_factory.mktemp("server") / "data.log") as server:
         yield server
-    finally:
-        _stop(server)
 
 
 @pytest.fixture(scope="module")
@@ -308,8 +314,7 @@ def test_selecting_a_checklist_row_opens_the_indicator(tiny_server, new_tab):
 
 
 def test_problem_banner_links_to_data_health(browser, new_tab, tmp_path):
-    server = _start(FIXTURES / "broken", tmp_path / "broken.log")
-    try:
+    with serving(FIXTURES / "broken", tmp_path / "broken.log") as server:
         tab = new_tab()
         tab.open(f"{server.url}/checklist")
         banner = tab.page.locator(".st-key-problems_banner")
@@ -320,5 +325,3 @@ def test_problem_banner_links_to_data_health(browser, new_tab, tmp_path):
         assert tab.page.locator(EXCEPTION).count() == 0
         assert any(cell.endswith(".yaml") for cell in tab.cells())  # the File column of the problems
         assert tab.external_requests() == []
-    finally:
-        _stop(server)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_browser import _start, _stop
+from tests.browser.test_browser import serving
 from tests.conftest import FIXTURES
 
 pytestmark = pytest.mark.browser
@@ -18,11 +18,8 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def marked_server(tmp_path_factory):
-    server = _start(FIXTURES / "marked", tmp_path_factory.mktemp("server") / "marked.log")
-    try:
+    with serving(FIXTURES / "marked", tmp_path_factory.mktemp("server") / "marked.log") as server:
         yield server
-    finally:
-        _stop(server)
 
 
 def banners(tab) -> list[str]:

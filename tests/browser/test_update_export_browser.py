@@ -19,7 +19,7 @@ from indicators.workspace.load import load_workspace
 from tests.conftest import FIXTURES
 
 # The fixtures (browser, data_server, new_tab, shots) come from tests/browser/conftest.py.
-from .test_browser import EXCEPTION, Tab, _screenshot, _start, _stop
+from .test_browser import EXCEPTION, Tab, _screenshot, serving
 
 pytestmark = pytest.mark.browser
 
@@ -36,11 +36,8 @@ def tiny_copy(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def copy_server(tiny_copy, tmp_path_factory):
-    server = _start(tiny_copy, tmp_path_factory.mktemp("server") / "tiny-copy.log")
-    try:
+    with serving(tiny_copy, tmp_path_factory.mktemp("server") / "tiny-copy.log") as server:
         yield server
-    finally:
-        _stop(server)
 
 
 def _choose(tab: Tab, label: str, option: str) -> None:

@@ -22,20 +22,6 @@ MARKED = str(FIXTURES / "marked")
 DATES = ["--as-of", "2024-03-15", "--since", "2024-02-15"]
 
 
-@pytest.fixture
-def run(capsys):
-    """Run the CLI in-process: (exit status, stdout, stderr); usage errors exit 2 via SystemExit."""
-    def call(*args: str) -> subprocess.CompletedProcess:
-        capsys.readouterr()
-        try:
-            code = main(list(args))
-        except SystemExit as exit_:
-            code = exit_.code
-        out, err = capsys.readouterr()
-        return subprocess.CompletedProcess(list(args), code, out, err)
-    return call
-
-
 def files(folder: Path) -> list[str]:
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
 

@@ -5,30 +5,11 @@ tests/reports/test_lookup.py for what each holds)."""
 from __future__ import annotations
 
 import json
-import subprocess
-
-import pytest
-
-from indicators.cli import main
 
 from tests.conftest import FIXTURES
 
 TINY, MARKED = str(FIXTURES / "tiny"), str(FIXTURES / "marked")
 AS_OF = ["--as-of", "2024-03-15"]
-
-
-@pytest.fixture
-def run(capsys):
-    """Run the CLI in-process: (exit status, stdout, stderr); usage errors exit 2 via SystemExit."""
-    def call(*args: str) -> subprocess.CompletedProcess:
-        capsys.readouterr()
-        try:
-            code = main(list(args))
-        except SystemExit as exit_:
-            code = exit_.code
-        out, err = capsys.readouterr()
-        return subprocess.CompletedProcess(list(args), code, out, err)
-    return call
 
 
 def test_show_indicator_loosely_named(run) -> None:

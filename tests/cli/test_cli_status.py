@@ -10,31 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
 
 import pytest
 
-from indicators.cli import build_parser, main, status_report
+from indicators.cli import build_parser, status_report
 from indicators.workspace.load import load_workspace
 
 from tests.conftest import DATA, FIXTURES
 
 MARKED = str(FIXTURES / "marked")
 AS_OF = ["--as-of", "2024-03-15"]
-
-
-@pytest.fixture
-def run(capsys):
-    """Run the CLI in-process: (exit status, stdout, stderr); usage errors exit 2 via SystemExit."""
-    def call(*args: str) -> subprocess.CompletedProcess:
-        capsys.readouterr()
-        try:
-            code = main(list(args))
-        except SystemExit as exit_:
-            code = exit_.code
-        out, err = capsys.readouterr()
-        return subprocess.CompletedProcess(list(args), code, out, err)
-    return call
 
 
 def rows(text: str) -> dict[str, str]:
