@@ -130,8 +130,8 @@ def effective(own: Marking | str | None, parent: Marking | str) -> Marking:
 def highest(floor: Marking | str, markings: Iterable[Marking | str | None] = ()) -> Marking:
     """`floor` raised by the strictest of `markings` (None counts as no marking of its own)."""
     best = MARKING.member(floor)
-    for marking in markings:
-        if marking is not None and MARKING.order(marking) > MARKING.order(best):
+    for marking in set(markings) - {None}:  # a view holds thousands of items but only five markings
+        if MARKING.order(marking) > MARKING.order(best):
             best = MARKING.member(marking)
     return best
 
