@@ -21,6 +21,7 @@ from indicators.reports.markings import (
     effective,
     highest,
     highest_present,
+    latest,
     releasable,
 )
 from indicators.workspace.load import Workspace
@@ -58,11 +59,6 @@ def _day(value: dt.date | None) -> str | None:
 def _dated(items: Iterable[Any], as_of: dt.date) -> list[Any]:
     """Items dated on or before `as_of`, in date order (file order breaks ties, as the board does)."""
     return sorted((item for item in items if item.date <= as_of), key=lambda item: item.date)
-
-
-def _latest(items: Sequence[Any], as_of: dt.date) -> Any:
-    known = _dated(items, as_of)
-    return known[-1] if known else None
 
 
 def _number(value: float | None) -> float | int | None:
@@ -234,13 +230,13 @@ def list_indicators(ws: Workspace, as_of: dt.date, marking: Marking | str | None
     rows = []
     for ind in view.indicators:
         row = status.loc[ind.id]
-        latest = _latest(ind.assessments, as_of)
+        last = latest(ind.assessments, as_of)
         confidence = row["confidence"]
         rows.append({"id": ind.id, "title": ind.title, "theme": ind.theme or "", "priority": ind.priority.value,
                      "status": str(row["status"]), "confidence": confidence if isinstance(confidence, str) else None,
-                     "last_assessed": _day(latest.date if latest else None), "overdue": bool(row["overdue"]),
+                     "last_assessed": _day(last.date if last else None), "overdue": bool(row["overdue"]),
                      "stale": bool(row["stale"]),
-                     "marking": highest(floor, [ind.marking, latest.marking if latest else None]).value})
+                     "marking": highest(floor, [ind.marking, last.marking if last else None]).value})
     kept = [r for r in rows
             if (not wanted_themes or r["theme"] in wanted_themes) and (not statuses or r["status"] in statuses)
             and (not priorities or r["priority"] in priorities) and (relevant is None or r["id"] in relevant)

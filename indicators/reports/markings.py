@@ -18,6 +18,7 @@ import bisect
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from indicators.workspace.load import Workspace
 from indicators.workspace.model import Indicator, Scenario
@@ -144,6 +145,12 @@ def highest_present(ws: Workspace) -> Marking:
         found += [o.marking for o in indicator.indications] + [a.marking for a in indicator.assessments]
     found += [j.marking for scenario in ws.scenarios for j in scenario.judgments]
     return highest(ws.meta.marking, found)
+
+
+def latest(items: list, as_of: dt.date) -> Any:
+    """The last of `items` dated on or before `as_of` (file order breaks ties, as the board does); None if none."""
+    found = _latest_on(items, [as_of])
+    return found[0] if found else None
 
 
 def _latest_on(items: list, days: Iterable[dt.date]) -> list:

@@ -17,7 +17,7 @@ from typing import Annotated, Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
-from indicators.reports.markings import ExportRefused, WithheldCount, check_marking, releasable, shown_marking
+from indicators.reports.markings import ExportRefused, WithheldCount, check_marking, latest, releasable, shown_marking
 from indicators.scoring import warning
 from indicators.settings import max_file_bytes
 from indicators.workspace.files import DataFileError, read_bounded
@@ -324,14 +324,8 @@ def _changes(ws: Workspace, since: dt.date, as_of: dt.date) -> list[ChangeOut]:
             for _, row in changes.iterrows()]
 
 
-def _latest(items: list, as_of: dt.date):
-    """The last item dated on or before `as_of` (file order breaks ties, as in `board`)."""
-    known = [(item.date, seq, item) for seq, item in enumerate(items) if item.date <= as_of]
-    return max(known, key=lambda k: (k[0], k[1]))[2] if known else None
-
-
 def _latest_judgment_marking(ws: Workspace, scenario_id: str, as_of: dt.date) -> Marking | None:
-    judgment = _latest(ws.scenario_by_id[scenario_id].judgments, as_of)
+    judgment = latest(ws.scenario_by_id[scenario_id].judgments, as_of)
     return judgment.marking if judgment else None
 
 
@@ -341,7 +335,7 @@ def _indicators(ws: Workspace, as_of: dt.date) -> list[IndicatorOut]:
     for indicator in ws.indicators:
         row = status.loc[indicator.id]
         known = sorted((o for o in indicator.indications if o.date <= as_of), key=lambda o: o.date, reverse=True)
-        assessment = _latest(indicator.assessments, as_of)
+        assessment = latest(indicator.assessments, as_of)
         out.append(IndicatorOut(
             id=indicator.id, title=indicator.title, theme=indicator.theme or "", priority=indicator.priority,
             actors=list(indicator.actors), criteria=indicator.criteria, expected_by=indicator.expected_by,
