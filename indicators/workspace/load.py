@@ -356,10 +356,10 @@ def _series_problems(indicator: Indicator, problem: Any, indication_loc: Any) ->
     seen: dict[tuple[Any, ...], str] = {}
     unit: tuple[str | None, str] | None = None  # the series' unit and the indication that set it
     for indication in indicator.indications:
-        where = indication_loc(indicator.id, indication.id)
         key = (indication.date, indication.summary.strip().casefold(), indication.source.strip().casefold())
-        if key in seen:
-            problems.append(problem(indicator.id, (*where, "summary"), Code.DUPLICATE_INDICATION,
+        if key in seen:  # positions are worked out only for a problem: locating parses the file again
+            problems.append(problem(indicator.id, (*indication_loc(indicator.id, indication.id), "summary"),
+                                    Code.DUPLICATE_INDICATION,
                                     f"{indication.id} repeats {seen[key]} (same date, summary and source)",
                                     Code.DUPLICATE_INDICATION.hint))
         seen.setdefault(key, indication.id)
@@ -368,7 +368,9 @@ def _series_problems(indicator: Indicator, problem: Any, indication_loc: Any) ->
         if unit is None:
             unit = (indication.unit, indication.id)
         elif (indication.unit or "").strip().casefold() != (unit[0] or "").strip().casefold():
-            problems.append(problem(indicator.id, (*where, "unit" if indication.unit else "value"), Code.UNIT_MISMATCH,
+            field = "unit" if indication.unit else "value"
+            problems.append(problem(indicator.id, (*indication_loc(indicator.id, indication.id), field),
+                                    Code.UNIT_MISMATCH,
                                     f"{indication.id} gives its value in {indication.unit or 'no unit'!r}, "
                                     f"but {unit[1]} set the series' unit to {unit[0] or 'no unit'!r}",
                                     Code.UNIT_MISMATCH.hint))
