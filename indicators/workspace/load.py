@@ -19,6 +19,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from indicators.workspace.entries import dated_ids
 from indicators.workspace.files import describe
 from indicators.workspace.model import Indicator, IndicatorFile, Scenario, WorkspaceFile, _default_levels
 from indicators.workspace.parse_cache import FILE_CACHE, FileCache, FileResult
@@ -280,6 +281,8 @@ def check_references(workspace: Workspace, located: _Located, today: dt.date) ->
     scenario_ids = set(workspace.scenario_by_id)
     indication_dates: dict[str, dt.date] = {}
     indication_home: dict[str, str] = {}
+    withdrawn_indications: set[str] = set()
+    source_ids = {s.id for s in workspace.meta.sources}
 
     def problem(indicator_id: str, loc: tuple[Any, ...], code: Code, message: str, hint: str,
                 severity: Severity = Severity.ERROR) -> Problem:
@@ -305,7 +308,23 @@ def check_references(workspace: Workspace, located: _Located, today: dt.date) ->
                 continue
             indication_dates[indication.id] = indication.date
             indication_home[indication.id] = indicator.id
+            if indication.withdrawn is not None:
+                withdrawn_indications.add(indication.id)
+            if indication.source_id is not None and indication.source_id not in source_ids:
+                problems.append(problem(indicator.id, (*indication_loc(indicator.id, indication.id), "source_id"),
+                                        Code.UNKNOWN_SOURCE, f"{indication.id} cites source {indication.source_id!r}, "
+                                        "which is not listed under the workspace's sources",
+                                        f"sources are: {', '.join(sorted(source_ids)) or '(none)'}"))
+            if indication.withdrawn is not None and indication.withdrawn.date < indication.date:
+                problems.append(problem(indicator.id, (*indication_loc(indicator.id, indication.id), "withdrawn"),
+                                        *_withdrawn_early(indication.id, indication.withdrawn.date, indication.date)))
     for indicator in workspace.indicators:
+        problems.extend(_life_span_problems(indicator, lambda *loc, _i=indicator.id: problem(_i, *loc)))
+        for k, related in enumerate(indicator.related):
+            if related not in workspace.indicator_by_id:
+                problems.append(problem(indicator.id, ("related", k), Code.UNKNOWN_RELATED,
+                                        f"related indicator {related!r} does not exist",
+                                        "list ids of indicators in the workspace"))
         for scenario_id in indicator.ratings:
             if scenario_id not in scenario_ids and scenario_ids:
                 problems.append(problem(indicator.id, ("ratings", scenario_id, "[key]"), Code.UNKNOWN_SCENARIO,
@@ -322,15 +341,32 @@ def check_references(workspace: Workspace, located: _Located, today: dt.date) ->
             if indication.date > today:
                 problems.append(problem(indicator.id, (*indication_loc(indicator.id, indication.id), "date"),
                                         *_future(indication.date, today)))
+        names = dated_ids(indicator.id, indicator.assessments)
         for i, assessment in enumerate(indicator.assessments):
             if assessment.date > today:
                 problems.append(problem(indicator.id, ("assessments", i, "date"), *_future(assessment.date, today)))
+            if assessment.withdrawn is not None and assessment.withdrawn.date < assessment.date:
+                problems.append(problem(indicator.id, ("assessments", i, "withdrawn"),
+                                        *_withdrawn_early(names[i], assessment.withdrawn.date, assessment.date)))
+            if assessment.review:
+                before = _standing_before(indicator.assessments, i)
+                if before is not None and (before.status, before.confidence) != (assessment.status,
+                                                                                 assessment.confidence):
+                    problems.append(problem(indicator.id, ("assessments", i, "review"), Code.REVIEW_CHANGES_STATUS,
+                                            f"review {names[i]} says {assessment.status.value} "
+                                            f"({assessment.confidence.value} confidence), but "
+                                            f"{before.status.value} ({before.confidence.value}) stood before it",
+                                            Code.REVIEW_CHANGES_STATUS.hint, Severity.WARNING))
             for j, cited in enumerate(assessment.cites):
                 if cited not in indication_dates:
                     problems.append(problem(indicator.id, ("assessments", i, "cites", j), Code.UNKNOWN_INDICATION,
                                             f"cites unknown indication {cited!r}",
                                             "cite the id of an indication recorded in the workspace"))
-                elif indication_home[cited] != indicator.id:
+                elif cited in withdrawn_indications and assessment.withdrawn is None:
+                    problems.append(problem(indicator.id, ("assessments", i, "cites", j), Code.CITES_WITHDRAWN,
+                                            f"{names[i]} cites {cited!r}, which was withdrawn",
+                                            Code.CITES_WITHDRAWN.hint, Severity.WARNING))
+                elif indication_home[cited] != indicator.id and indication_home[cited] not in indicator.related:
                     problems.append(problem(indicator.id, ("assessments", i, "cites", j), Code.CITES_OTHER_INDICATOR,
                                             f"cites {cited!r}, an indication of {indication_home[cited]}",
                                             Code.CITES_OTHER_INDICATOR.hint))
@@ -341,13 +377,46 @@ def check_references(workspace: Workspace, located: _Located, today: dt.date) ->
                                             "an assessment can only rest on what was known on its date: "
                                             "fix one of the dates or drop the citation"))
     meta_path = root / WORKSPACE_FILE
+
+    def in_meta(loc: tuple[Any, ...], code: Code, message: str, hint: str,
+                severity: Severity = Severity.ERROR) -> Problem:
+        pos = located.pos(meta_path, *loc)
+        return Problem(display_path(meta_path, root), pos.line, pos.column, code, message, hint, severity)
+
     for s_index, scenario in enumerate(workspace.scenarios):
+        problems.extend(_life_span_problems(scenario, lambda loc, *rest, _s=s_index: in_meta(
+            ("scenarios", _s, *loc), *rest)))
+        names = dated_ids(scenario.id, scenario.judgments)
         for j_index, judgment in enumerate(scenario.judgments):
             if judgment.date > today:
-                pos = located.pos(meta_path, "scenarios", s_index, "judgments", j_index, "date")
-                problems.append(Problem(display_path(meta_path, root), pos.line, pos.column,
+                problems.append(in_meta(("scenarios", s_index, "judgments", j_index, "date"),
                                         *_future(judgment.date, today)))
+            if judgment.withdrawn is not None and judgment.withdrawn.date < judgment.date:
+                problems.append(in_meta(("scenarios", s_index, "judgments", j_index, "withdrawn"),
+                                        *_withdrawn_early(names[j_index], judgment.withdrawn.date, judgment.date)))
     return problems
+
+
+def _standing_before(assessments: list[Any], index: int) -> Any:
+    """The assessment in force just before assessments[index] was made (withdrawals known by then)."""
+    made = assessments[index].date
+    earlier = [(a.date, k, a) for k, a in enumerate(assessments) if k != index and (a.date, k) < (made, index)
+               and not (a.withdrawn is not None and a.withdrawn.date <= made)]
+    return max(earlier, key=lambda t: t[:2])[2] if earlier else None
+
+
+def _life_span_problems(item: Any, problem: Any) -> list[Problem]:
+    """A retirement dated before the item was added."""
+    if item.added is not None and item.retired is not None and item.retired.date < item.added:
+        return [problem(("retired", "date"), Code.RETIRED_BEFORE_ADDED,
+                        f"{item.id} is retired on {item.retired.date}, before it was added ({item.added})",
+                        Code.RETIRED_BEFORE_ADDED.hint)]
+    return []
+
+
+def _withdrawn_early(name: str, withdrawn: dt.date, dated: dt.date) -> tuple[str, str, str]:
+    return (Code.WITHDRAWN_BEFORE_ENTRY, f"{name} is withdrawn on {withdrawn}, before its own date ({dated})",
+            Code.WITHDRAWN_BEFORE_ENTRY.hint)
 
 
 def _series_problems(indicator: Indicator, problem: Any, indication_loc: Any) -> list[Problem]:
@@ -356,7 +425,10 @@ def _series_problems(indicator: Indicator, problem: Any, indication_loc: Any) ->
     seen: dict[tuple[Any, ...], str] = {}
     unit: tuple[str | None, str] | None = None  # the series' unit and the indication that set it
     for indication in indicator.indications:
-        key = (indication.date, indication.summary.strip().casefold(), indication.source.strip().casefold())
+        if indication.withdrawn is not None:  # a duplicate taken back is no longer a duplicate
+            continue
+        key = (indication.date, indication.summary.strip().casefold(),
+               (indication.source or "").strip().casefold(), indication.source_id)
         if key in seen:  # positions are worked out only for a problem: locating parses the file again
             problems.append(problem(indicator.id, (*indication_loc(indicator.id, indication.id), "summary"),
                                     Code.DUPLICATE_INDICATION,

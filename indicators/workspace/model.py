@@ -12,6 +12,7 @@ from typing import Annotated
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from indicators.workspace.vocab import (
     Confidence,
@@ -70,7 +71,8 @@ class Strict(BaseModel):
 
 
 class SourceDocument(Strict):
-    """A document the workspace is built from (e.g. the seed brief)."""
+    """A document the workspace is built from (e.g. the seed brief), or a report that bears on several
+    indicators, recorded once and cited by its indications' `source_id`."""
 
     id: Annotated[str, StringConstraints(pattern=SOURCE_ID)]
     title: ShortText
@@ -78,6 +80,22 @@ class SourceDocument(Strict):
     date: Day | None = None
     url: Url | None = None
     note: LongText | None = None
+
+
+class Withdrawal(Strict):
+    """Why an entry was taken back: from `date` on it counts for nothing, before it the board is unchanged."""
+
+    date: Day
+    reason: LongText
+    analyst: Name
+
+
+class Retirement(Strict):
+    """When and why the team stopped watching an indicator or scenario (its history is kept)."""
+
+    date: Day
+    reason: LongText
+    analyst: Name
 
 
 class Judgment(Strict):
@@ -89,6 +107,7 @@ class Judgment(Strict):
     analyst: Name
     rationale: LongText = Field(description="Why this judgment, and why it changed")
     marking: Marking | None = None
+    withdrawn: Withdrawal | None = None
 
 
 class Scenario(Strict):
@@ -97,6 +116,8 @@ class Scenario(Strict):
     id: ScenarioId
     title: ShortText
     description: LongText | None = None
+    added: Day | None = Field(default=None, description="When the team began to watch it")
+    retired: Retirement | None = None
     judgments: list[Judgment] = Field(default_factory=list)
 
 
@@ -151,7 +172,9 @@ class Indication(Strict):
     id: IndicationId
     date: Day
     summary: LongText
-    source: ShortText = Field(description="Name of the source")
+    source: ShortText | None = Field(default=None, description="Name of the source (or give source_id)")
+    source_id: Annotated[str, StringConstraints(pattern=SOURCE_ID)] | None = Field(
+        default=None, description="Id of a report listed under the workspace's sources")
     url: Url | None = None
     reliability: Reliability = Field(description="Admiralty source reliability A–F")
     credibility: Credibility = Field(description="Admiralty information credibility 1–6")
@@ -159,11 +182,16 @@ class Indication(Strict):
     unit: ShortText | None = None
     marking: Marking | None = None
     analyst: Name | None = Field(default=None, description="Who recorded it")
+    withdrawn: Withdrawal | None = None
 
     @model_validator(mode="after")
     def _unit_needs_value(self) -> Indication:
         if self.unit is not None and self.value is None:
             raise ValueError("'unit' is given without a 'value'")
+        if self.source is None and self.source_id is None:
+            raise PydanticCustomError("missing_one_of", "missing required field 'source' (or 'source_id')",
+                                      {"hint": "add 'source:' naming where it comes from, or 'source_id:' of a "
+                                               "report listed under the workspace's sources"})
         return self
 
 
@@ -177,6 +205,8 @@ class Assessment(Strict):
     rationale: LongText
     cites: list[IndicationId] = Field(default_factory=list, description="Ids of the indications this rests on")
     marking: Marking | None = None
+    review: bool = Field(default=False, description="Reviewed, no change: repeats the status standing before it")
+    withdrawn: Withdrawal | None = None
 
 
 class IndicatorHeader(Strict):
@@ -195,6 +225,10 @@ class IndicatorHeader(Strict):
     source_ref: ShortText | None = Field(default=None, description="Where in the source documents this comes from")
     ratings: dict[ScenarioId, Rating] = Field(description="Indicators Validator rating against every scenario")
     marking: Marking | None = None
+    added: Day | None = Field(default=None, description="When the team began to watch it (else: its first entry)")
+    retired: Retirement | None = None
+    related: list[IndicatorId] = Field(default_factory=list,
+                                       description="Indicators whose indications its assessments may cite")
 
 
 class Indicator(IndicatorHeader):

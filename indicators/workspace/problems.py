@@ -86,12 +86,31 @@ class Code(StrEnum):
     CITES_LATER_INDICATION = ("cites-later-indication", "an assessment citing an indication dated after it",
                               "fix one of the dates or drop the citation")
     CITES_OTHER_INDICATOR = ("cites-other-indicator", "an assessment citing an indication of another indicator",
-                             "cite this indicator's own indications, or record the event on this indicator too")
+                             "cite this indicator's own indications, record the event on this indicator too, "
+                             "or name the other indicator under 'related:'")
     DUPLICATE_INDICATION = ("duplicate-indication",
                             "an indication recorded twice (same indicator, date, summary and source)",
                             "remove the second one")
     UNIT_MISMATCH = ("unit-mismatch", "a value in a unit different from the rest of the indicator's series",
                      "use the series' unit, so the values can be compared")
+    UNKNOWN_SOURCE = ("unknown-source", "a source_id that is not listed under the workspace's sources",
+                      "add the report to 'sources:' in workspace.yaml, or use one of its ids")
+    UNKNOWN_RELATED = ("unknown-related", "a related indicator that does not exist", "list ids of indicators")
+    CITES_WITHDRAWN = ("cites-withdrawn", "an assessment resting on an indication that was withdrawn",
+                       "reassess the indicator without it (or withdraw the assessment too)")
+    WITHDRAWN_BEFORE_ENTRY = ("withdrawn-before-entry", "a withdrawal dated before the entry it withdraws",
+                              "date the withdrawal on or after the entry")
+    ALREADY_WITHDRAWN = ("already-withdrawn", "an entry that is withdrawn already", "nothing to do")
+    ALREADY_RETIRED = ("already-retired", "an indicator or scenario that is retired already", "nothing to do")
+    RETIRED_BEFORE_ADDED = ("retired-before-added", "a retirement dated before the item was added",
+                            "date the retirement on or after the 'added' date")
+    REVIEW_CHANGES_STATUS = ("review-changes-status", "a review that does not repeat the status standing before it",
+                             "a change of status is an assessment: drop 'review: true', or repeat the status")
+    UNKNOWN_ENTRY = ("unknown-entry", "no indication, assessment or judgment with this id",
+                     "use an id that 'indicators show' prints, e.g. SAT-01.3 or SAT-01@2024-11-21")
+    ID_TAKEN = ("id-taken", "an id that is already used", "choose a free id")
+    IMPORT_FORMAT = ("import-format", "an import file that cannot be read as CSV or TSV",
+                     "see the README's import section for the columns")
     FUTURE_DATE = ("future-date", "a date after today", "give the date it happened")
     # --- writing (editing/)
     READ_ONLY = ("read-only", "the board is read-only: writes are refused", "unset INDICATORS_READ_ONLY")

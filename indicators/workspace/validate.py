@@ -101,6 +101,9 @@ def to_problem(err: dict[str, Any], data: Any, display: str) -> Problem:
     loc = tuple(err["loc"])
     kind, ctx, value = err["type"], err.get("ctx") or {}, err.get("input")
     field = next((str(s) for s in reversed(loc) if isinstance(s, str) and s != "[key]"), "value")
+    if kind == "missing_one_of":  # a model's own rule: one of several fields is needed
+        pos = locate(data, loc)
+        return Problem(display, pos.line, pos.column, Code.MISSING_FIELD, err["msg"], str(ctx.get("hint", "")))
     if kind == "missing":
         pos = locate(data, loc)
         return Problem(display, pos.line, pos.column, Code.MISSING_FIELD, f"missing required field {field!r}",
@@ -150,7 +153,7 @@ def _droppable(loc: tuple[Any, ...]) -> tuple[Any, ...] | None:
     """The deepest droppable item containing `loc`, as a concrete path."""
     for pattern in DROPPABLE:
         n = len(pattern)
-        if len(loc) > n and _pattern_of(loc[:n]) == pattern:
+        if len(loc) >= n and _pattern_of(loc[:n]) == pattern:
             return loc[:n]
     return None
 

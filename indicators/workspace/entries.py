@@ -1,0 +1,145 @@
+"""Names for every entry of a workspace, and what is in force on a date.
+
+Indications carry their own ids (`SAT-01.3`). Assessments and judgments are named by their subject
+and date (`SAT-01@2024-11-21`); a second one on the same day is `SAT-01@2024-11-21.2`, a third
+`….3`, in file order, so every entry has a name that `assess`, `judge`, `withdraw` and `show` agree on.
+
+An entry *stands* on a date when it is dated on or before it and not withdrawn by then; an
+indicator or scenario is *watched* on a date from its `added` date (else its first entry) until
+the day it was retired. These are the board's rules for "what counts as of a date".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from indicators.workspace.model import Assessment, Indication, Indicator, Judgment, Scenario, SourceDocument
+
+if TYPE_CHECKING:
+    from indicators.workspace.load import Workspace
+
+DATED_ID = re.compile(r"^(?P<subject>[A-Za-z0-9_-]+)@(?P<date>\d{4}-\d{2}-\d{2})(?:\.(?P<n>[1-9]\d{0,3}))?$")
+
+
+class Watch(StrEnum):
+    """Whether an indicator or scenario is being watched on a date."""
+
+    NOT_YET = "not_yet_watched"
+    WATCHED = "watched"
+    RETIRED = "retired"
+
+    @property
+    def label(self) -> str:
+        return {"not_yet_watched": "Not yet watched", "watched": "Watched", "retired": "Retired"}[self.value]
+
+
+def dated_id(subject: str, day: dt.date, n: int) -> str:
+    """The name of the n-th (1-based) entry of `subject` dated `day`."""
+    return f"{subject}@{day.isoformat()}" + (f".{n}" if n > 1 else "")
+
+
+def dated_ids(subject: str, entries: Iterable[Assessment | Judgment]) -> list[str]:
+    """The names of a subject's assessments or judgments, in file order."""
+    seen: dict[dt.date, int] = {}
+    names = []
+    for entry in entries:
+        seen[entry.date] = seen.get(entry.date, 0) + 1
+        names.append(dated_id(subject, entry.date, seen[entry.date]))
+    return names
+
+
+def next_dated_id(subject: str, entries: Iterable[Assessment | Judgment], day: dt.date) -> str:
+    """The name a new entry of `subject` dated `day` will get."""
+    return dated_id(subject, day, sum(1 for e in entries if e.date == day) + 1)
+
+
+def stands(entry: Indication | Assessment | Judgment, day: dt.date) -> bool:
+    """Dated on or before `day` and not withdrawn by then."""
+    return entry.date <= day and not withdrawn_by(entry, day)
+
+
+def withdrawn_by(entry: Any, day: dt.date) -> bool:
+    """True when the entry's withdrawal has taken effect on `day`."""
+    withdrawal = getattr(entry, "withdrawn", None)
+    return withdrawal is not None and withdrawal.date <= day
+
+
+def watch_start(item: Indicator | Scenario) -> dt.date | None:
+    """When the team began to watch it: `added`, else its first entry; None when it has none (always watched)."""
+    if item.added is not None:
+        return item.added
+    if isinstance(item, Indicator):
+        dates = [a.date for a in item.assessments] or [o.date for o in item.indications]
+    else:
+        dates = [j.date for j in item.judgments]
+    return min(dates) if dates else None
+
+
+def watch_on(item: Indicator | Scenario, day: dt.date) -> Watch:
+    """Whether the item is watched on `day`."""
+    start = watch_start(item)
+    if start is not None and day < start:
+        return Watch.NOT_YET
+    if item.retired is not None and day >= item.retired.date:
+        return Watch.RETIRED
+    return Watch.WATCHED
+
+
+@dataclass(frozen=True)
+class EntryRef:
+    """One entry found by its name: what it is, whose it is and where it sits in its list."""
+
+    kind: str  # indication | assessment | judgment
+    id: str
+    subject: str  # indicator or scenario id
+    index: int  # position in the subject's list, in file order
+    entry: Indication | Assessment | Judgment
+
+
+def entries_of(ws: Workspace) -> Iterator[EntryRef]:
+    """Every indication, assessment and judgment of the workspace, named."""
+    for indicator in ws.indicators:
+        for i, indication in enumerate(indicator.indications):
+            yield EntryRef("indication", indication.id, indicator.id, i, indication)
+        for i, (name, assessment) in enumerate(zip(dated_ids(indicator.id, indicator.assessments),
+                                                   indicator.assessments, strict=True)):
+            yield EntryRef("assessment", name, indicator.id, i, assessment)
+    for scenario in ws.scenarios:
+        for i, (name, judgment) in enumerate(zip(dated_ids(scenario.id, scenario.judgments), scenario.judgments,
+                                                 strict=True)):
+            yield EntryRef("judgment", name, scenario.id, i, judgment)
+
+
+def find_entry(ws: Workspace, text: str) -> EntryRef | None:
+    """The entry a name means, matched without regard to case (`sat-01@2024-11-21`); None if none."""
+    wanted = text.strip().upper()
+    for ref in entries_of(ws):
+        if ref.id.upper() == wanted:
+            return ref
+    return None
+
+
+def source_document(ws: Workspace, indication: Indication) -> SourceDocument | None:
+    """The shared source an indication cites by `source_id`, if it is listed in the workspace."""
+    if indication.source_id is None:
+        return None
+    return next((s for s in ws.meta.sources if s.id == indication.source_id), None)
+
+
+def source_name(ws: Workspace, indication: Indication) -> str:
+    """The source as a reader should see it: the free text, else the shared source's title."""
+    if indication.source:
+        return indication.source
+    doc = source_document(ws, indication)
+    return doc.title if doc is not None else str(indication.source_id)
+
+
+def source_citation(doc: SourceDocument) -> str:
+    """A shared source in full: title, publisher, date (what the Indicator page and exports show)."""
+    parts = [doc.title] + [p for p in (doc.publisher, doc.date.isoformat() if doc.date else None) if p]
+    return ", ".join(parts)
