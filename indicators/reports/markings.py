@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from indicators.workspace.entries import withdrawn_by
 from indicators.workspace.load import Workspace
 from indicators.workspace.model import Indicator, Scenario
 from indicators.workspace.problems import Code, Problem, ProblemsError
@@ -154,12 +155,15 @@ def latest(items: list, as_of: dt.date) -> Any:
 
 
 def _latest_on(items: list, days: Iterable[dt.date]) -> list:
-    """For each day, the last of `items` dated on or before it (file order breaks ties, as the board does)."""
+    """For each day, the last of `items` standing on it: dated on or before it and not withdrawn by
+    then (file order breaks ties, as the board does)."""
     ordered = sorted(enumerate(items), key=lambda pair: (pair[1].date, pair[0]))
     dates = [item.date for _, item in ordered]
     out = []
     for day in days:
         at = bisect.bisect_right(dates, day)
+        while at and withdrawn_by(ordered[at - 1][1], day):
+            at -= 1
         if at:
             out.append(ordered[at - 1][1])
     return out

@@ -20,12 +20,14 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from indicators.reports.markings import ExportRefused, WithheldCount, check_marking, latest, releasable, shown_marking
 from indicators.scoring import warning
 from indicators.settings import max_file_bytes
+from indicators.workspace.entries import source_citation, source_document, source_name, withdrawn_by
 from indicators.workspace.files import DataFileError, read_bounded
 from indicators.workspace.load import Workspace
-from indicators.workspace.model import COLOUR, Url
+from indicators.workspace.model import COLOUR, Indication, Url
 from indicators.workspace.problems import Code, Problem, ProblemsError
 from indicators.workspace.vocab import (
     MARKING,
+    BoardStatus,
     Confidence,
     Credibility,
     Likelihood,
@@ -35,10 +37,13 @@ from indicators.workspace.vocab import (
     Reliability,
     Status,
     Trend,
+    Watch,
 )
 
-FORMAT_VERSION = 2  # 2 added `made_for` and the marking of each change; a reader of 1 refuses it clearly
-READABLE_VERSIONS = (1, 2)  # a version-1 snapshot reads with `made_for` equal to its marking
+# 2 added `made_for` and the marking of each change; 3 added life spans, withdrawals and shared sources.
+# A reader of an older version refuses a newer snapshot clearly.
+FORMAT_VERSION = 3
+READABLE_VERSIONS = (1, 2, 3)  # a version-1 snapshot reads with `made_for` equal to its marking
 SNAPSHOT_DIR = "snapshots"
 
 
@@ -53,6 +58,14 @@ class LevelDef(_Frozen):
     label: str
     min_score: float
     colour: Annotated[str, StringConstraints(pattern=COLOUR)]
+
+
+class WithdrawnOut(_Frozen):
+    """A withdrawal in force on the as-of date: the entry is shown struck through and counts for nothing."""
+
+    date: dt.date
+    reason: str
+    analyst: str
 
 
 class JudgmentOut(_Frozen):
@@ -80,10 +93,11 @@ class ScenarioOut(_Frozen):
 
 
 class ChangeOut(_Frozen):
-    """One change in (since, as_of]: a status change, a new indication or a new judgment."""
+    """One change in (since, as_of]: a status change, a new indication or judgment, a withdrawal, or an
+    indicator or scenario added to or retired from the board."""
 
     date: dt.date
-    kind: Literal["status", "indication", "judgment"]
+    kind: Literal["status", "indication", "judgment", "withdrawal", "checklist"]
     subject: str
     title: str
     detail: str
@@ -93,12 +107,14 @@ class ChangeOut(_Frozen):
 
 
 class IndicationOut(_Frozen):
-    """One indication known on the as-of date."""
+    """One indication known on the as-of date (struck through when `withdrawn`)."""
 
     id: str
     date: dt.date
     summary: str
     source: str
+    source_id: str | None = Field(None, description="Id of the shared source it cites, if any")
+    source_detail: str | None = Field(None, description="The shared source in full: title, publisher, date")
     url: Url | None = None
     reliability: Reliability
     credibility: Credibility
@@ -106,6 +122,7 @@ class IndicationOut(_Frozen):
     value: float | None = None
     unit: str | None = None
     marking: Marking | None = None
+    withdrawn: WithdrawnOut | None = None
 
     @model_validator(mode="after")
     def _grade(self) -> IndicationOut:
@@ -138,6 +155,11 @@ class IndicatorOut(_Frozen):
     stale: bool
     ratings: dict[str, Rating]
     indications: list[IndicationOut] = Field(default_factory=list)
+    watch: Watch = Field(Watch.WATCHED, description="Watched on the as-of date, not yet watched, or retired")
+    added: dt.date | None = None
+    retired: dt.date | None = None
+    retired_reason: str | None = None
+    reviewed: bool = Field(False, description="The latest assessment is a review: reviewed, no change")
 
 
 class Withheld(_Frozen):
@@ -171,7 +193,7 @@ class StatusCount(_Frozen):
     """How many indicators were in a status at a month end (for the composition chart)."""
 
     date: dt.date
-    status: Status
+    status: BoardStatus
     count: int
 
 
@@ -336,6 +358,7 @@ def _indicators(ws: Workspace, as_of: dt.date) -> list[IndicatorOut]:
         row = status.loc[indicator.id]
         known = sorted((o for o in indicator.indications if o.date <= as_of), key=lambda o: o.date, reverse=True)
         assessment = latest(indicator.assessments, as_of)
+        retired = indicator.retired if indicator.retired and indicator.retired.date <= as_of else None
         out.append(IndicatorOut(
             id=indicator.id, title=indicator.title, theme=indicator.theme or "", priority=indicator.priority,
             actors=list(indicator.actors), criteria=indicator.criteria, expected_by=indicator.expected_by,
@@ -345,11 +368,22 @@ def _indicators(ws: Workspace, as_of: dt.date) -> list[IndicatorOut]:
             assessment_marking=assessment.marking if assessment else None,
             overdue=bool(row["overdue"]), stale=bool(row["stale"]),
             ratings={sid: rating for sid, rating in indicator.ratings.items()},
-            indications=[IndicationOut(id=o.id, date=o.date, summary=o.summary, source=o.source, url=o.url,
-                                       reliability=o.reliability, credibility=o.credibility, value=o.value,
-                                       unit=o.unit, marking=o.marking) for o in known],
+            indications=[_indication(ws, o, as_of) for o in known],
+            watch=row["watch"], added=indicator.added, retired=retired.date if retired else None,
+            retired_reason=retired.reason if retired else None, reviewed=bool(row["review"]),
         ))
     return out
+
+
+def _indication(ws: Workspace, o: Indication, as_of: dt.date) -> IndicationOut:
+    doc = source_document(ws, o)
+    gone = o.withdrawn if withdrawn_by(o, as_of) else None
+    return IndicationOut(id=o.id, date=o.date, summary=o.summary, source=source_name(ws, o), source_id=o.source_id,
+                         source_detail=source_citation(doc) if doc else None, url=o.url or (doc.url if doc else None),
+                         reliability=o.reliability, credibility=o.credibility, value=o.value, unit=o.unit,
+                         marking=o.marking,
+                         withdrawn=WithdrawnOut(date=gone.date, reason=gone.reason, analyst=gone.analyst)
+                         if gone else None)
 
 
 def _level_history(ws: Workspace, as_of: dt.date) -> list[LevelPoint]:

@@ -13,7 +13,7 @@ import altair as alt
 import pandas as pd
 
 from indicators.scoring.warning import STATUS_VALUE
-from indicators.workspace.vocab import LIKELIHOOD, RATING, RELIABILITY, STATUS, Scale, text_colour
+from indicators.workspace.vocab import BOARD_STATUS, LIKELIHOOD, RATING, RELIABILITY, STATUS, Scale, text_colour
 
 # Themes have no scale of their own: a colour-blind-aware categorical palette (Okabe–Ito without
 # its pale yellow, then Tol and Tableau) keeps the timeline readable for up to 14 themes; more repeat.
@@ -24,8 +24,18 @@ CELL_PX = 64  # width of one scenario column in the validator matrix
 NEUTRAL = "#8a8f98"  # lines that join coloured points (vocab.TREND "unchanged" grey)
 
 
-def _scale(scale: Scale) -> alt.Scale:
-    return alt.Scale(domain=scale.labels(), range=scale.colours())
+def _scale(scale: Scale, present: Sequence[str] | None = None) -> alt.Scale:
+    """The scale's labels and colours; only those of `present` labels when given (a legend lists what is drawn)."""
+    terms = [(label, colour) for label, colour in zip(scale.labels(), scale.colours(), strict=True)
+             if present is None or label in set(present)]
+    return alt.Scale(domain=[t[0] for t in terms], range=[t[1] for t in terms])
+
+
+def _drawn(frame: pd.DataFrame) -> list[str]:
+    """Status labels a frame draws: every real status, and 'not yet watched' or 'retired' only when present."""
+    shown = set(frame.loc[frame["count"] > 0, "label"]) if "count" in frame.columns else set(frame["label"])
+    return [label for value, label in zip(BOARD_STATUS.values(), BOARD_STATUS.labels(), strict=True)
+            if value in STATUS.values() or label in shown]
 
 
 def _status_top_down() -> list[str]:
@@ -122,7 +132,8 @@ def status_composition(frame: pd.DataFrame) -> alt.Chart:
         .encode(
             x=_date_x("date:T", "Month end"),
             y=alt.Y("count:Q", title="Indicators", stack="zero"),
-            color=alt.Color("label:N", title="Status", scale=_scale(STATUS), legend=alt.Legend(orient="bottom")),
+            color=alt.Color("label:N", title="Status", scale=_scale(BOARD_STATUS, _drawn(frame)),
+                            legend=alt.Legend(orient="bottom")),
             order=alt.Order("order:Q", sort="ascending"),
             tooltip=[alt.Tooltip("date:T", title="Month end", format="%Y-%m-%d"),
                      alt.Tooltip("label:N", title="Status"), alt.Tooltip("count:Q", title="Indicators")],
@@ -141,7 +152,8 @@ def status_heatmap(frame: pd.DataFrame) -> alt.Chart:
         .encode(
             x=alt.X("month:O", title="Month", axis=alt.Axis(labelAngle=0 if frame["month"].nunique() <= 12 else -90)),
             y=alt.Y("indicator:N", title="Indicator", sort=rows, axis=alt.Axis(labelOverlap=False)),
-            color=alt.Color("label:N", title="Status", scale=_scale(STATUS), legend=alt.Legend(orient="bottom")),
+            color=alt.Color("label:N", title="Status", scale=_scale(BOARD_STATUS, _drawn(frame)),
+                            legend=alt.Legend(orient="bottom")),
             tooltip=[alt.Tooltip("indicator:N", title="Indicator"), alt.Tooltip("title:N", title="Title"),
                      alt.Tooltip("theme:N", title="Theme"), alt.Tooltip("month:N", title="Month"),
                      alt.Tooltip("label:N", title="Status")],

@@ -21,6 +21,7 @@ from indicators.workspace.load import Workspace
 from indicators.workspace.model import safe_url
 from indicators.workspace.problems import Problem
 from indicators.workspace.vocab import (
+    BOARD_STATUS,
     CONFIDENCE,
     CREDIBILITY,
     LIKELIHOOD,
@@ -139,8 +140,8 @@ def composition_chart_frame(counts: Points) -> pd.DataFrame:
     """Indicator counts per status and date (date, status, count) for `charts.status_composition`:
     with each status's order (for stacking) and label."""
     frame = pd.DataFrame(counts, columns=STATUS_COUNT_COLUMNS).reset_index(drop=True)
-    return frame.assign(date=_dates(frame["date"]), order=frame["status"].map(STATUS.order),
-                        label=frame["status"].map(STATUS.label))
+    return frame.assign(date=_dates(frame["date"]), order=frame["status"].map(BOARD_STATUS.order),
+                        label=frame["status"].map(BOARD_STATUS.label))
 
 
 def timeline_chart_frame(indications: Points, max_points: int = TIMELINE_MAX_POINTS) -> tuple[pd.DataFrame, bool]:
@@ -445,8 +446,8 @@ def heatmap_frame(ws: Workspace, as_of: dt.date, themes: Iterable[str] = (),
     s["title"] = s["indicator"].map(ids["title"])
     s["theme"] = s["indicator"].map(ids["theme"])
     s["month"] = s["date"].dt.strftime("%Y-%m")
-    s["label"] = s["status"].map(lambda v: _label(STATUS, v))
-    s["order"] = s["status"].map(lambda v: STATUS.order(v))
+    s["label"] = s["status"].map(lambda v: _label(BOARD_STATUS, v))
+    s["order"] = s["status"].map(lambda v: BOARD_STATUS.order(v))
     s = s.sort_values(["theme", "indicator", "date"], kind="stable")
     return s[["indicator", "title", "theme", "month", "status", "label", "order"]].reset_index(drop=True), total
 

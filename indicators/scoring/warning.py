@@ -14,6 +14,11 @@ Warning score of scenario s as of date d (documented in the README too)::
                   confidence: high 1.0, moderate 0.75, low 0.5
     score[s, d] = clip( sum_i w[i, s] * e[i, d] / sum_i w[i, s], 0, 1 )
 
+Only what is watched on d counts: an indicator before its `added` date (else its first entry) or
+from its retirement on adds nothing to the sum or to the denominator, a scenario that is not
+watched on d has no score on d (and is not an alternative in the weights), and an assessment
+withdrawn on or before d is as if it had never been made (the one before it stands again).
+
 The level is the highest warning level in `workspace.yaml` whose `min_score` is at most the
 score. The trend compares the score with the score 30 days earlier: a rise of at least
 `trend_tolerance` is "deteriorated", a fall of as much is "improved", else "unchanged".
@@ -27,8 +32,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from indicators.workspace.entries import dated_ids, source_citation, source_document, source_name, watch_start
 from indicators.workspace.load import Workspace
 from indicators.workspace.vocab import (
+    BOARD_STATUS,
     CONFIDENCE_WEIGHT,
     LEVEL_PALETTE,
     LIKELIHOOD,
@@ -38,6 +45,7 @@ from indicators.workspace.vocab import (
     STATUS,
     Status,
     Trend,
+    Watch,
 )
 
 STATUS_VALUE: dict[Status, float] = {
@@ -58,11 +66,39 @@ MIN_DIAGNOSTIC = 3  # a scenario with fewer diagnostic indicators than this is f
 class Tables:
     """The workspace as flat frames, built once per loaded workspace."""
 
-    indicators: pd.DataFrame  # one row per indicator, index id
-    assessments: pd.DataFrame  # indicator, date, status, confidence, analyst, rationale, cites, seq
-    indications: pd.DataFrame  # id, indicator, theme, date, summary, source, url, grade, value, unit, marking
+    indicators: pd.DataFrame  # one row per indicator, index id; start/retired: when it is watched
+    assessments: pd.DataFrame  # id, indicator, date, status, confidence, analyst, rationale, cites, seq, withdrawn
+    indications: pd.DataFrame  # id, indicator, theme, date, summary, source, url, grade, value, unit, marking, …
     ratings: pd.DataFrame  # indicator x scenario, rating values (NaN when not rated)
-    judgments: pd.DataFrame  # scenario, date, likelihood, confidence, analyst, rationale, marking, seq
+    judgments: pd.DataFrame  # id, scenario, date, likelihood, confidence, analyst, rationale, marking, seq, withdrawn
+    scenarios: pd.DataFrame  # one row per scenario, index id: title, start, retired
+
+
+def _withdrawal(entry: object) -> dict[str, object]:
+    w = getattr(entry, "withdrawn", None)
+    return {"withdrawn": w.date if w else None, "withdrawn_reason": w.reason if w else None,
+            "withdrawn_by": w.analyst if w else None}
+
+
+def _as_dates(frame: pd.DataFrame, *columns: str) -> None:
+    for column in columns:
+        frame[column] = pd.to_datetime(frame[column]).astype(DATE_DTYPE)
+
+
+def _watch_mask(start: pd.Series, retired: pd.Series, days: list[pd.Timestamp]) -> pd.DataFrame:
+    """date x item: True where the item is watched on the date."""
+    d = np.array(days, dtype=DATE_DTYPE)[:, None]
+    s, r = start.to_numpy(dtype=DATE_DTYPE)[None, :], retired.to_numpy(dtype=DATE_DTYPE)[None, :]
+    ok = (np.isnat(s) | (s <= d)) & (np.isnat(r) | (d < r))
+    return pd.DataFrame(ok, index=days, columns=start.index)
+
+
+def watch_column(start: pd.Series, retired: pd.Series, day: pd.Timestamp) -> pd.Series:
+    """Per item: not yet watched, watched or retired on `day`."""
+    before = start.notna() & (start > day)
+    gone = retired.notna() & (retired <= day)
+    return pd.Series(np.where(before, Watch.NOT_YET.value, np.where(gone, Watch.RETIRED.value, Watch.WATCHED.value)),
+                     index=start.index)
 
 
 def day_stamp(value: dt.date | str | pd.Timestamp) -> pd.Timestamp:
@@ -89,49 +125,75 @@ def tables(ws: Workspace) -> Tables:
             "id": ind.id, "title": ind.title, "theme": ind.theme or "", "actors": list(ind.actors),
             "priority": ind.priority.value, "expected_by": ind.expected_by, "criteria": ind.criteria,
             "description": ind.description or "", "source_ref": ind.source_ref or "",
-            "marking": ind.marking.value if ind.marking else None,
+            "marking": ind.marking.value if ind.marking else None, "added": ind.added, "start": watch_start(ind),
+            "retired": ind.retired.date if ind.retired else None,
+            "retired_reason": ind.retired.reason if ind.retired else None, "related": list(ind.related),
         })
         rat_rows.append({s: RATING_VALUE[ind.ratings[s]] if s in ind.ratings else np.nan for s in scenario_ids})
-        for seq, a in enumerate(ind.assessments):
-            ass_rows.append({"indicator": ind.id, "date": a.date, "status": a.status.value,
+        for seq, (name, a) in enumerate(zip(dated_ids(ind.id, ind.assessments), ind.assessments, strict=True)):
+            ass_rows.append({"id": name, "indicator": ind.id, "date": a.date, "status": a.status.value,
                              "confidence": a.confidence.value, "analyst": a.analyst, "rationale": a.rationale,
-                             "cites": list(a.cites), "marking": a.marking.value if a.marking else None, "seq": seq})
+                             "cites": list(a.cites), "marking": a.marking.value if a.marking else None, "seq": seq,
+                             "review": a.review, **_withdrawal(a)})
         for o in ind.indications:
+            doc = source_document(ws, o)
             obs_rows.append({"id": o.id, "indicator": ind.id, "theme": ind.theme or "", "date": o.date,
-                             "summary": o.summary, "source": o.source, "url": o.url,
+                             "summary": o.summary, "source": source_name(ws, o),
+                             "url": o.url or (doc.url if doc else None),
                              "reliability": o.reliability.value, "credibility": int(o.credibility),
                              "grade": f"{o.reliability.value}{int(o.credibility)}", "value": o.value, "unit": o.unit,
-                             "marking": o.marking.value if o.marking else None})
+                             "marking": o.marking.value if o.marking else None, "source_id": o.source_id,
+                             "source_full": source_citation(doc) if doc else None, **_withdrawal(o)})
+    withdrawal = ["withdrawn", "withdrawn_reason", "withdrawn_by"]
     indicators = pd.DataFrame(ind_rows, columns=["id", "title", "theme", "actors", "priority", "expected_by",
-                                                 "criteria", "description", "source_ref", "marking"])
+                                                 "criteria", "description", "source_ref", "marking", "added", "start",
+                                                 "retired", "retired_reason", "related"])
     indicators = indicators.set_index("id", drop=False)
     indicators = indicators.rename_axis(None)  # the id is a column and the index: keep one name for sorting
-    indicators["expected_by"] = pd.to_datetime(indicators["expected_by"]).astype(DATE_DTYPE)
-    assessments = pd.DataFrame(ass_rows, columns=["indicator", "date", "status", "confidence", "analyst",
-                                                  "rationale", "cites", "marking", "seq"])
-    assessments["date"] = pd.to_datetime(assessments["date"]).astype(DATE_DTYPE)
+    _as_dates(indicators, "expected_by", "added", "start", "retired")
+    assessments = pd.DataFrame(ass_rows, columns=["id", "indicator", "date", "status", "confidence", "analyst",
+                                                  "rationale", "cites", "marking", "seq", "review", *withdrawal])
+    _as_dates(assessments, "date", "withdrawn")
+    assessments["review"] = assessments["review"].astype(bool)
     assessments = assessments.sort_values(["date", "seq"], kind="stable").reset_index(drop=True)
     indications = pd.DataFrame(obs_rows, columns=["id", "indicator", "theme", "date", "summary", "source", "url",
-                                                  "reliability", "credibility", "grade", "value", "unit", "marking"])
-    indications["date"] = pd.to_datetime(indications["date"]).astype(DATE_DTYPE)
+                                                  "reliability", "credibility", "grade", "value", "unit", "marking",
+                                                  "source_id", "source_full", *withdrawal])
+    _as_dates(indications, "date", "withdrawn")
     indications = indications.sort_values("date", kind="stable").reset_index(drop=True)
     ratings = pd.DataFrame(rat_rows, index=indicators.index, columns=scenario_ids, dtype=float)
-    jud_rows = [{"scenario": s.id, "date": j.date, "likelihood": j.likelihood.value, "confidence": j.confidence.value,
-                 "analyst": j.analyst, "rationale": j.rationale, "marking": j.marking.value if j.marking else None,
-                 "seq": seq}
-                for s in ws.scenarios for seq, j in enumerate(s.judgments)]
-    judgments = pd.DataFrame(jud_rows, columns=["scenario", "date", "likelihood", "confidence", "analyst",
-                                                "rationale", "marking", "seq"])
-    judgments["date"] = pd.to_datetime(judgments["date"]).astype(DATE_DTYPE)
+    jud_rows = [{"id": name, "scenario": s.id, "date": j.date, "likelihood": j.likelihood.value,
+                 "confidence": j.confidence.value, "analyst": j.analyst, "rationale": j.rationale,
+                 "marking": j.marking.value if j.marking else None, "seq": seq, **_withdrawal(j)}
+                for s in ws.scenarios
+                for seq, (name, j) in enumerate(zip(dated_ids(s.id, s.judgments), s.judgments, strict=True))]
+    judgments = pd.DataFrame(jud_rows, columns=["id", "scenario", "date", "likelihood", "confidence", "analyst",
+                                                "rationale", "marking", "seq", *withdrawal])
+    _as_dates(judgments, "date", "withdrawn")
     judgments = judgments.sort_values(["date", "seq"], kind="stable").reset_index(drop=True)
-    result = Tables(indicators, assessments, indications, ratings, judgments)
+    scenarios = pd.DataFrame([{"id": s.id, "title": s.title, "added": s.added, "start": watch_start(s),
+                               "retired": s.retired.date if s.retired else None,
+                               "retired_reason": s.retired.reason if s.retired else None} for s in ws.scenarios],
+                             columns=["id", "title", "added", "start", "retired", "retired_reason"])
+    scenarios = scenarios.set_index("id", drop=False).rename_axis(None)
+    _as_dates(scenarios, "added", "start", "retired")
+    result = Tables(indicators, assessments, indications, ratings, judgments, scenarios)
     ws.__dict__["_tables"] = result
     return result
 
 
-def diagnostic_weights(ws: Workspace) -> pd.DataFrame:
-    """w[i, s]: how much observing indicator i speaks for scenario s (indicator x scenario)."""
+def standing(frame: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
+    """Rows of an entries frame (assessments, indications, judgments) dated on or before `day` and not
+    withdrawn by then."""
+    return frame[(frame["date"] <= day) & (frame["withdrawn"].isna() | (frame["withdrawn"] > day))]
+
+
+def diagnostic_weights(ws: Workspace, scenarios: list[str] | None = None) -> pd.DataFrame:
+    """w[i, s]: how much observing indicator i speaks for scenario s (indicator x scenario), with
+    `scenarios` (default: all) as the alternatives."""
     r = tables(ws).ratings
+    if scenarios is not None:
+        r = r[scenarios]
     if r.shape[1] <= 1:
         return r.fillna(0.0)
     total, count = r.sum(axis=1, skipna=True), r.notna().sum(axis=1)
@@ -158,19 +220,41 @@ def scenario_coverage(ws: Workspace) -> pd.DataFrame:
 
 
 def _latest_assessments(ws: Workspace, dates: list[pd.Timestamp]) -> pd.DataFrame:
-    """For every (indicator, date): the latest assessment up to that date (NaN columns if none)."""
+    """For every (indicator, date): the latest assessment standing on that date (NaN columns if none),
+    and whether the indicator is watched then (`watch`).
+
+    Withdrawals split the dates into spans in which the same withdrawals are in force; each span is
+    one as-of merge over the assessments standing in it."""
     t = tables(ws)
-    grid = pd.MultiIndex.from_product([t.indicators.index, sorted(set(dates))], names=["indicator", "date"])
-    grid = grid.to_frame(index=False)
+    days = sorted(set(dates))
+    a = t.assessments.drop(columns=["id"]).rename(columns={"date": "assessed"})
+    a = a.assign(date=a["assessed"]).sort_values("date", kind="stable")
+    cuts = np.array(sorted(a["withdrawn"].dropna().unique()), dtype=DATE_DTYPE)
+    span = np.searchsorted(cuts, np.array(days, dtype=DATE_DTYPE), side="right")
+    parts = []
+    for k in sorted(set(span.tolist())):
+        span_days = [d for d, n in zip(days, span, strict=True) if n == k]
+        in_force = a if k == 0 else a[a["withdrawn"].isna() | (a["withdrawn"] > cuts[k - 1])]
+        parts.append(_merge_latest(t.indicators.index, span_days, in_force))
+    merged = pd.concat(parts, ignore_index=True) if parts else _merge_latest(t.indicators.index, [], a)
+    merged["status"] = merged["status"].fillna(Status.NOT_OBSERVED.value)
+    ind = t.indicators
+    keys = merged["indicator"].astype(object)
+    start = pd.Series(ind["start"].reindex(keys).to_numpy(dtype=DATE_DTYPE), index=merged.index)
+    retired = pd.Series(ind["retired"].reindex(keys).to_numpy(dtype=DATE_DTYPE), index=merged.index)
+    merged["watch"] = np.where(start.notna() & (start > merged["date"]), Watch.NOT_YET.value,
+                               np.where(retired.notna() & (retired <= merged["date"]), Watch.RETIRED.value,
+                                        Watch.WATCHED.value))
+    return merged
+
+
+def _merge_latest(indicators: pd.Index, days: list[pd.Timestamp], a: pd.DataFrame) -> pd.DataFrame:
+    grid = pd.MultiIndex.from_product([indicators, days], names=["indicator", "date"]).to_frame(index=False)
     grid["date"] = grid["date"].astype(DATE_DTYPE)
     grid = grid.sort_values("date", kind="stable")
-    a = t.assessments.rename(columns={"date": "assessed"})
-    a = a.assign(date=a["assessed"]).sort_values("date", kind="stable")
-    merged = pd.merge_asof(grid, a, on="date", by="indicator", direction="backward",
-                           allow_exact_matches=True) if len(a) else grid.assign(
-        assessed=pd.NaT, status=np.nan, confidence=np.nan, analyst=np.nan, rationale=np.nan, cites=None, marking=None)
-    merged["status"] = merged["status"].fillna(Status.NOT_OBSERVED.value)
-    return merged
+    if len(a) and len(grid):
+        return pd.merge_asof(grid, a, on="date", by="indicator", direction="backward", allow_exact_matches=True)
+    return grid.assign(**{c: pd.Series(dtype=a[c].dtype) for c in a.columns if c not in grid.columns})
 
 
 def _evidence(frame: pd.DataFrame) -> pd.Series:
@@ -188,7 +272,7 @@ def status_as_of(ws: Workspace, as_of: dt.date | str) -> pd.DataFrame:
     t = tables(ws)
     day = day_stamp(as_of)
     latest = _latest_assessments(ws, [day]).set_index("indicator").reindex(t.indicators.index)
-    obs = t.indications[t.indications["date"] <= day]
+    obs = standing(t.indications, day)
     last_seen = obs.groupby("indicator")["date"].max()
     n_seen = obs.groupby("indicator").size()
     out = t.indicators[["id", "title", "theme", "actors", "priority", "expected_by"]].copy()
@@ -199,10 +283,16 @@ def status_as_of(ws: Workspace, as_of: dt.date | str) -> pd.DataFrame:
     out["rationale"] = latest["rationale"]
     out["indications"] = n_seen.reindex(out.index).fillna(0).astype(int)
     out["last_indication"] = last_seen.reindex(out.index)
-    out["overdue"] = ((out["status"] == Status.NOT_OBSERVED.value) & out["expected_by"].notna()
+    out["review"] = latest["review"].fillna(False).astype(bool)
+    out["watch"] = latest["watch"]
+    out["added"] = t.indicators["added"]
+    out["retired"] = t.indicators["retired"]
+    out["retired_reason"] = t.indicators["retired_reason"]
+    watched = out["watch"] == Watch.WATCHED.value
+    out["overdue"] = (watched & (out["status"] == Status.NOT_OBSERVED.value) & out["expected_by"].notna()
                       & (out["expected_by"] < day))
     cadence = pd.Timedelta(days=ws.meta.review_cadence_days)
-    out["stale"] = out["last_assessed"].isna() | (day - out["last_assessed"] > cadence)
+    out["stale"] = watched & (out["last_assessed"].isna() | (day - out["last_assessed"] > cadence))
     out["status_order"] = out["status"].map(lambda s: STATUS.order(s))
     ranks = pd.DataFrame({"indicator": t.indicators["marking"].map(_MARKING_RANK),
                           "assessment": latest["marking"].map(_MARKING_RANK),
@@ -215,16 +305,31 @@ def status_as_of(ws: Workspace, as_of: dt.date | str) -> pd.DataFrame:
 def levels_over_time(ws: Workspace, dates: list[dt.date] | list[pd.Timestamp]) -> pd.DataFrame:
     """Score and level of every scenario at each date: columns date, scenario, score, level, label, colour."""
     days = sorted({day_stamp(d) for d in dates})
-    w = diagnostic_weights(ws)
-    if not days or w.shape[1] == 0:
+    t = tables(ws)
+    if not days or t.ratings.shape[1] == 0:
         return pd.DataFrame(columns=["date", "scenario", "score", "level", "label", "colour", "rank"])
     latest = _latest_assessments(ws, days)
-    latest["e"] = _evidence(latest)
-    e = latest.pivot(index="date", columns="indicator", values="e").reindex(index=days, columns=w.index).fillna(0.0)
-    denom = w.sum(axis=0).replace(0, np.nan)
-    scores = (e.to_numpy() @ w.to_numpy()) / denom.to_numpy()
-    frame = pd.DataFrame(np.clip(np.nan_to_num(scores), 0, 1), index=days, columns=w.columns)
+    latest["e"] = _evidence(latest).where(latest["watch"] == Watch.WATCHED.value, 0.0)
+    e = latest.pivot(index="date", columns="indicator", values="e").reindex(index=days, columns=t.ratings.index)
+    watched = _watch_mask(t.indicators["start"], t.indicators["retired"], days).reindex(columns=t.ratings.index)
+    scenario_watch = _watch_mask(t.scenarios["start"], t.scenarios["retired"], days)
+    parts = []
+    for alive, rows in scenario_watch.groupby(list(scenario_watch.columns), sort=False):
+        scenarios = [s for s, on in zip(scenario_watch.columns, alive if isinstance(alive, tuple) else (alive,),
+                                        strict=True) if on]
+        if not scenarios:
+            continue
+        w = diagnostic_weights(ws, scenarios).to_numpy()
+        span = rows.index
+        denom = watched.loc[span].to_numpy(dtype=float) @ w
+        with np.errstate(invalid="ignore", divide="ignore"):
+            scores = (e.loc[span].fillna(0.0).to_numpy() @ w) / np.where(denom > 0, denom, np.nan)
+        parts.append(pd.DataFrame(np.clip(np.nan_to_num(scores), 0, 1), index=span, columns=scenarios))
+    if not parts:
+        return pd.DataFrame(columns=["date", "scenario", "score", "level", "label", "colour", "rank"])
+    frame = pd.concat(parts).sort_index().reindex(columns=[s for s in t.ratings.columns])
     long = frame.rename_axis("date").reset_index().melt(id_vars="date", var_name="scenario", value_name="score")
+    long = long.dropna(subset=["score"]).reset_index(drop=True)
     return _with_levels(ws, long)
 
 
@@ -265,13 +370,12 @@ def warning_levels(ws: Workspace, as_of: dt.date | str) -> pd.DataFrame:
     out["title"] = [ws.scenario_by_id[s].title for s in out.index]
     judged = latest_judgments(ws, day)
     out = out.join(judged, how="left")
-    return out.reindex([s.id for s in ws.scenarios])
+    return out.reindex([s.id for s in ws.scenarios if s.id in out.index])
 
 
 def latest_judgments(ws: Workspace, as_of: dt.date | str) -> pd.DataFrame:
     """Each scenario's latest likelihood judgment up to `as_of` (index scenario)."""
-    j = tables(ws).judgments
-    j = j[j["date"] <= day_stamp(as_of)]
+    j = standing(tables(ws).judgments, day_stamp(as_of))
     last = j.groupby("scenario").tail(1).set_index("scenario")
     return last.rename(columns={"date": "judged"})[["judged", "likelihood", "confidence", "analyst", "rationale",
                                                      "marking"]]
@@ -279,8 +383,7 @@ def latest_judgments(ws: Workspace, as_of: dt.date | str) -> pd.DataFrame:
 
 def judgments_over_time(ws: Workspace, as_of: dt.date | str) -> pd.DataFrame:
     """All judgments up to `as_of` with the ICD 203 rank and range, for likelihood charts."""
-    j = tables(ws).judgments
-    j = j[j["date"] <= day_stamp(as_of)].copy()
+    j = standing(tables(ws).judgments, day_stamp(as_of)).copy()
     j["rank"] = j["likelihood"].map(lambda v: LIKELIHOOD.order(v))
     j["label"] = j["likelihood"].map(lambda v: LIKELIHOOD.label(v))
     j["low"] = j["likelihood"].map(lambda v: LIKELIHOOD_RANGE[LIKELIHOOD.member(v)][0])
@@ -301,9 +404,10 @@ def month_ends(start: dt.date | pd.Timestamp, end: dt.date | pd.Timestamp) -> li
 
 
 def history_start(ws: Workspace) -> pd.Timestamp | None:
-    """Date of the first assessment, indication or judgment."""
+    """Date of the first assessment, indication or judgment, or of the first item added to the board."""
     t = tables(ws)
     firsts = [f["date"].min() for f in (t.assessments, t.indications, t.judgments) if len(f)]
+    firsts += [f["added"].min() for f in (t.indicators, t.scenarios) if f["added"].notna().any()]
     return min(firsts) if firsts else None
 
 
@@ -314,16 +418,20 @@ def timeline_dates(ws: Workspace, as_of: dt.date | str) -> list[pd.Timestamp]:
 
 
 def status_over_time(ws: Workspace, dates: list[dt.date] | list[pd.Timestamp]) -> pd.DataFrame:
-    """Status of every indicator at each date (indicator, date, status): for heat maps and areas."""
+    """Status of every indicator at each date (indicator, date, status): for heat maps and areas.
+
+    `status` is a `BoardStatus`: the indicator's status while watched, else not_yet_watched or retired."""
     latest = _latest_assessments(ws, [day_stamp(d) for d in dates])
+    latest["status"] = latest["status"].where(latest["watch"] == Watch.WATCHED.value, latest["watch"])
     return latest[["indicator", "date", "status", "confidence"]].reset_index(drop=True)
 
 
 def status_composition(ws: Workspace, dates: list[dt.date] | list[pd.Timestamp]) -> pd.DataFrame:
-    """Count of indicators in each status at each date (date, status, count), every status at every date."""
+    """Count of indicators in each board status at each date (date, status, count), every status at every
+    date (`BoardStatus`: not yet watched and retired are counted apart from 'not observed')."""
     s = status_over_time(ws, dates)
     counts = s.groupby(["date", "status"]).size().rename("count").reset_index()
-    full = pd.MultiIndex.from_product([sorted(s["date"].unique()), STATUS.values()], names=["date", "status"])
+    full = pd.MultiIndex.from_product([sorted(s["date"].unique()), BOARD_STATUS.values()], names=["date", "status"])
     return counts.set_index(["date", "status"]).reindex(full, fill_value=0).reset_index()
 
 
@@ -336,17 +444,20 @@ def _own_or(own: object, parent: object) -> str | None:
 
 
 def changes_since(ws: Workspace, since: dt.date | str, as_of: dt.date | str) -> pd.DataFrame:
-    """What changed in (since, as_of]: status changes, new indications, new judgments.
+    """What changed in (since, as_of]: status changes, new indications, new judgments, withdrawals, and
+    indicators and scenarios added to or retired from the checklist.
 
-    Columns: date, kind (status|indication|judgment), subject (indicator or scenario id), title,
-    detail, before, after, marking (the item's own marking, else its indicator's; None: the workspace's).
+    Columns: date, kind (status|indication|judgment|withdrawal|checklist), subject (indicator or
+    scenario id), title, detail, before, after, marking (the item's own marking, else its
+    indicator's; None: the workspace's). Entries withdrawn by `as_of` are not listed as news.
     """
     t = tables(ws)
     start, end = day_stamp(since), day_stamp(as_of)
     rows: list[dict] = []
     before = status_as_of(ws, start)["status"]
     after = status_as_of(ws, end)
-    window = t.assessments[(t.assessments["date"] > start) & (t.assessments["date"] <= end)]
+    in_force = standing(t.assessments, end)
+    window = in_force[in_force["date"] > start]
     last_in_window = window.groupby("indicator").tail(1).set_index("indicator")
     for ind_id, row in last_in_window.iterrows():
         old, new = before.get(ind_id, Status.NOT_OBSERVED.value), after.at[ind_id, "status"]
@@ -356,29 +467,66 @@ def changes_since(ws: Workspace, since: dt.date | str, as_of: dt.date | str) -> 
                          "detail": f"{STATUS.label(old)} → {STATUS.label(new)}: {row['rationale']}",
                          "before": old, "after": new,
                          "marking": _own_or(row["marking"], t.indicators.at[ind_id, "marking"])})
-    new_obs = t.indications[(t.indications["date"] > start) & (t.indications["date"] <= end)]
+    obs = standing(t.indications, end)
+    new_obs = obs[obs["date"] > start]
     for _, row in new_obs.iterrows():
         rows.append({"date": row["date"], "kind": "indication", "subject": row["indicator"],
                      "title": t.indicators.at[row["indicator"], "title"],
                      "detail": f"{row['summary']} ({row['source']}, {row['grade']})", "before": None,
                      "after": row["id"],
                      "marking": _own_or(row["marking"], t.indicators.at[row["indicator"], "marking"])})
-    j = t.judgments
+    j = standing(t.judgments, end)
     prior = latest_judgments(ws, start)["likelihood"]
-    for _, row in j[(j["date"] > start) & (j["date"] <= end)].iterrows():
+    for _, row in j[j["date"] > start].iterrows():
         rows.append({"date": row["date"], "kind": "judgment", "subject": row["scenario"],
                      "title": ws.scenario_by_id[row["scenario"]].title,
                      "detail": (f"{LIKELIHOOD.label(row['likelihood'])} ({row['confidence']} confidence): "
                                 f"{row['rationale']}"),
                      "before": prior.get(row["scenario"]), "after": row["likelihood"],
                      "marking": _own_or(row["marking"], None)})
+    rows += _withdrawals_in(ws, start, end) + _checklist_changes_in(ws, start, end)
     out = pd.DataFrame(rows, columns=["date", "kind", "subject", "title", "detail", "before", "after", "marking"])
     out = out.sort_values(["date", "kind", "subject"], ascending=[False, True, True], kind="stable")
     return out.reset_index(drop=True)
 
 
+def _withdrawals_in(ws: Workspace, start: pd.Timestamp, end: pd.Timestamp) -> list[dict]:
+    t = tables(ws)
+    rows = []
+    for kind, frame, subject in (("indication", t.indications, "indicator"), ("assessment", t.assessments, "indicator"),
+                                 ("judgment", t.judgments, "scenario")):
+        hit = frame[(frame["withdrawn"] > start) & (frame["withdrawn"] <= end)]
+        for _, row in hit.iterrows():
+            owner = row[subject]
+            title = t.indicators.at[owner, "title"] if subject == "indicator" else t.scenarios.at[owner, "title"]
+            parent = t.indicators.at[owner, "marking"] if subject == "indicator" else None
+            rows.append({"date": row["withdrawn"], "kind": "withdrawal", "subject": owner, "title": title,
+                         "detail": f"{kind.capitalize()} {row['id']} withdrawn: {row['withdrawn_reason']}",
+                         "before": row["id"], "after": None, "marking": _own_or(row["marking"], parent)})
+    return rows
+
+
+def _checklist_changes_in(ws: Workspace, start: pd.Timestamp, end: pd.Timestamp) -> list[dict]:
+    t = tables(ws)
+    rows = []
+    for frame, marked in ((t.indicators, True), (t.scenarios, False)):
+        for ident, row in frame.iterrows():
+            marking = row["marking"] if marked else None
+            if pd.notna(row["added"]) and start < row["added"] <= end:
+                rows.append({"date": row["added"], "kind": "checklist", "subject": ident, "title": row["title"],
+                             "detail": "Added to the board", "before": None, "after": Watch.WATCHED.value,
+                             "marking": _own_or(marking, None)})
+            if pd.notna(row["retired"]) and start < row["retired"] <= end:
+                rows.append({"date": row["retired"], "kind": "checklist", "subject": ident, "title": row["title"],
+                             "detail": f"Retired: {row['retired_reason']}", "before": Watch.WATCHED.value,
+                             "after": Watch.RETIRED.value, "marking": _own_or(marking, None)})
+    return rows
+
+
 def counts(status: pd.DataFrame) -> dict[str, int]:
-    """Headline counts from a `status_as_of` frame."""
+    """Headline counts from a `status_as_of` frame: only what is watched on its date counts."""
+    if "watch" in status.columns:
+        status = status[status["watch"] == Watch.WATCHED.value]
     return {
         "indicators": int(len(status)),
         "observed": int((status["status"] == Status.OBSERVED.value).sum()),

@@ -15,27 +15,15 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from indicators.workspace.model import Assessment, Indication, Indicator, Judgment, Scenario, SourceDocument
+from indicators.workspace.vocab import Watch
 
 if TYPE_CHECKING:
     from indicators.workspace.load import Workspace
 
 DATED_ID = re.compile(r"^(?P<subject>[A-Za-z0-9_-]+)@(?P<date>\d{4}-\d{2}-\d{2})(?:\.(?P<n>[1-9]\d{0,3}))?$")
-
-
-class Watch(StrEnum):
-    """Whether an indicator or scenario is being watched on a date."""
-
-    NOT_YET = "not_yet_watched"
-    WATCHED = "watched"
-    RETIRED = "retired"
-
-    @property
-    def label(self) -> str:
-        return {"not_yet_watched": "Not yet watched", "watched": "Watched", "retired": "Retired"}[self.value]
 
 
 def dated_id(subject: str, day: dt.date, n: int) -> str:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 E = TypeVar("E")
 
@@ -108,6 +108,50 @@ STATUS = Scale[Status](
         Status.EMERGING: ("Emerging", "Partial or early signs; criteria not yet fully met.", "#f2a93b"),
         Status.OBSERVED: ("Observed", "The criteria for 'observed' are met.", "#d1495b"),
         Status.NEGATED: ("Negated", "Evidence that the indicator is not appearing or was reversed.", "#3a7ca5"),
+    },
+)
+
+
+class Watch(StrEnum):
+    """Whether an indicator or scenario is being watched on a date (see `workspace.entries.watch_on`)."""
+
+    NOT_YET = "not_yet_watched"
+    WATCHED = "watched"
+    RETIRED = "retired"
+
+
+WATCH = Scale[Watch](
+    "watch",
+    {
+        Watch.NOT_YET: ("Not yet watched", "Before the team began to watch it: it does not count (not 'not observed').",
+                        "#eceff3"),
+        Watch.WATCHED: ("Watched", "On the checklist: it counts toward the board.", "#b0b7c3"),
+        Watch.RETIRED: ("Retired", "No longer watched: its history is kept, it no longer counts.", "#5b6270"),
+    },
+)
+
+
+class BoardStatus(StrEnum):
+    """What an indicator shows in a chart on a date: its status while watched, else why it does not count."""
+
+    NOT_YET = "not_yet_watched"
+    NOT_OBSERVED = "not_observed"
+    EMERGING = "emerging"
+    OBSERVED = "observed"
+    NEGATED = "negated"
+    RETIRED = "retired"
+
+
+def _terms_of(scale: Scale[Any], value: str) -> tuple[str, str, str]:
+    return scale.label(value), scale.term(value).description, scale.colour(value)
+
+
+BOARD_STATUS = Scale[BoardStatus](
+    "board status",
+    {
+        BoardStatus.NOT_YET: _terms_of(WATCH, Watch.NOT_YET),
+        **{BoardStatus(s.value): _terms_of(STATUS, s) for s in Status},
+        BoardStatus.RETIRED: _terms_of(WATCH, Watch.RETIRED),
     },
 )
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from indicators.cli import main
+from indicators.reports import snapshot
 from indicators.reports.compare import diff_dates
 from indicators.workspace.load import load_workspace
 
@@ -79,7 +80,7 @@ def test_export_save_keeps_the_snapshot_in_the_data_folder(tmp_path: Path) -> No
     kept = data / "snapshots" / "2024-03-15.json"
     assert files(tmp_path) == sorted(["board.csv", "ws", "ws/indicators", "ws/indicators/core.yaml", "ws/snapshots",
                                       "ws/snapshots/2024-03-15.json", "ws/workspace.yaml"])
-    assert json.loads(kept.read_text(encoding="utf-8"))["format_version"] == 2
+    assert json.loads(kept.read_text(encoding="utf-8"))["format_version"] == snapshot.FORMAT_VERSION
 
 
 def test_export_of_a_missing_workspace_fails_cleanly(run, tmp_path: Path) -> None:

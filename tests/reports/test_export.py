@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from indicators.reports import snapshot
 from indicators.reports.compare import diff_dates, diff_snapshots, format_diff, is_empty
 from indicators.reports.export import (
     check_output_path,
@@ -92,7 +93,7 @@ def test_json_snapshot_loads_back_and_diffs_empty_against_itself(tiny, tmp_path:
     path.write_text(text, encoding="utf-8")
     loaded = load_snapshot(path)
     assert loaded == load_snapshot(text) == build_snapshot(tiny, **FIXED)
-    assert loaded.format_version == 2
+    assert loaded.format_version == snapshot.FORMAT_VERSION
     diff = diff_snapshots(loaded, loaded)
     assert is_empty(diff)
     assert "No changes." in format_diff(diff)
@@ -431,7 +432,7 @@ def test_a_version_1_snapshot_still_loads() -> None:
     """Version 2 added `made_for` and each change's marking; a kept version-1 snapshot reads with
     `made_for` equal to its marking (the recipients' marking was all version 1 recorded)."""
     data = json.loads((Path(__file__).resolve().parent.parent / "golden" / "tiny.json").read_text(encoding="utf-8"))
-    assert data["format_version"] == 2
+    assert data["format_version"] == snapshot.FORMAT_VERSION
     data["format_version"] = 1
     data.pop("made_for")
     for change in data["changes"]:

@@ -100,7 +100,8 @@ def test_status_composition_counts_every_indicator(ws) -> None:
     comp = warning.status_composition(ws, warning.timeline_dates(ws, "2024-03-15"))
     assert (comp.groupby("date")["count"].sum() == 4).all()
     last = comp[comp["date"] == comp["date"].max()].set_index("status")["count"]
-    assert last.to_dict() == {"not_observed": 1, "emerging": 0, "observed": 3, "negated": 0}
+    assert last.to_dict() == {"not_yet_watched": 0, "not_observed": 1, "emerging": 0, "observed": 3, "negated": 0,
+                              "retired": 0}
 
 
 def test_changes_since(ws) -> None:
