@@ -21,7 +21,16 @@ from indicators.editing.updates import default_analyst
 from indicators.workspace.load import Workspace, load_workspace
 from indicators.workspace.problems import Code, Problem, ProblemsError
 from indicators.workspace.schema import save_schemas, stale_schemas
-from indicators.workspace.vocab import CONFIDENCE, CREDIBILITY, LIKELIHOOD, MARKING, PRIORITY, RELIABILITY, STATUS
+from indicators.workspace.vocab import (
+    CONFIDENCE,
+    CREDIBILITY,
+    LIKELIHOOD,
+    MARKING,
+    PRIORITY,
+    RATING,
+    RELIABILITY,
+    STATUS,
+)
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -197,7 +206,7 @@ def _write(args: argparse.Namespace, planner: Callable[..., Any], subject: str, 
     analyst = args.analyst or default_analyst()
     fields["analyst"] = analyst
     try:
-        if "date" in fields:
+        if fields.get("date") is not None:
             fields["date"] = _input_date(fields["date"])
         change = update(args.data, planner, subject, **fields)
         message = git_commit(change, analyst) if args.commit else None
@@ -214,6 +223,7 @@ def _write(args: argparse.Namespace, planner: Callable[..., Any], subject: str, 
         print(json.dumps({**change.to_dict(), "entry": _jsonable_entry(change.entry), "committed": message}, indent=2))
     else:
         print(change.new_id)
+        _print_notes(change, as_json=False)
     return EXIT_OK
 
 
@@ -239,9 +249,85 @@ def _jsonable_entry(entry: dict[str, Any]) -> dict[str, Any]:
 
 
 def cmd_record(args: argparse.Namespace) -> int:
+    if not args.source and not args.source_id:
+        return _usage(args, "give --source (the source's name) or --source-id (a shared source's id)")
     return _write(args, updates.plan_indication, args.indicator, date=args.date,
-                  summary=args.summary, source=args.source, url=args.url, reliability=args.reliability,
-                  credibility=args.credibility, value=args.value, unit=args.unit, marking=args.marking)
+                  summary=args.summary, source=args.source, source_id=args.source_id, url=args.url,
+                  reliability=args.reliability, credibility=args.credibility, value=args.value, unit=args.unit,
+                  marking=args.marking)
+
+
+def cmd_withdraw(args: argparse.Namespace) -> int:
+    from indicators.editing import checklist
+    return _write(args, checklist.plan_withdrawal, args.entry, date=args.date, reason=args.reason)
+
+
+def cmd_retire(args: argparse.Namespace) -> int:
+    from indicators.editing import checklist
+    return _write(args, checklist.plan_retirement, args.id, date=args.date, reason=args.reason)
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from indicators.editing import checklist
+    return _write(args, checklist.plan_review, args.indicator, date=args.date, rationale=args.rationale,
+                  marking=args.marking)
+
+
+def _pairs(values: list[str], what: str) -> dict[str, str]:
+    """`KEY=VALUE` arguments as a mapping (a usage error names the bad one)."""
+    out = {}
+    for value in values:
+        key, sep, rating = value.partition("=")
+        if not sep or not key.strip() or not rating.strip():
+            raise argparse.ArgumentTypeError(f"--rate {value!r}: write {what}=RATING, e.g. MIL-COOP=HL")
+        out[key.strip()] = rating.strip()
+    return out
+
+
+def cmd_add_indicator(args: argparse.Namespace) -> int:
+    from indicators.editing import checklist
+    try:
+        ratings = _pairs(args.rate, "SCENARIO")
+    except argparse.ArgumentTypeError as err:
+        return _usage(args, str(err))
+    return _write(args, checklist.plan_add_indicator, args.id, date=args.date, title=args.title,
+                  criteria=args.criteria, theme=args.theme, ratings=ratings, priority=args.priority,
+                  actors=args.actor, expected_by=args.expected_by, description=args.description,
+                  related=args.related, marking=args.marking)
+
+
+def cmd_add_scenario(args: argparse.Namespace) -> int:
+    from indicators.editing import checklist
+    try:
+        ratings = _pairs(args.rate, "INDICATOR")
+    except argparse.ArgumentTypeError as err:
+        return _usage(args, str(err))
+    return _write(args, checklist.plan_add_scenario, args.id, date=args.date, title=args.title,
+                  description=args.description, ratings=ratings)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import a CSV/TSV file of indications: all rows or none; --dry-run prints the diff only."""
+    from indicators.editing.importer import plan_import
+    from indicators.editing.updates import EditRefused
+
+    if args.dry_run:
+        try:
+            change = plan_import(load_workspace(args.data), args.file, analyst=args.analyst)
+        except EditRefused as refused:
+            return _refused(refused.problems)
+        print(change.diff(args.data), end="")
+        _print_notes(change, args.json, dry_run=True)
+        return EXIT_OK
+    return _write(args, plan_import, args.file)
+
+
+def _print_notes(change: Any, as_json: bool, dry_run: bool = False) -> None:
+    if not as_json:
+        for note in change.notes:
+            print(note, file=sys.stderr)
+    if dry_run:
+        print(f"dry run: {change.new_id} would be written; nothing was written", file=sys.stderr)
 
 
 def cmd_assess(args: argparse.Namespace) -> int:
@@ -259,13 +345,15 @@ def _one_of(scale: Any) -> str:
                      for term in (scale.term(m) for m in scale))
 
 
-def _writer(p: argparse.ArgumentParser) -> None:
+def _writer(p: argparse.ArgumentParser, *, marking: bool = True, date: bool = True) -> None:
     _common(p, as_of=False)
-    p.add_argument("--date", required=True,
-                   help="when it happened / was judged: YYYY-MM-DD, or 'today' (required: never guessed)")
+    if date:
+        p.add_argument("--date", required=True,
+                       help="when it happened / was judged: YYYY-MM-DD, or 'today' (required: never guessed)")
     p.add_argument("--analyst", default=None, metavar="NAME",
                    help="who makes the change (default $INDICATORS_ANALYST, else your user name)")
-    p.add_argument("--marking", default=None, help=f"TLP marking of this entry: {_one_of(MARKING)}")
+    if marking:
+        p.add_argument("--marking", default=None, help=f"TLP marking of this entry: {_one_of(MARKING)}")
     p.add_argument("--commit", action="store_true", help="commit the change with git (data folder in a repository)")
 
 
@@ -476,7 +564,9 @@ def build_parser() -> argparse.ArgumentParser:
              "--reliability C --credibility 3")
     p.add_argument("indicator", metavar="INDICATOR_ID")
     p.add_argument("--summary", required=True, help="what was observed")
-    p.add_argument("--source", required=True, help="name of the source")
+    p.add_argument("--source", default=None, help="name of the source (or give --source-id)")
+    p.add_argument("--source-id", default=None, metavar="ID",
+                   help="id of a report listed under 'sources:' in workspace.yaml (shown in full on the board)")
     p.add_argument("--url", default=None, help="link to the source (http or https)")
     p.add_argument("--reliability", required=True, help=f"Admiralty source reliability: {_one_of(RELIABILITY)}")
     p.add_argument("--credibility", required=True, help=f"Admiralty information credibility: {_one_of(CREDIBILITY)}")
@@ -499,6 +589,58 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--confidence", required=True, help=_one_of(CONFIDENCE))
     p.add_argument("--rationale", required=True, help="why, and what changed since the last judgment")
     _writer(p)
+    p = verb("withdraw", cmd_withdraw, "Withdraw an indication, assessment or judgment: from --date on it counts "
+             "for nothing and shows struck through with the reason; the board as of an earlier date is unchanged. "
+             "Nothing is deleted.",
+             'indicators withdraw SAT-01.3 --date 2024-12-02 --reason "Report retracted by its source"')
+    p.add_argument("entry", metavar="ENTRY",
+                   help="an indication id (SAT-01.3) or the id 'assess'/'judge' printed (SAT-01@2024-11-21)")
+    p.add_argument("--reason", required=True, help="why it is withdrawn (shown with it)")
+    _writer(p, marking=False)
+    p = verb("retire", cmd_retire, "Retire an indicator or scenario: it stops counting from --date on and keeps "
+             "its history.", 'indicators retire SAT-03 --date 2025-01-15 --reason "Superseded by SAT-05"')
+    p.add_argument("id", metavar="ID", help="indicator or scenario id")
+    p.add_argument("--reason", required=True, help="why the team stops watching it")
+    _writer(p, marking=False)
+    p = verb("review", cmd_review, "Reviewed, no change: repeat an indicator's standing status as of --date. "
+             "Clears staleness and shows as a review in its history.",
+             'indicators review SAT-01 --date 2025-02-01 --rationale "Checked KCNA and 38 North: nothing new"')
+    p.add_argument("indicator", metavar="INDICATOR_ID")
+    p.add_argument("--rationale", required=True, help="what was checked")
+    _writer(p)
+    p = verb("add-indicator", cmd_add_indicator, "Add an indicator to a theme's checklist, watched from --date "
+             "(its 'added' date), rated against every scenario.",
+             'indicators add-indicator MSUP-05 --date 2024-11-05 --theme military-supply --title "DPRK troops in '
+             'combat" --criteria "Observed when…" --rate MIL-COOP=HL --rate LIMITED=U')
+    p.add_argument("id", metavar="INDICATOR_ID", help="the new id, e.g. MSUP-05")
+    p.add_argument("--title", required=True)
+    p.add_argument("--criteria", required=True, help="when it counts as observed")
+    p.add_argument("--theme", required=True, help="the checklist it belongs to (a new theme makes a new file)")
+    p.add_argument("--rate", action="append", default=[], metavar="SCENARIO=RATING",
+                   help=f"rating against a scenario ({_one_of(RATING)}); one for every scenario")
+    p.add_argument("--priority", default=None, help=_one_of(PRIORITY))
+    p.add_argument("--actor", action="append", default=[], metavar="NAME", help="an actor (repeat for more)")
+    p.add_argument("--expected-by", type=_date, default=None, metavar="DATE", help="overdue if not observed by then")
+    p.add_argument("--description", default=None)
+    p.add_argument("--related", action="append", default=[], metavar="INDICATOR_ID",
+                   help="an indicator whose indications its assessments may cite")
+    _writer(p)
+    p = verb("add-scenario", cmd_add_scenario, "Add a scenario, watched from --date, with the rating of each "
+             "indicator against it; prints what is left to rate.",
+             'indicators add-scenario ARMS-UA --date 2024-11-20 --title "South Korea arms Ukraine" '
+             "--rate MSUP-01=HL --rate CN-01=C")
+    p.add_argument("id", metavar="SCENARIO_ID")
+    p.add_argument("--title", required=True)
+    p.add_argument("--description", default=None)
+    p.add_argument("--rate", action="append", default=[], metavar="INDICATOR=RATING",
+                   help=f"rating of an indicator against the new scenario ({_one_of(RATING)})")
+    _writer(p, marking=False)
+    p = verb("import", cmd_import, "Import indications (and assessments citing them) from a CSV or TSV file: all "
+             "rows or none, every bad row listed with its line; rows already recorded are skipped.",
+             "indicators import events.csv --dry-run")
+    p.add_argument("file", type=Path, metavar="FILE", help="CSV (comma) or TSV (tab) file; columns in the README")
+    p.add_argument("--dry-run", action="store_true", help="print the exact YAML diff and write nothing")
+    _writer(p, marking=False, date=False)
     p = verb("export", cmd_export, "Export the board as of a date: a self-contained HTML report, a Markdown brief, "
              "a CSV checklist or a JSON snapshot (for 'diff'). Items marked above --marking are left out and counted. "
              "Exit 1 when the export is refused, or written despite errors in the data.",

@@ -25,14 +25,16 @@ def in_git_repository(folder: Path | str) -> bool:
 
 
 def git_commit(edit: Edit, analyst: str) -> str:
-    """Commit the edited file if the workspace is in a git repository; returns the commit message."""
+    """Commit the edited files if the workspace is in a git repository; returns the commit message."""
     folder = edit.path.parent
     if not in_git_repository(folder):
         raise EditRefused.of(Code.NOT_A_REPOSITORY, f"{folder} is not in a git repository",
                              "run 'git init' or drop --commit")
     message = f"{edit.kind.capitalize()} {edit.new_id} ({edit.subject}) by {analyst}"
-    for args in (("add", "--", edit.path.name),
-                 ("commit", "-q", "-m", message, "-m", f"Analyst: {analyst}", "--", edit.path.name)):
+    paths = [str(f.path.resolve()) for f in edit.files if f.after != f.before]
+    if not paths:
+        return message
+    for args in (("add", "--", *paths), ("commit", "-q", "-m", message, "-m", f"Analyst: {analyst}", "--", *paths)):
         try:
             done = _git(folder, *args)
         except (OSError, subprocess.SubprocessError) as err:

@@ -102,11 +102,13 @@ def to_yaml_value(value: Any) -> Any:
 
 
 def render_item(item: dict[str, Any], dash_column: int, content_offset: int = 2, *, width: int = 4096,
-                block_lists: frozenset[str] = frozenset(), list_offset: int = 0) -> list[str]:
+                block_lists: frozenset[str] = frozenset(), list_offset: int = 0,
+                flow_maps: frozenset[str] = frozenset()) -> list[str]:
     """The lines of `- key: value …` for one new list entry, the dash at `dash_column` and the
     keys `content_offset` further right (matching the entries already there); long text folded at
     `width`, lists in flow style (`[a, b]`) but those named in `block_lists`, whose dashes stand
-    `list_offset` columns right of their key.
+    `list_offset` columns right of their key; nested mappings in block style but those named in
+    `flow_maps` (`{a: 1}`).
 
     The lines are read back before they are used: an entry that would not read as the same data
     (a YAML 1.1 surprise, a fold that changes the text) is a SpliceError, never a silent change."""
@@ -118,6 +120,9 @@ def render_item(item: dict[str, Any], dash_column: int, content_offset: int = 2,
     for key in block_lists:
         if isinstance(value.get(key), CommentedSeq):
             value[key].fa.set_block_style()
+    for key in flow_maps:
+        if isinstance(value.get(key), CommentedMap):
+            value[key].fa.set_flow_style()
     buffer = io.StringIO()
     y.dump([value], buffer)
     if yaml.safe_load(buffer.getvalue()) != [value]:  # (multi-line text gains its final line break)
@@ -131,10 +136,11 @@ def _file_width(lines: list[str]) -> int:
     return max([80, *(len(line.rstrip("\r\n")) for line in lines)])
 
 
-def _block_lists(node: yaml.SequenceNode, lines: list[str]) -> tuple[frozenset[str], int]:
-    """Keys whose lists the entries already there write as block lists (`- a` lines), and how far
-    right of its key such a list puts its dashes."""
+def _block_lists(node: yaml.SequenceNode, lines: list[str]) -> tuple[frozenset[str], int, frozenset[str]]:
+    """Keys whose lists the entries already there write as block lists (`- a` lines), how far
+    right of its key such a list puts its dashes, and keys whose mappings they write in flow style."""
     found: dict[str, bool] = {}
+    flow: dict[str, bool] = {}
     offset = 0
     for entry in node.value:
         if isinstance(entry, yaml.MappingNode):
@@ -143,7 +149,10 @@ def _block_lists(node: yaml.SequenceNode, lines: list[str]) -> tuple[frozenset[s
                     found[key.value] = not value.flow_style
                     if not value.flow_style:
                         offset = _dash_column(lines, value.value[0]) - key.start_mark.column
-    return frozenset(key for key, block in found.items() if block), offset
+                elif isinstance(value, yaml.MappingNode) and value.value:
+                    flow[key.value] = bool(value.flow_style)
+    return (frozenset(key for key, block in found.items() if block), offset,
+            frozenset(key for key, is_flow in flow.items() if is_flow))
 
 
 def append_to_list(text: str, parent: yaml.MappingNode, key: str, item: dict[str, Any]) -> str:
@@ -155,9 +164,9 @@ def append_to_list(text: str, parent: yaml.MappingNode, key: str, item: dict[str
         last = node.value[-1]
         plain = [ln.rstrip("\r\n") for ln in lines]
         dash = _dash_column(plain, last)
-        block_lists, list_offset = _block_lists(node, plain)
+        block_lists, list_offset, flow_maps = _block_lists(node, plain)
         new = render_item(item, dash, last.start_mark.column - dash, width=_file_width(lines),
-                          block_lists=block_lists, list_offset=list_offset)
+                          block_lists=block_lists, list_offset=list_offset, flow_maps=flow_maps)
         later = _first_dated_after(node, item.get("date"))
         at = later.start_mark.line if later is not None else _last_line(last) + 1
         return _insert(lines, at, new, newline)
@@ -203,3 +212,71 @@ def _insert(lines: list[str], at: int, new: list[str], newline: str) -> str:
         lines[at - 1] += newline
     block = [line + newline for line in new]
     return "".join(lines[:at] + block + lines[at:])
+
+
+def child(node: yaml.Node, key: str) -> yaml.Node | None:
+    """The value node of `key` in a mapping node (None when absent)."""
+    return _child(node, key)
+
+
+def list_items(parent: yaml.MappingNode, key: str) -> list[yaml.Node]:
+    """The item nodes of the list `key` of a mapping (empty when absent)."""
+    node = _child(parent, key)
+    return list(node.value) if isinstance(node, yaml.SequenceNode) else []
+
+
+def dated_item(parent: yaml.MappingNode, key: str, day: dt.date, n: int) -> yaml.MappingNode:
+    """The n-th (1-based, file order) entry dated `day` in the list `key` of a mapping."""
+    hits = [item for item in list_items(parent, key)
+            if isinstance(item, yaml.MappingNode) and isinstance(_child(item, "date"), yaml.ScalarNode)
+            and _child(item, "date").value.strip() == day.isoformat()]
+    if len(hits) < n:
+        raise SpliceError(f"no entry dated {day} (number {n} of that day) under {key!r}")
+    return hits[n - 1]
+
+
+def render_mapping(data: dict[str, Any], column: int, *, width: int = 4096) -> list[str]:
+    """The lines of `key: value …` (block style) starting at `column`, read back before use."""
+    y = YAML()
+    y.width = width
+    y.indent(mapping=2, sequence=2, offset=0)
+    value = to_yaml_value(data)
+    buffer = io.StringIO()
+    y.dump(value, buffer)
+    if yaml.safe_load(buffer.getvalue()) != value:
+        raise SpliceError("the new keys would not read back as written")
+    pad = " " * column
+    return [pad + line if line.strip() else line for line in buffer.getvalue().splitlines()]
+
+
+def add_keys(text: str, mapping: yaml.MappingNode, data: dict[str, Any]) -> str:
+    """The text with `data`'s keys added at the end of a block mapping, in its indentation: only added
+    lines. A flow mapping (`{a: 1}`) gets them before its closing brace (its one line changes)."""
+    for key in data:
+        if _child(mapping, key) is not None:
+            raise SpliceError(f"the entry already has {key!r}")
+    lines = text.splitlines(keepends=True)
+    newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
+    if mapping.flow_style:
+        return _add_to_flow(lines, mapping, data)
+    column = mapping.value[0][0].start_mark.column if mapping.value else mapping.start_mark.column
+    new = render_mapping(data, column, width=_file_width(lines))
+    return _insert(lines, _last_line(mapping) + 1, new, newline)
+
+
+def _add_to_flow(lines: list[str], mapping: yaml.MappingNode, data: dict[str, Any]) -> str:
+    end = mapping.end_mark  # just after the closing brace
+    if end.line != mapping.start_mark.line:
+        raise SpliceError("a flow mapping over several lines; rewrite it in block style first")
+    parts = []
+    for key, value in data.items():
+        if isinstance(value, (dict, list)) or (isinstance(value, str) and _plain_is_misread(value)):
+            raise SpliceError(f"cannot add {key!r} to a one-line mapping; rewrite it in block style first")
+        parts.append(f"{key}: {value}")
+    line = lines[end.line]
+    close = end.column - 1
+    if line[close] != "}":
+        raise SpliceError("cannot find the end of the mapping")
+    sep = ", " if mapping.value else ""
+    lines[end.line] = line[:close].rstrip() + sep + ", ".join(parts) + line[close:]
+    return "".join(lines)

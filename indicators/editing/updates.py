@@ -27,6 +27,7 @@ from pydantic import ValidationError
 from indicators import settings
 from indicators.editing.splice import SpliceError, append_to_list, compose, find_item
 from indicators.settings import read_only
+from indicators.workspace.entries import next_dated_id
 from indicators.workspace.files import DataFileError, read_bounded, write_atomic
 from indicators.workspace.load import WORKSPACE_FILE, Workspace, load_workspace
 from indicators.workspace.model import Assessment, Indication, Judgment
@@ -48,26 +49,61 @@ def default_analyst() -> str:
         return "analyst"
 
 
-@dataclass
-class Edit:
-    """A planned change to one file: the text before and after, and what it adds."""
+@dataclass(frozen=True)
+class FileText:
+    """One file's text before and after a change (`before` None: the change creates the file)."""
 
     path: Path
-    before: str
+    before: str | None
     after: str
-    kind: str  # indication | assessment | judgment
-    subject: str  # indicator or scenario id
+
+    def diff(self, root: Path | None = None) -> str:
+        """Unified diff of the file, as `git diff` would show it (paths relative to `root` when given)."""
+        name = _shown(self.path, root)
+        old = (self.before or "").splitlines(keepends=True)
+        return "".join(difflib.unified_diff(old, self.after.splitlines(keepends=True),
+                                            "/dev/null" if self.before is None else f"a/{name}", f"b/{name}"))
+
+
+def _shown(path: Path, root: Path | None) -> str:
+    if root is not None:
+        with contextlib.suppress(ValueError):
+            return path.resolve().relative_to(Path(root).resolve()).as_posix()
+    return path.name
+
+
+@dataclass
+class Edit:
+    """A planned change: the text of each file it touches before and after, and what it adds.
+
+    Most changes touch one file (`path`, `before`, `after`); adding a scenario with its ratings or
+    importing rows may touch several (`more`), each written once."""
+
+    path: Path
+    before: str | None
+    after: str
+    kind: str  # indication | assessment | judgment | review | withdrawal | retirement | indicator | scenario | import
+    subject: str  # indicator or scenario id (or the import file's name)
     new_id: str
     entry: dict[str, Any] = field(default_factory=dict)
+    more: list[FileText] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the analyst should know: left to rate, rows skipped …
 
-    def diff(self) -> str:
+    @property
+    def files(self) -> list[FileText]:
+        return [FileText(self.path, self.before, self.after), *self.more]
+
+    @property
+    def paths(self) -> list[Path]:
+        return [f.path for f in self.files]
+
+    def diff(self, root: Path | None = None) -> str:
         """Unified diff of the change, as `git diff` would show it."""
-        name = self.path.name
-        return "".join(difflib.unified_diff(self.before.splitlines(keepends=True), self.after.splitlines(keepends=True),
-                                            f"a/{name}", f"b/{name}"))
+        return "".join(f.diff(root) for f in self.files)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "id": self.new_id, "subject": self.subject, "file": str(self.path)}
+        return {"kind": self.kind, "id": self.new_id, "subject": self.subject, "file": str(self.path),
+                "files": [str(p) for p in self.paths], "notes": list(self.notes)}
 
 
 class EditRefused(ProblemsError):
@@ -98,8 +134,11 @@ def locked(path: Path) -> Iterator[None]:
         lock.release()
 
 
-def _read_text(path: Path) -> str:
-    """The text of a file about to be edited, read safely (a plain file, bounded); refused otherwise."""
+def _read_text(path: Path, pending: dict[Path, str] | None = None) -> str:
+    """The text of a file about to be edited, read safely (a plain file, bounded); refused otherwise.
+    `pending` holds texts already changed by earlier steps of the same change (an import)."""
+    if pending and path in pending:
+        return pending[path]
     try:
         return read_bounded(path).decode("utf-8-sig")
     except DataFileError as err:
@@ -143,6 +182,8 @@ def _plain(value: Any) -> Any:
         return int(value)
     if isinstance(value, list):
         return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
     return value
 
 
@@ -152,14 +193,21 @@ def _entry(model: Any) -> dict[str, Any]:
     return {name: _plain(data[name]) for name in type(model).model_fields if name in data}
 
 
-def _finish(ws: Workspace, path: Path, before: str, after: str, kind: str, subject: str, new_id: str,
-            entry: dict[str, Any]) -> Edit:
-    """Re-validate the whole workspace with the new text; refuse if it adds any error."""
+def new_errors(ws: Workspace, overrides: dict[Path, str]) -> list[Problem]:
+    """The errors the workspace would have with these new texts that it does not have now, as
+    problems of the input (the new entry is at fault, not a line of a file never written)."""
     old = {(p.path, p.code, p.message) for p in ws.errors}
-    new_ws = load_workspace(ws.root, overrides={path: after})
-    added = [p for p in new_ws.errors if (p.path, p.code, p.message) not in old]
-    if added:  # the new entry is at fault: name the input, not a line of a file that was never written
-        raise EditRefused([Problem("input", 0, 0, p.code, p.message, p.hint) for p in added])
+    new_ws = load_workspace(ws.root, overrides=overrides)
+    return [Problem("input", 0, 0, p.code, p.message, p.hint)
+            for p in new_ws.errors if (p.path, p.code, p.message) not in old]
+
+
+def _finish(ws: Workspace, path: Path, before: str, after: str, kind: str, subject: str, new_id: str,
+            entry: dict[str, Any], pending: dict[Path, str] | None = None) -> Edit:
+    """Re-validate the whole workspace with the new text; refuse if it adds any error."""
+    added = new_errors(ws, {**(pending or {}), path: after})
+    if added:
+        raise EditRefused(added)
     return Edit(path, before, after, kind, subject, new_id, entry)
 
 
@@ -194,30 +242,44 @@ def _splice(path: Path, text: str, list_key: str, item_id: str, key: str, entry:
                              "fix the file (see 'indicators validate')", str(path)) from None
 
 
-def plan_indication(ws: Workspace, indicator_id: str, *, date: dt.date, summary: str, source: str,
+def plan_indication(ws: Workspace, indicator_id: str, *, date: dt.date, summary: str, source: str | None = None,
                     reliability: str, credibility: int | str, url: str | None = None, value: float | None = None,
                     unit: str | None = None, marking: str | None = None, analyst: str | None = None,
-                    today: dt.date | None = None) -> Edit:
+                    source_id: str | None = None, today: dt.date | None = None,
+                    pending: dict[Path, str] | None = None) -> Edit:
     """Plan adding an indication to an indicator; raises EditRefused with the problems.
 
-    Ids and scale values are matched whatever their case or spacing and written canonically."""
+    Ids and scale values are matched whatever their case or spacing and written canonically; the
+    source is free text (`source`) or the id of a shared source (`source_id`), or both."""
     indicator_id = canonical_id(indicator_id, ws.sources)
     reliability, marking = canonical_value(RELIABILITY, reliability), canonical_value(MARKING, marking)
+    if source_id:
+        source_id = canonical_id(source_id, [s.id for s in ws.meta.sources])
     path = _indicator_file(ws, indicator_id)
     _no_future(date, today or dt.date.today())
-    text = _read_text(path)
+    _watched_on(ws.indicator_by_id[indicator_id], date)
+    text = _read_text(path, pending)
     fields = {"id": _next_indication_id(ws, indicator_id, text), "date": date, "summary": summary, "source": source,
-              "url": url, "reliability": reliability, "credibility": credibility, "value": value, "unit": unit,
-              "marking": marking, "analyst": analyst}
+              "source_id": source_id or None, "url": url, "reliability": reliability, "credibility": credibility,
+              "value": value, "unit": unit, "marking": marking, "analyst": analyst}
     model = _check_entry(Indication, {k: v for k, v in fields.items() if v is not None})
     entry = _entry(model)
     after = _splice(path, text, "indicators", indicator_id, "indications", entry)
-    return _finish(ws, path, text, after, "indication", indicator_id, model.id, entry)
+    return _finish(ws, path, text, after, "indication", indicator_id, model.id, entry, pending)
+
+
+def _watched_on(item: Any, day: dt.date) -> None:
+    """Refuse a new entry dated on or after the item's retirement (its history is closed)."""
+    if item.retired is not None and day >= item.retired.date:
+        raise EditRefused.of(Code.ALREADY_RETIRED, f"{item.id} was retired on {item.retired.date}: "
+                             f"it takes no entries dated {day} or later",
+                             "date the entry before the retirement, or record it on the indicator that replaced it")
 
 
 def plan_assessment(ws: Workspace, indicator_id: str, *, status: str, confidence: str, rationale: str,
                     analyst: str, date: dt.date | None = None, cites: list[str] | None = None,
-                    marking: str | None = None, today: dt.date | None = None) -> Edit:
+                    marking: str | None = None, review: bool = False, today: dt.date | None = None,
+                    pending: dict[Path, str] | None = None) -> Edit:
     """Plan adding an assessment of an indicator's status; raises EditRefused with the problems."""
     indicator_id = canonical_id(indicator_id, ws.sources)
     status, confidence = canonical_value(STATUS, status), canonical_value(CONFIDENCE, confidence)
@@ -228,13 +290,16 @@ def plan_assessment(ws: Workspace, indicator_id: str, *, status: str, confidence
     today = today or dt.date.today()
     day = date or today
     _no_future(day, today)
+    indicator = ws.indicator_by_id[indicator_id]
+    _watched_on(indicator, day)
     fields = {"date": day, "status": status, "confidence": confidence, "analyst": analyst,
-              "rationale": rationale, "cites": list(cites or []), "marking": marking}
+              "rationale": rationale, "cites": list(cites or []), "marking": marking, "review": review}
     model = _check_entry(Assessment, {k: v for k, v in fields.items() if v is not None})
     entry = _entry(model)
-    text = _read_text(path)
+    text = _read_text(path, pending)
     after = _splice(path, text, "indicators", indicator_id, "assessments", entry)
-    return _finish(ws, path, text, after, "assessment", indicator_id, f"{indicator_id}@{day.isoformat()}", entry)
+    name = next_dated_id(indicator_id, indicator.assessments, day)
+    return _finish(ws, path, text, after, "review" if review else "assessment", indicator_id, name, entry, pending)
 
 
 def plan_judgment(ws: Workspace, scenario_id: str, *, likelihood: str, confidence: str, rationale: str,
@@ -252,6 +317,7 @@ def plan_judgment(ws: Workspace, scenario_id: str, *, likelihood: str, confidenc
     today = today or dt.date.today()
     day = date or today
     _no_future(day, today)
+    _watched_on(ws.scenario_by_id[scenario_id], day)
     fields = {"date": day, "likelihood": likelihood, "confidence": confidence, "analyst": analyst,
               "rationale": rationale, "marking": marking}
     model = _check_entry(Judgment, {k: v for k, v in fields.items() if v is not None})
@@ -259,39 +325,58 @@ def plan_judgment(ws: Workspace, scenario_id: str, *, likelihood: str, confidenc
     path = ws.root / WORKSPACE_FILE
     text = _read_text(path)
     after = _splice(path, text, "scenarios", scenario_id, "judgments", entry)
-    return _finish(ws, path, text, after, "judgment", scenario_id, f"{scenario_id}@{day.isoformat()}", entry)
+    name = next_dated_id(scenario_id, ws.scenario_by_id[scenario_id].judgments, day)
+    return _finish(ws, path, text, after, "judgment", scenario_id, name, entry)
+
+
+def _refuse_read_only() -> None:
+    if read_only():
+        raise EditRefused.of(Code.READ_ONLY, "the board is read-only: writes are refused", "unset INDICATORS_READ_ONLY")
+
+
+@contextlib.contextmanager
+def _all_locked(paths: Iterable[Path]) -> Iterator[None]:
+    """Hold the locks of several files, taken in one order (two writers never wait on each other)."""
+    with contextlib.ExitStack() as stack:
+        for path in sorted(set(paths)):
+            stack.enter_context(locked(path))
+        yield
 
 
 def apply_edit(edit: Edit) -> Edit:
-    """Write a planned edit atomically, unless the file changed on disk since it was planned."""
-    if read_only():
-        raise EditRefused.of(Code.READ_ONLY, "the board is read-only: writes are refused", "unset INDICATORS_READ_ONLY")
-    with locked(edit.path):
+    """Write a planned edit atomically, unless a file changed on disk since it was planned."""
+    _refuse_read_only()
+    with _all_locked(edit.paths):
         _write_if_unchanged(edit)
     return edit
 
 
 def _write_if_unchanged(edit: Edit) -> None:
-    if _read_text(edit.path) != edit.before:
-        raise EditRefused.of(Code.CONFLICT, f"{edit.path.name} changed on disk since it was read; nothing was written",
-                      "review the change again and save once more", str(edit.path))
-    write_atomic(edit.path, edit.after)
+    """Check every file first, then write each atomically: nothing is written if any file changed."""
+    for f in edit.files:
+        if f.before is None:
+            if f.path.exists():
+                raise EditRefused.of(Code.CONFLICT, f"{f.path.name} was created by someone else since the change was "
+                                     "planned; nothing was written", "review the change again", str(f.path))
+        elif _read_text(f.path) != f.before:
+            raise EditRefused.of(Code.CONFLICT, f"{f.path.name} changed on disk since it was read; nothing was written",
+                                 "review the change again and save once more", str(f.path))
+    for f in edit.files:
+        if f.after != f.before:
+            write_atomic(f.path, f.after)
 
 
 def update(root: Path, planner: Callable[..., Edit], *args: Any, **kwargs: Any) -> Edit:
-    """Plan and write under one lock: what the CLI does, so concurrent writers never conflict."""
-    if read_only():
-        raise EditRefused.of(Code.READ_ONLY, "the board is read-only: writes are refused", "unset INDICATORS_READ_ONLY")
-    probe = load_workspace(root)
-    target = _target_path(probe, planner, args)
-    with locked(target):
-        ws = load_workspace(root)
-        edit = planner(ws, *args, **kwargs)
+    """Plan and write under the files' locks: what the CLI does, so concurrent writers never conflict.
+
+    A first plan finds the files the change touches; under their locks the workspace is read again
+    and the change planned again, so it rests on what is on disk when it is written."""
+    _refuse_read_only()
+    probe = planner(load_workspace(root), *args, **kwargs)
+    with _all_locked(probe.paths):
+        edit = planner(load_workspace(root), *args, **kwargs)
+        if set(edit.paths) - set(probe.paths):  # another writer changed which files it touches: plan again
+            raise EditRefused.of(Code.CONFLICT, "the workspace changed while the change was planned; nothing was "
+                                 "written", "run the command again")
         _write_if_unchanged(edit)
     return edit
-
-
-def _target_path(ws: Workspace, planner: Callable[..., Edit], args: tuple[Any, ...]) -> Path:
-    if planner is plan_judgment:
-        return ws.root / WORKSPACE_FILE
-    return _indicator_file(ws, canonical_id(args[0], ws.sources))

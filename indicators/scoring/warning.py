@@ -292,7 +292,8 @@ def status_as_of(ws: Workspace, as_of: dt.date | str) -> pd.DataFrame:
     out["overdue"] = (watched & (out["status"] == Status.NOT_OBSERVED.value) & out["expected_by"].notna()
                       & (out["expected_by"] < day))
     cadence = pd.Timedelta(days=ws.meta.review_cadence_days)
-    out["stale"] = watched & (out["last_assessed"].isna() | (day - out["last_assessed"] > cadence))
+    since = out["last_assessed"].fillna(t.indicators["added"])  # a new indicator is stale a cadence after it is added
+    out["stale"] = watched & (since.isna() | (day - since > cadence))
     out["status_order"] = out["status"].map(lambda s: STATUS.order(s))
     ranks = pd.DataFrame({"indicator": t.indicators["marking"].map(_MARKING_RANK),
                           "assessment": latest["marking"].map(_MARKING_RANK),
