@@ -162,7 +162,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     from indicators.reports.lookup import format_list, list_indicators
 
     return _lookup(args, list_indicators, format_list, themes=args.theme or [], statuses=args.status or [],
-                   priorities=args.priority or [], scenario=args.scenario, stale=args.stale, overdue=args.overdue)
+                   priorities=args.priority or [], scenario=args.scenario, stale=args.stale, overdue=args.overdue,
+                   retired=args.retired)
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -547,6 +548,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "for it), as the Checklist page's filter")
     p.add_argument("--stale", action="store_true", help="only indicators not reassessed within the review cadence")
     p.add_argument("--overdue", action="store_true", help="only indicators past expected_by and still not observed")
+    p.add_argument("--retired", action="store_true",
+                   help="the indicators retired by the date instead of those watched on it")
     p = verb("search", cmd_search, "Find words (all of them, any case) in indicator titles, criteria and "
              "descriptions, scenarios, indication summaries and assessment and judgment rationales dated on or "
              "before a date; one line per text. Headed by the highest TLP marking of what it shows.",

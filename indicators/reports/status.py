@@ -24,7 +24,7 @@ from indicators.reports.markings import (
 )
 from indicators.reports.snapshot import IndicatorOut, Snapshot, build_snapshot
 from indicators.workspace.load import Workspace
-from indicators.workspace.vocab import MARKING, Marking
+from indicators.workspace.vocab import MARKING, Marking, Watch
 
 WHERE = "this report"
 
@@ -63,8 +63,9 @@ def status_report(ws: Workspace, as_of: dt.date | None = None, marking: Marking 
     indicators = [
         {"id": i.id, "title": i.title, "theme": i.theme, "priority": out["priority"], "status": out["status"],
          "confidence": out["confidence"], "last_assessed": out["last_assessed"], "overdue": i.overdue,
-         "stale": i.stale, "indications": len(i.indications), "marking": indicator_marking(snap, i).value}
-        for i, out in zip(snap.indicators, data["indicators"])
+         "stale": i.stale, "indications": len(i.indications), "marking": indicator_marking(snap, i).value,
+         "watch": out["watch"], "retired": out["retired"], "reviewed": i.reviewed}
+        for i, out in zip(snap.indicators, data["indicators"]) if i.watch != Watch.NOT_YET
     ]
     return {"workspace": snap.title, "marking": status_marking(view, snap.as_of).value,
             "made_for": MARKING.member(limit).value, "workspace_marking": data["workspace_marking"],
@@ -103,7 +104,8 @@ def format_status(report: dict[str, Any]) -> str:
         lines.append(f"  {s['id']:<20} {s['level_label']:<10} {s['trend']:<13} score {s['score']:.2f}  {judged}")
     lines += ["", "INDICATORS"]
     for i in report["indicators"]:
-        flags = " ".join(f for f, on in (("OVERDUE", i["overdue"]), ("stale", i["stale"])) if on)
+        flags = " ".join(f for f, on in (("OVERDUE", i["overdue"]), ("stale", i["stale"]),
+                                         (f"RETIRED {i['retired']}", i["retired"])) if on)
         lines.append(f"  {i['id']:<8} {i['status']:<13} {i['confidence'] or '-':<9} "
                      f"{i['last_assessed'] or 'never':<11} {i['title'][:60]}{_portion(report, i['marking'])}  "
                      f"{flags}".rstrip())

@@ -26,8 +26,8 @@ def test_show_indicator_loosely_named(run) -> None:
         "  2024-01-05  TT-01.1  First sighting.  [Wire, B2]  https://example.org/a\n"
         "  2024-02-20  TT-01.2  Second sighting.  [Wire, C3]  4 launches\n"
         "ASSESSMENTS\n"
-        "  2024-01-10  emerging (moderate confidence)  Ann: One sighting.  cites TT-01.1\n"
-        "  2024-03-01  observed (high confidence)  Ann: Two sightings.  cites TT-01.1, TT-01.2\n")
+        "  TT-01@2024-01-10  emerging (moderate confidence)  Ann: One sighting.  cites TT-01.1\n"
+        "  TT-01@2024-03-01  observed (high confidence)  Ann: Two sightings.  cites TT-01.1, TT-01.2\n")
 
 
 def test_show_as_of_cuts_history(run) -> None:
@@ -48,14 +48,14 @@ def test_show_scenario_and_indication(run) -> None:
     assert indication[1:] == [
         "INDICATION TT-01.2  Second sighting.", "  date: 2024-02-20", "  source: Wire (C3)", "  value: 4 launches",
         "  indicator: TT-01  Diagnostic for A", "CITED BY",
-        "  2024-03-01  observed (high confidence)  Ann: Two sightings.  cites TT-01.1, TT-01.2"]
+        "  TT-01@2024-03-01  observed (high confidence)  Ann: Two sightings.  cites TT-01.1, TT-01.2"]
 
 
 def test_show_unknown_id_exits_1_with_did_you_mean(run) -> None:
     result = run("show", "TT-1", "--data", TINY, *AS_OF)
     assert result.returncode == 1 and result.stdout == ""
     assert result.stderr.startswith(
-        "indicators show: no indicator, scenario, indication or source 'TT-1' — did you mean ")
+        "indicators show: no indicator, scenario, indication, assessment, judgment or source 'TT-1' — did you mean ")
     assert "TT-01" in result.stderr
     later = run("show", "TT-01.2", "--data", TINY, "--as-of", "2024-02-01")
     assert later.returncode == 1 and "TT-01.2 is dated 2024-02-20" in later.stderr
