@@ -19,7 +19,7 @@ from pathlib import Path
 from indicators.reports import wording as w
 from indicators.reports.escape import md_link, md_text
 from indicators.reports.markings import ExportRefused
-from indicators.reports.snapshot import Snapshot, build_snapshot, snapshot_path
+from indicators.reports.snapshot import IndicationOut, Snapshot, build_snapshot, snapshot_path
 from indicators.settings import read_only
 from indicators.workspace.files import write_atomic
 from indicators.workspace.load import Workspace
@@ -96,11 +96,14 @@ def render_markdown(snap: Snapshot) -> str:
             silent.append(md_text(i.id) + w.portion(i.marking))
             continue
         out += [f"### {md_text(i.id)} — {md_text(i.title)}{w.portion(i.marking)}", ""]
+        if i.retired:
+            out += [f"*{md_text(w.retired_text(i))}*", ""]
         reason = f": {md_text(i.rationale)}{w.portion(i.assessment_marking)}" if i.rationale else "."
-        out += [f"{md_text(w.assessment_head(i))}{reason}", ""]
+        flagged = f" **{md_text(w.withdrawn_cites(i))}**" if w.withdrawn_cites(i) else ""
+        out += [f"{md_text(w.assessment_head(i))}{reason}{flagged}", ""]
         shown, rest = w.shown_indications(i)
         values = any(o.value is not None for o in shown)
-        rows = [[str(o.date), md_text(o.summary), md_link(o.source, o.url),
+        rows = [[str(o.date), _md_summary(o), md_link(w.source_text(o), o.url),
                  f"{o.grade} ({grade_meaning(o.reliability, o.credibility)})"]
                 + ([md_text(w.value_text(o))] if values else []) + [md_text(o.id) + w.portion(o.marking)]
                 for o in shown]
@@ -118,6 +121,13 @@ def render_markdown(snap: Snapshot) -> str:
         out.append("")
     out += ["---", "", banner, ""]
     return "\n".join(out)
+
+
+def _md_summary(o: IndicationOut) -> str:
+    """An indication's summary; struck through with the withdrawal when it was withdrawn."""
+    if o.withdrawn is None:
+        return md_text(o.summary)
+    return f"~~{md_text(o.summary)}~~ ({md_text(w.withdrawn_text(o))})"
 
 
 # ----------------------------------------------------------------------------- CSV

@@ -173,7 +173,8 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.globals.update(w=w, CONFIDENCE=vocab.CONFIDENCE, LIKELIHOOD=vocab.LIKELIHOOD, MARKING=vocab.MARKING,
-                       RATING=vocab.RATING, STATUS=vocab.STATUS, TREND=vocab.TREND, grade_meaning=vocab.grade_meaning,
+                       RATING=vocab.RATING, STATUS=vocab.STATUS, WATCH=vocab.WATCH, TREND=vocab.TREND,
+                       grade_meaning=vocab.grade_meaning,
                        text_colour=vocab.text_colour, chip=_chip, anchor=_anchor, safe_url=safe_url,
                        safe_colour=escape.safe_colour)
     return env

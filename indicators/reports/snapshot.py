@@ -356,6 +356,8 @@ def _indicators(ws: Workspace, as_of: dt.date) -> list[IndicatorOut]:
     out = []
     for indicator in ws.indicators:
         row = status.loc[indicator.id]
+        if row["watch"] == Watch.NOT_YET.value:  # not on the board yet on this date
+            continue
         known = sorted((o for o in indicator.indications if o.date <= as_of), key=lambda o: o.date, reverse=True)
         assessment = latest(indicator.assessments, as_of)
         retired = indicator.retired if indicator.retired and indicator.retired.date <= as_of else None

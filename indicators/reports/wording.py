@@ -130,7 +130,35 @@ def likelihood_range(j: JudgmentOut) -> str:
 
 
 def status_label(indicator: IndicatorOut) -> str:
+    """`Observed`, or `Retired 2024-04-01 (was Observed)` for an indicator no longer watched."""
+    if indicator.retired is not None:
+        return f"Retired {indicator.retired} (was {STATUS.label(indicator.status)})"
     return STATUS.label(indicator.status)
+
+
+def retired_text(indicator: IndicatorOut) -> str:
+    """`Retired 2024-04-01: reason`, or empty for an indicator still watched."""
+    return f"Retired {indicator.retired}: {indicator.retired_reason}" if indicator.retired else ""
+
+
+def withdrawn_text(o: IndicationOut) -> str:
+    """`Withdrawn 2024-03-10 by Cat: reason`, or empty: shown beside a struck-through indication."""
+    w = o.withdrawn
+    return f"Withdrawn {w.date} by {w.analyst}: {w.reason}" if w else ""
+
+
+def withdrawn_cites(indicator: IndicatorOut) -> str:
+    """`Rests on withdrawn TT-01.2: reassess.` when the latest assessment cites a withdrawn indication, else empty."""
+    gone = {o.id for o in indicator.indications if o.withdrawn is not None}
+    cited = [c for c in indicator.cites if c in gone]
+    return f"Rests on withdrawn {', '.join(cited)}: reassess." if cited else ""
+
+
+def source_text(o: IndicationOut) -> str:
+    """The source as shown: its name, and a shared source in full (title, publisher, date) when that says more."""
+    if o.source_detail and o.source_detail != o.source:
+        return o.source_detail
+    return o.source
 
 
 def confidence_label(indicator: IndicatorOut) -> str:
@@ -138,10 +166,12 @@ def confidence_label(indicator: IndicatorOut) -> str:
 
 
 def assessment_head(indicator: IndicatorOut) -> str:
-    """`Observed (high confidence), assessed 2024-03-01 by Ann` or `Not observed, never assessed`."""
+    """`Observed (high confidence), assessed 2024-03-01 by Ann` or `Not observed, never assessed`
+    (`reviewed, no change, on …` when the latest assessment is a review)."""
     if indicator.last_assessed is None:
         return f"{status_label(indicator)}, never assessed"
-    return (f"{status_label(indicator)} ({confidence_label(indicator).lower()} confidence), assessed "
+    how = "reviewed, no change, on" if indicator.reviewed else "assessed"
+    return (f"{status_label(indicator)} ({confidence_label(indicator).lower()} confidence), {how} "
             f"{indicator.last_assessed} by {indicator.analyst or 'unknown'}")
 
 

@@ -179,7 +179,8 @@ def count_changes(now: dict[str, int], before: dict[str, int]) -> dict[str, int]
     return {key: int(now.get(key, 0)) - int(before.get(key, 0)) for key in now}
 
 
-CHANGE_KINDS = {"status": "Status", "indication": "Indication", "judgment": "Judgment"}
+CHANGE_KINDS = {"status": "Status", "indication": "Indication", "judgment": "Judgment", "withdrawal": "Withdrawal",
+                "checklist": "Checklist"}
 
 
 def changes_table(ws: Workspace, since: dt.date, as_of: dt.date) -> pd.DataFrame:
