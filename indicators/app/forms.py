@@ -7,10 +7,13 @@ it shows in the widgets and how it words a refusal comes from these functions.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from indicators.editing.updates import Edit
+from indicators.workspace.entries import entries_of
 from indicators.workspace.load import Workspace
 from indicators.workspace.problems import Code, Problem
 from indicators.workspace.vocab import Scale
@@ -90,17 +93,75 @@ def os_problem(err: OSError, path: Path | str | None = None) -> Problem:
 
 
 def edit_target(edit: Edit, root: Path) -> str:
-    """The edited file, named relative to the data folder (`indicators/core.yaml`)."""
-    try:
-        return str(edit.path.resolve().relative_to(Path(root).resolve()))
-    except ValueError:
-        return str(edit.path)
+    """The edited files, named relative to the data folder (`indicators/core.yaml`), joined by commas."""
+    names = []
+    for f in edit.files:
+        if f.after == f.before:
+            continue
+        try:
+            names.append(str(f.path.resolve().relative_to(Path(root).resolve())))
+        except ValueError:
+            names.append(str(f.path))
+    return ", ".join(names) or "no file (nothing new)"
+
+
+KIND_LABELS = {"indication": "Indication", "assessment": "Assessment", "judgment": "Judgment",
+               "review": "Review", "withdrawal": "Withdrawal of", "retirement": "Retirement of",
+               "indicator": "Indicator", "scenario": "Scenario", "import": "Import of"}
 
 
 def saved_message(edit: Edit, root: Path) -> str:
     """What a successful save says: the kind, the new id, the subject and the file."""
-    what = {"indication": "Indication", "assessment": "Assessment", "judgment": "Judgment"}.get(edit.kind, "Entry")
-    return f"{what} {edit.new_id} saved to {edit_target(edit, root)}."
+    return f"{KIND_LABELS.get(edit.kind, 'Entry')} {edit.new_id} saved to {edit_target(edit, root)}."
+
+
+def withdrawable(ws: Workspace, day: dt.date) -> dict[str, str]:
+    """Entries that can be withdrawn on `day` (dated on or before it, not withdrawn yet): name -> label,
+    newest first."""
+    refs = [r for r in entries_of(ws) if r.entry.date <= day and r.entry.withdrawn is None]
+    refs.sort(key=lambda r: (r.entry.date, r.id), reverse=True)
+    return {r.id: f"{r.id} · {r.kind} · {_short(_entry_text(r.entry))}" for r in refs}
+
+
+def _entry_text(entry: Any) -> str:
+    return getattr(entry, "summary", None) or getattr(entry, "rationale", "")
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= SUMMARY_CHARS else text[: SUMMARY_CHARS - 1].rstrip() + "…"
+
+
+def retirable(ws: Workspace) -> dict[str, str]:
+    """Indicators and scenarios not yet retired: id -> label."""
+    out = {s.id: f"{s.id} — scenario: {s.title}" for s in ws.scenarios if s.retired is None}
+    out.update({i.id: f"{i.id} — {i.title}" for i in ws.indicators if i.retired is None})
+    return out
+
+
+def names(text: str | None) -> list[str]:
+    """Names typed in one field, separated by commas or semicolons (`China, Russia`)."""
+    return [part.strip() for part in re.split(r"[,;]", text or "") if part.strip()]
+
+
+def suggested_id(ws: Workspace, theme: str | None) -> str:
+    """The next free indicator id in the prefix the theme's indicators use (e.g. MSUP-05), else ''."""
+    prefixes = [i.id.split("-")[0] for i in ws.indicators if i.theme == theme]
+    if not prefixes:
+        return ""
+    prefix = max(set(prefixes), key=prefixes.count)
+    used = [int(i.id.split("-")[1]) for i in ws.indicators if i.id.split("-")[0] == prefix]
+    return f"{prefix}-{max(used, default=0) + 1:02d}"
+
+
+def rating_rows(ws: Workspace) -> list[dict[str, str]]:
+    """One row per indicator still watched, to rate against a new scenario (Rating empty: not rated yet)."""
+    return [{"Indicator": i.id, "Title": i.title, "Rating": ""} for i in ws.indicators if i.retired is None]
+
+
+def ratings_from(rows: Iterable[dict[str, Any]]) -> dict[str, str]:
+    """The ratings given in an edited rating table (rows left empty are not rated)."""
+    return {str(r["Indicator"]): str(r["Rating"]) for r in rows if r.get("Rating")}
 
 
 def entry_date(edit: Edit) -> dt.date | None:

@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from indicators.scoring import warning
+from indicators.workspace.entries import watch_on
 from indicators.workspace.load import Workspace
 from indicators.workspace.model import safe_url
 from indicators.workspace.problems import Problem
@@ -33,6 +34,7 @@ from indicators.workspace.vocab import (
     STATUS,
     Rating,
     Scale,
+    Watch,
     grade_meaning,
     text_colour,
 )
@@ -221,6 +223,7 @@ class ChecklistFilter:
     overdue: bool = False
     stale: bool = False
     text: str = field(default="")
+    retired: bool = False  # also list the indicators retired by the date (never those not yet watched)
 
 
 def actors(ws: Workspace) -> list[str]:
@@ -239,8 +242,10 @@ def relevant_to(ws: Workspace, scenario_id: str) -> set[str]:
 
 
 def filter_checklist(ws: Workspace, status: pd.DataFrame, f: ChecklistFilter) -> pd.DataFrame:
-    """Rows of a `warning.status_as_of` frame that pass the filter (order kept)."""
-    keep = pd.Series(True, index=status.index)
+    """Rows of a `warning.status_as_of` frame that pass the filter (order kept): the indicators watched on
+    its date, and those retired by then when `f.retired`."""
+    shown = [Watch.WATCHED.value] + ([Watch.RETIRED.value] if f.retired else [])
+    keep = status["watch"].isin(shown) if "watch" in status.columns else pd.Series(True, index=status.index)
     if f.themes:
         keep &= status["theme"].isin(f.themes)
     if f.actors:
@@ -263,6 +268,20 @@ def filter_checklist(ws: Workspace, status: pd.DataFrame, f: ChecklistFilter) ->
     return status[keep]
 
 
+def checklist_count(status: pd.DataFrame, shown: pd.DataFrame, with_retired: bool) -> str:
+    """`3 of 4 indicators watched on this date; 1 retired, not shown`: what the checklist lists of what."""
+    def n(frame: pd.DataFrame, watch: Watch) -> int:
+        return int((frame["watch"] == watch.value).sum())
+
+    text = f"{n(shown, Watch.WATCHED)} of {n(status, Watch.WATCHED)} indicators watched on this date"
+    retired = n(status, Watch.RETIRED)
+    if retired and with_retired:
+        text += f"; {n(shown, Watch.RETIRED)} of {retired} retired shown"
+    elif retired:
+        text += f"; {retired} retired, not shown ('Show retired' lists them)"
+    return text
+
+
 CHECKLIST_COLUMNS = ["ID", "Marking", "Title", "Status", "Confidence", "Priority", "Theme", "Actors",
                      "Last assessed", "Indications", "Last indication", "Expected by", "Overdue", "Stale"]
 
@@ -278,7 +297,8 @@ def checklist_table(status: pd.DataFrame, floor: object = MARKING.values()[0]) -
     table = pd.DataFrame({
         "ID": status["id"],
         "Title": status["title"],
-        "Status": status["status"].map(lambda v: _label(STATUS, v)),
+        "Status": [f"Retired ({_label(STATUS, v)})" if w == Watch.RETIRED.value else _label(STATUS, v)
+                   for v, w in zip(status["status"], status.get("watch", status["status"]), strict=True)],
         "Confidence": status["confidence"].map(lambda v: _label(CONFIDENCE, v)),
         "Priority": status["priority"].map(lambda v: _label(PRIORITY, v)),
         "Theme": status["theme"],
@@ -325,10 +345,12 @@ def status_history(ws: Workspace, indicator_id: str, as_of: dt.date) -> pd.DataF
     """
     t = warning.tables(ws)
     day = warning.day_stamp(as_of)
-    a = t.assessments[(t.assessments["indicator"] == indicator_id) & (t.assessments["date"] <= day)]
+    a = warning.standing(t.assessments[t.assessments["indicator"] == indicator_id], day)
     rows = a[["date", "status", "confidence", "analyst", "rationale"]].copy()
     if rows.empty:
         start = warning.history_start(ws)
+        added = t.indicators.at[indicator_id, "added"] if indicator_id in t.indicators.index else pd.NaT
+        start = added if pd.notna(added) else start
         start = min(start, day) if start is not None else day
         rows = pd.DataFrame([{"date": start, "status": "not_observed", "confidence": None, "analyst": "",
                               "rationale": "No assessment recorded yet."}])
@@ -344,21 +366,48 @@ def status_history(ws: Workspace, indicator_id: str, as_of: dt.date) -> pd.DataF
     return rows.reset_index(drop=True)
 
 
+STRIKE = "\u0336"  # combining long stroke overlay: struck-through text in any table cell
+
+
+def strike(text: object) -> str:
+    """The text struck through (each character overlaid by a stroke), for a withdrawn entry."""
+    return "".join(ch + STRIKE if not ch.isspace() else ch for ch in str(text))
+
+
+def withdrawal_text(day: object, analyst: object, reason: object, as_of: pd.Timestamp) -> str:
+    """`2024-03-10 by Cat: reason` for a withdrawal in force on `as_of`; empty otherwise (a later one does
+    not show: the board as of an earlier date is unchanged)."""
+    if pd.isna(day) or pd.Timestamp(day) > as_of:
+        return ""
+    return f"{pd.Timestamp(day).date()} by {analyst}: {reason}"
+
+
 def assessments_table(ws: Workspace, indicator_id: str, as_of: dt.date) -> pd.DataFrame:
-    """The indicator's assessments up to `as_of`, newest first, as a readable table (portion-marked)."""
+    """The indicator's assessments up to `as_of`, newest first, as a readable table (portion-marked).
+
+    A review reads "Reviewed, no change"; a withdrawn assessment is struck through with its withdrawal
+    (`Withdrawn`), and citations of indications withdrawn by `as_of` are flagged."""
     t = warning.tables(ws)
     parent = t.indicators.at[indicator_id, "marking"] if indicator_id in t.indicators.index else None
     day = warning.day_stamp(as_of)
     a = t.assessments[(t.assessments["indicator"] == indicator_id) & (t.assessments["date"] <= day)]
     a = a.iloc[::-1]
+    o = t.indications
+    gone = set(o.loc[o["withdrawn"].notna() & (o["withdrawn"] <= day), "id"])
+    withdrawn = [withdrawal_text(d, who, why, day)
+                 for d, who, why in zip(a["withdrawn"], a["withdrawn_by"], a["withdrawn_reason"], strict=True)]
+    rationale = [("Reviewed, no change — " if review else "") + text
+                 for review, text in zip(a["review"], a["rationale"], strict=True)]
     return pd.DataFrame({
         "Date": a["date"].dt.date,
+        "ID": a["id"],
         "Marking": [portion_label(m, parent, floor=ws.meta.marking) for m in a["marking"]],
         "Status": a["status"].map(lambda v: _label(STATUS, v)),
         "Confidence": a["confidence"].map(lambda v: _label(CONFIDENCE, v)),
         "Analyst": a["analyst"],
-        "Rationale": a["rationale"],
-        "Cites": a["cites"].map(lambda ids: ", ".join(ids)),
+        "Rationale": [strike(r) if w else r for r, w in zip(rationale, withdrawn, strict=True)],
+        "Cites": a["cites"].map(lambda ids: ", ".join(f"{i} (withdrawn)" if i in gone else i for i in ids)),
+        "Withdrawn": withdrawn,
     }).reset_index(drop=True)
 
 
@@ -372,11 +421,15 @@ def indications_of(ws: Workspace, indicator_id: str, as_of: dt.date) -> pd.DataF
     o = o.iloc[::-1]
     value = [f"{v:g} {u}" if pd.notna(v) and u else (f"{v:g}" if pd.notna(v) else "")
              for v, u in zip(o["value"], o["unit"].fillna(""))]
+    withdrawn = [withdrawal_text(d, who, why, day)
+                 for d, who, why in zip(o["withdrawn"], o["withdrawn_by"], o["withdrawn_reason"], strict=True)]
     return pd.DataFrame({
         "Date": o["date"].dt.date,
         "Marking": [portion_label(m, parent, floor=ws.meta.marking) for m in o["marking"]],
-        "Summary": o["summary"],
-        "Source": o["source"],
+        "Summary": [strike(text) if w else text for text, w in zip(o["summary"], withdrawn, strict=True)],
+        "Withdrawn": withdrawn,
+        "Source": [full if isinstance(full, str) and full else name
+                   for name, full in zip(o["source"], o["source_full"], strict=True)],
         "Grade": o["grade"],
         "Grade meaning": [grade_meaning(r, c) for r, c in zip(o["reliability"], o["credibility"])],
         "Link": o["url"].map(safe_url),
@@ -388,8 +441,8 @@ def indications_of(ws: Workspace, indicator_id: str, as_of: dt.date) -> pd.DataF
 def numeric_series(ws: Workspace, indicator_id: str, as_of: dt.date) -> pd.DataFrame:
     """Indications of the indicator that carry a value, up to `as_of` (date, value, unit, …)."""
     t = warning.tables(ws)
-    o = t.indications[(t.indications["indicator"] == indicator_id) & (t.indications["date"] <= warning.day_stamp(as_of))
-                      & t.indications["value"].notna()]
+    o = warning.standing(t.indications[t.indications["indicator"] == indicator_id], warning.day_stamp(as_of))
+    o = o[o["value"].notna()]
     out = o[["date", "id", "value", "unit", "source", "grade", "summary"]].copy()
     out["unit"] = out["unit"].fillna("value")
     out["value"] = out["value"].astype(float)
@@ -458,7 +511,7 @@ def timeline_frame(ws: Workspace, as_of: dt.date, themes: Iterable[str] = (),
     """Indications up to `as_of` (of the given themes), one row each or binned by week x theme when
     there are many: see `timeline_chart_frame`. Returns (frame, binned)."""
     t = warning.tables(ws)
-    o = t.indications[t.indications["date"] <= warning.day_stamp(as_of)]
+    o = warning.standing(t.indications, warning.day_stamp(as_of))  # a withdrawn indication no longer shows
     themes = list(themes)
     if themes:
         o = o[o["theme"].isin(themes)]
@@ -515,6 +568,22 @@ def diagnosticity_table(ws: Workspace) -> pd.DataFrame:
         "diagnostic": d["diagnostic"].astype(bool).to_numpy(),
         "best_for": d["best_for"].fillna("").to_numpy(),
     })
+
+
+def unrated_pairs(ws: Workspace, as_of: dt.date) -> pd.DataFrame:
+    """Indicator and scenario pairs, both watched on `as_of`, with no rating: the indicator counts for
+    nothing toward that scenario until it is rated (e.g. after `add-scenario` with some ratings)."""
+    rows = [{"Scenario": s.id, "Indicator": i.id, "Title": i.title}
+            for s in ws.scenarios if watch_on(s, as_of) == Watch.WATCHED
+            for i in ws.indicators if s.id not in i.ratings and watch_on(i, as_of) == Watch.WATCHED]
+    return pd.DataFrame(rows, columns=["Scenario", "Indicator", "Title"])
+
+
+def retired_scenarios(ws: Workspace, as_of: dt.date) -> pd.DataFrame:
+    """Scenarios retired by `as_of`, with when and why (they no longer have a warning level)."""
+    rows = [{"Scenario": s.id, "Title": s.title, "Retired": s.retired.date, "Reason": s.retired.reason}
+            for s in ws.scenarios if s.retired is not None and s.retired.date <= as_of]
+    return pd.DataFrame(rows, columns=["Scenario", "Title", "Retired", "Reason"])
 
 
 def coverage_table(ws: Workspace) -> pd.DataFrame:

@@ -83,7 +83,8 @@ def test_show_source(tmp_path) -> None:
 
 
 def test_unknown_id_suggests(tiny) -> None:
-    with pytest.raises(NotFound, match=r"no indicator, scenario, indication, assessment, judgment or source 'TT-1' — did you mean .*TT-01"):
+    with pytest.raises(NotFound, match=r"no indicator, scenario, indication, assessment, judgment or source 'TT-1' "
+                                       r"— did you mean .*TT-01"):
         show(tiny, "TT-1", DAY)
 
 

@@ -27,7 +27,7 @@ def filters(ws: Workspace) -> frames.ChecklistFilter:
                                      help="Indicators diagnostic for the scenario, or rated HL or L against it")
         statuses = top[3].multiselect("Status", STATUS.values(), format_func=STATUS.label, key="status",
                                       bind="query-params", placeholder="Any status")
-        bottom = st.columns([1, 1, 1, 1], vertical_alignment="bottom")
+        bottom = st.columns([1, 1, 0.6, 0.6, 0.6], vertical_alignment="bottom")
         priorities = bottom[0].multiselect("Priority", PRIORITY.values(), format_func=PRIORITY.label,
                                            key="priority", bind="query-params", placeholder="Any priority")
         text = bottom[1].text_input("Search", key="q", bind="query-params", placeholder="id or words of the title")
@@ -35,9 +35,11 @@ def filters(ws: Workspace) -> frames.ChecklistFilter:
                                      help="Past the expected-by date and still not observed")
         stale = bottom[3].checkbox("Stale only", key="stale", bind="query-params",
                                    help=f"Not reassessed within {ws.meta.review_cadence_days} days")
+        retired = bottom[4].checkbox("Show retired", key="retired", bind="query-params",
+                                     help="Also list the indicators retired by the as-of date (they no longer count)")
     return frames.ChecklistFilter(themes=tuple(themes), actors=tuple(actors), scenario=scenario,
                                  statuses=tuple(statuses), priorities=tuple(priorities), overdue=overdue,
-                                 stale=stale, text=text or "")
+                                 stale=stale, text=text or "", retired=retired)
 
 
 def render() -> None:
@@ -52,7 +54,7 @@ def render() -> None:
     shown = frames.filter_checklist(ws, status, chosen)
     ui.shows(markings.shown_marking(ws, as_of, indicators=shown.index, statuses=[as_of], indications=True))
     table = frames.drop_blank(frames.checklist_table(shown, ws.meta.marking), "Marking")
-    st.caption(f"{len(table)} of {len(status)} indicators")
+    st.caption(frames.checklist_count(status, shown, chosen.retired))
     if table.empty:
         st.info("No indicator matches these filters.")
         return
@@ -63,7 +65,7 @@ def render() -> None:
         column_config={
             "ID": st.column_config.TextColumn("ID", width="small", pinned=True),
             "Title": st.column_config.TextColumn("Title", width="large"),
-            "Status": st.column_config.TextColumn("Status", width=110,
+            "Status": st.column_config.TextColumn("Status", width=170 if chosen.retired else 110,
                                                   help="Latest assessment on or before the as-of date"),
             "Confidence": st.column_config.TextColumn("Confidence", width="small"),
             "Priority": st.column_config.TextColumn("Priority", width="small"),

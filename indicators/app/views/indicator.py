@@ -13,7 +13,7 @@ from indicators.reports.escape import md_text
 from indicators.scoring import charts, frames, warning
 from indicators.workspace.load import Workspace
 from indicators.workspace.model import Indicator
-from indicators.workspace.vocab import CONFIDENCE, PRIORITY, RATING, STATUS
+from indicators.workspace.vocab import CONFIDENCE, PRIORITY, RATING, STATUS, WATCH, Watch
 
 PARAM = "indicator"
 
@@ -23,6 +23,9 @@ def _header(ws: Workspace, indicator_id: str, as_of: dt.date) -> None:
     row = warning.status_as_of(ws, as_of).loc[indicator_id]
     st.header(f"{md_text(indicator.id)} · {md_text(indicator.title)}", anchor=False)
     parts = [ui.chip(STATUS.label(row["status"]), STATUS.colour(row["status"]), title="Status on the as-of date")]
+    if row["watch"] != Watch.WATCHED.value:
+        parts.insert(0, ui.chip(WATCH.label(row["watch"]), WATCH.colour(row["watch"]),
+                                title="Not counted on the board on the as-of date"))
     if isinstance(row["confidence"], str):
         parts.append(ui.text(f"{CONFIDENCE.label(row['confidence'])} confidence"))
     parts.append(ui.chip(f"{PRIORITY.label(indicator.priority)} priority", PRIORITY.colour(indicator.priority)))
@@ -38,9 +41,19 @@ def _header(ws: Workspace, indicator_id: str, as_of: dt.date) -> None:
         facts.append("Actors: " + ", ".join(indicator.actors))
     if indicator.expected_by:
         facts.append(f"Expected by: {indicator.expected_by}")
+    if indicator.added:
+        facts.append(f"Watched from: {indicator.added}")
     if pd.notna(row["last_assessed"]):
-        facts.append(f"Last assessed: {pd.Timestamp(row['last_assessed']).date()} by {row['analyst']}")
+        how = "Reviewed, no change" if row["review"] else "Last assessed"
+        facts.append(f"{how}: {pd.Timestamp(row['last_assessed']).date()} by {row['analyst']}")
     st.caption(md_text(" · ".join(facts)))
+    if indicator.retired is not None and indicator.retired.date <= as_of:
+        r = indicator.retired
+        st.warning(md_text(f"Retired on {r.date} by {r.analyst}: {r.reason}. Its history is kept; from that date "
+                           "it no longer counts toward the board."), icon=":material/inventory_2:")
+    elif row["watch"] == Watch.NOT_YET.value:
+        st.info(md_text(f"Not yet watched on {as_of}: the team began to watch it on {indicator.added}. "
+                        "Until then it does not count toward the board."), icon=":material/schedule:")
 
 
 def _description(indicator: Indicator) -> None:
@@ -62,7 +75,7 @@ def _indications(ws: Workspace, indicator_id: str, as_of: dt.date) -> None:
     if table.empty:
         st.info("No indications recorded by the as-of date.")
         return
-    table = frames.drop_blank(frames.drop_blank(table, "Value"), "Marking")
+    table = frames.drop_blank(frames.drop_blank(frames.drop_blank(table, "Value"), "Marking"), "Withdrawn")
     summary = 250 if "Marking" in table.columns else 360  # room for the portion marks
     rows = frames.fit_rows(table, {"Summary": summary, "Source": 150, "Grade meaning": 150})
     st.dataframe(table, hide_index=True, width="stretch", row_height=rows, height=min(40 + rows * len(table), 560),
@@ -77,6 +90,9 @@ def _indications(ws: Workspace, indicator_id: str, as_of: dt.date) -> None:
                                                          help="The source (http/https links only)"),
                      "Value": st.column_config.TextColumn("Value", width=90),
                      "ID": st.column_config.TextColumn("ID", width=76),
+                     "Withdrawn": st.column_config.TextColumn(
+                         "Withdrawn", width=200, help="Withdrawn entries are struck through and count for nothing "
+                                                      "from the withdrawal on"),
                      "Marking": st.column_config.TextColumn("Marking", width=110,
                                                             help="TLP marking, where above the workspace's"),
                  })
@@ -131,7 +147,8 @@ def render() -> None:
     history = frames.status_history(ws, chosen, as_of)
     st.altair_chart(charts.status_history(history), width="stretch",
                     alt=f"Status history of {indicator.id} up to the as-of date")
-    assessments = frames.drop_blank(frames.assessments_table(ws, chosen, as_of), "Marking")
+    assessments = frames.drop_blank(frames.drop_blank(frames.assessments_table(ws, chosen, as_of), "Marking"),
+                                    "Withdrawn")
     with st.expander(f"Assessments ({len(assessments)})", expanded=False):
         if assessments.empty:
             st.caption("No assessment recorded by the as-of date: the status is 'not observed'.")
@@ -141,7 +158,10 @@ def render() -> None:
                          row_height=rows, height=min(40 + rows * len(assessments), 520),
                          column_config={
                              "Date": st.column_config.DateColumn("Date", format="YYYY-MM-DD", width="small"),
+                             "ID": st.column_config.TextColumn("ID", width=150,
+                                                               help="The id to give 'indicators withdraw'"),
                              "Rationale": st.column_config.TextColumn("Rationale", width=420),
+                             "Withdrawn": st.column_config.TextColumn("Withdrawn", width=200),
                          })
     _indications(ws, chosen, as_of)
     _ratings(ws, chosen)

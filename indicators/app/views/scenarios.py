@@ -35,6 +35,20 @@ def render() -> None:
         "Too few": st.column_config.CheckboxColumn("Too few", help=f"Fewer than {warning.MIN_DIAGNOSTIC}"),
     })
 
+    unrated = frames.unrated_pairs(ws, state.as_of())
+    if not unrated.empty:
+        st.subheader("Left to rate", anchor=False)
+        st.caption("These indicators are not rated against these scenarios: until they are, they count for "
+                   "nothing toward them. Rate them in the indicator files (or when adding the scenario).")
+        st.dataframe(unrated, hide_index=True, width="stretch", column_config={
+            "Scenario": st.column_config.TextColumn("Scenario", width=160),
+            "Indicator": st.column_config.TextColumn("Indicator", width=110),
+            "Title": st.column_config.TextColumn("Title", width=540)})
+    retired = frames.retired_scenarios(ws, state.as_of())
+    if not retired.empty:
+        st.caption("Retired (no warning level from their retirement on; history kept): "
+                   + md_text("; ".join(f"{r.Scenario} on {r.Retired} — {r.Reason}" for r in retired.itertuples())))
+
     themes = st.multiselect("Themes", ws.themes, key="validator_theme", bind="query-params",
                             placeholder="All themes")
     matrix = frames.validator_matrix(ws)

@@ -1,4 +1,5 @@
-"""Update page (editors only): record an indication, assess an indicator, judge a scenario.
+"""Update page (editors only): record, assess, judge, review, withdraw, retire, add indicators and
+scenarios, import a file of events.
 
 Each form plans the change with the library (`edit.plan_*`) on Preview and shows the exact diff
 that will be written; Save writes that planned edit (`updates.apply_edit`: atomic, refused if the
@@ -9,24 +10,39 @@ navigation when the board is read-only, and the library refuses writes then anyw
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
 from indicators.app import forms, state, ui
 from indicators.app import main as app_main
-from indicators.editing import git, updates
+from indicators.editing import checklist, git, importer, updates
 from indicators.editing.updates import Edit, EditRefused
 from indicators.reports import markings
 from indicators.reports.escape import md_text
 from indicators.workspace.load import Workspace
-from indicators.workspace.problems import Problem
-from indicators.workspace.vocab import CONFIDENCE, CREDIBILITY, LIKELIHOOD, MARKING, RELIABILITY, STATUS, Scale
+from indicators.workspace.problems import Code, Problem
+from indicators.workspace.vocab import (
+    CONFIDENCE,
+    CREDIBILITY,
+    LIKELIHOOD,
+    MARKING,
+    PRIORITY,
+    RATING,
+    RELIABILITY,
+    STATUS,
+    Scale,
+)
 
 FORMS = {"indication": "Record an indication", "assessment": "Assess an indicator",
-         "judgment": "Judge a scenario"}
+         "judgment": "Judge a scenario", "review": "Review, no change", "withdrawal": "Withdraw an entry",
+         "indicator": "Add an indicator", "scenario": "Add a scenario", "retirement": "Retire",
+         "import": "Import a file"}
 FORM_KEY = "update_form"
+NEW_THEME = "\u0000new"  # the theme choice that opens a text field for a new theme
 ANALYST_KEY = "update_analyst"
 COMMIT_KEY = "update_commit"
 INDICATOR_PARAM = "indicator"  # ?indicator=<id> pre-selects the indicator (as on the Indicator page)
@@ -34,12 +50,21 @@ PLAN_KEY = "_update_plan"  # session: {"form", "inputs", "edit" or "problems"} o
 FLASH_KEY = "_update_flash"  # session: what the last Save did, shown once
 # The widgets whose values make up each form's entry: a preview holds only while they are unchanged.
 FIELDS = {
-    "indication": ["_pick_indicator", "ind_date", "ind_summary", "ind_source", "ind_url", "ind_reliability",
+    "indication": ["_pick_indicator", "ind_date", "ind_summary", "ind_source", "ind_source_id", "ind_url",
+                   "ind_reliability",
                    "ind_credibility", "ind_value", "ind_unit", "ind_marking", ANALYST_KEY],
     "assessment": ["_pick_indicator", "as_date", "as_status", "as_confidence", "as_rationale", "as_cites",
                    "as_marking", ANALYST_KEY],
     "judgment": ["jd_scenario", "jd_date", "jd_likelihood", "jd_confidence", "jd_rationale", "jd_marking",
                  ANALYST_KEY],
+    "review": ["_pick_indicator", "rv_date", "rv_rationale", ANALYST_KEY],
+    "withdrawal": ["wd_entry", "wd_date", "wd_reason", ANALYST_KEY],
+    "retirement": ["rt_item", "rt_date", "rt_reason", ANALYST_KEY],
+    "indicator": ["ni_theme", "ni_new_theme", "ni_id", "ni_date", "ni_title", "ni_criteria", "ni_description",
+                  "ni_priority", "ni_actors", "ni_expected", "ni_marking", *[f"ni_rate_{n}" for n in range(64)],
+                  ANALYST_KEY],
+    "scenario": ["ns_id", "ns_date", "ns_title", "ns_description", "ns_ratings", ANALYST_KEY],
+    "import": ["im_file", ANALYST_KEY],
 }
 Planner = Callable[[str], Edit]  # plans the form's entry for an analyst; raises EditRefused
 # What Save empties, ready for the next entry (the indicator, date, source and grades stay).
@@ -47,6 +72,12 @@ CLEARED_ON_SAVE: dict[str, dict[str, Any]] = {
     "indication": {"ind_summary": "", "ind_url": "", "ind_value": None, "ind_unit": ""},
     "assessment": {"as_rationale": "", "as_cites": []},
     "judgment": {"jd_rationale": ""},
+    "review": {"rv_rationale": ""},
+    "withdrawal": {"wd_reason": ""},
+    "retirement": {"rt_reason": ""},
+    "indicator": {"ni_id": "", "ni_title": "", "ni_criteria": "", "ni_description": "", "ni_actors": ""},
+    "scenario": {"ns_id": "", "ns_title": "", "ns_description": ""},
+    "import": {},
 }
 
 
@@ -56,6 +87,10 @@ def _inputs(form: str) -> tuple[Any, ...]:
 
 
 def _frozen(value: Any) -> Any:
+    if hasattr(value, "file_id"):  # an uploaded file: the same upload, not the same Python object
+        return (value.name, value.size, value.file_id)
+    if isinstance(value, dict):  # a data editor's edits
+        return json.dumps(value, sort_keys=True, default=str)
     return tuple(value) if isinstance(value, list) else value
 
 
@@ -91,8 +126,13 @@ def indication_form(ws: Workspace) -> Planner | None:
         indicator = _indicator(ws)
     day = _date("Date observed", "ind_date", top[1])
     summary = st.text_area("Summary", key="ind_summary", height=90, placeholder="What was observed")
-    source_col, url_col = st.columns(2)
+    source_col, shared_col, url_col = st.columns([2, 2, 2])
     source = source_col.text_input("Source", key="ind_source", placeholder="Name of the source")
+    shared = {d.id: f"{d.id} — {d.title}" for d in ws.meta.sources}
+    source_id = shared_col.selectbox("or a shared source", list(shared), index=None, key="ind_source_id",
+                                     format_func=shared.get, placeholder="None" if shared else "None listed",
+                                     disabled=not shared,
+                                     help="A report listed under 'sources:' in workspace.yaml, shown in full")
     url = url_col.text_input("Link (optional)", key="ind_url", placeholder="https://…")
     rel_col, cred_col = st.columns(2)
     reliability = _scale_select("Source reliability", RELIABILITY, "ind_reliability", default="F", column=rel_col,
@@ -108,7 +148,8 @@ def indication_form(ws: Workspace) -> Planner | None:
     if indicator is None:
         return None
     return lambda analyst: updates.plan_indication(
-        ws, indicator, date=day, summary=forms.required(summary), source=forms.required(source),
+        ws, indicator, date=day, summary=forms.required(summary),
+        source=forms.optional(source) if source_id else forms.required(source), source_id=source_id,
         url=forms.optional(url), reliability=str(reliability), credibility=int(str(credibility)),
         value=value, unit=forms.optional(unit), marking=marking, analyst=forms.optional(analyst))
 
@@ -160,6 +201,124 @@ def judgment_form(ws: Workspace) -> Planner | None:
     return lambda analyst: updates.plan_judgment(
         ws, scenario, date=day, likelihood=str(likelihood), confidence=str(confidence),
         rationale=forms.required(rationale), marking=marking, analyst=forms.required(analyst))
+
+
+def review_form(ws: Workspace) -> Planner | None:
+    """'Reviewed, no change': the indicator's standing status repeated, which clears staleness."""
+    top = st.columns([3, 1])
+    with top[0]:
+        indicator = _indicator(ws)
+    day = _date("Date reviewed", "rv_date", top[1])
+    rationale = st.text_area("What was checked", key="rv_rationale", height=90,
+                             placeholder="e.g. Checked KCNA, 38 North and the UN panel: nothing new")
+    if indicator is None:
+        return None
+    return lambda analyst: checklist.plan_review(ws, indicator, date=day, rationale=forms.required(rationale),
+                                                 analyst=forms.required(analyst))
+
+
+def withdrawal_form(ws: Workspace) -> Planner | None:
+    """Withdraw an indication, assessment or judgment: it counts for nothing from the date on."""
+    top = st.columns([3, 1])
+    day = _date("Withdrawn on", "wd_date", top[1])
+    options = forms.withdrawable(ws, day)
+    entry = top[0].selectbox("Entry", list(options), index=None, key="wd_entry", format_func=options.get,
+                             placeholder="Type an id (SAT-01.3, SAT-01@2024-11-21) or words",
+                             help="Entries dated on or before the withdrawal date, not withdrawn yet")
+    reason = st.text_area("Reason", key="wd_reason", height=80, placeholder="Why it is withdrawn (shown with it)")
+    if entry is None:
+        return None
+    return lambda analyst: checklist.plan_withdrawal(ws, entry, date=day, reason=forms.required(reason),
+                                                     analyst=forms.required(analyst))
+
+
+def retirement_form(ws: Workspace) -> Planner | None:
+    """Retire an indicator or scenario: it stops counting from the date on and keeps its history."""
+    top = st.columns([3, 1])
+    options = forms.retirable(ws)
+    item = top[0].selectbox("Indicator or scenario", list(options), index=None, key="rt_item",
+                            format_func=options.get, placeholder="Type an id or words of the title")
+    day = _date("Retired on", "rt_date", top[1])
+    reason = st.text_area("Reason", key="rt_reason", height=80, placeholder="Why the team stops watching it")
+    if item is None:
+        return None
+    return lambda analyst: checklist.plan_retirement(ws, item, date=day, reason=forms.required(reason),
+                                                     analyst=forms.required(analyst))
+
+
+def indicator_form(ws: Workspace) -> Planner | None:
+    """A new indicator on a theme's checklist, rated against every scenario."""
+    top = st.columns([2, 2, 1, 1])
+    themes = ws.themes
+    theme = top[0].selectbox("Theme", [*themes, NEW_THEME], key="ni_theme",
+                             format_func=lambda t: "New theme…" if t == NEW_THEME else t)
+    if theme == NEW_THEME:
+        theme = forms.required(top[1].text_input("New theme", key="ni_new_theme", placeholder="e.g. air-defence"))
+    suggested = forms.suggested_id(ws, theme)
+    ident = top[2].text_input("Id", key="ni_id", placeholder=suggested or "e.g. AIR-01",
+                              help=f"Next free id in this theme: {suggested}" if suggested else None)
+    day = _date("Watched from", "ni_date", top[3])
+    title = st.text_input("Title", key="ni_title", placeholder="What to watch for")
+    criteria = st.text_area("Criteria", key="ni_criteria", height=80, placeholder="Observed when …")
+    description = st.text_area("Description (optional)", key="ni_description", height=70)
+    cols = st.columns(4)
+    priority = _scale_select("Priority", PRIORITY, "ni_priority", default="medium", column=cols[0])
+    actors = cols[1].text_input("Actors (optional)", key="ni_actors", placeholder="North Korea, Russia")
+    expected = cols[2].date_input("Expected by (optional)", value=None, key="ni_expected", format="YYYY-MM-DD")
+    marking = _scale_select("TLP marking (optional)", MARKING, "ni_marking", optional=True, column=cols[3])
+    st.markdown("**Ratings** — how likely the indicator is to appear if each scenario is true")
+    rating_cols = st.columns(min(max(len(ws.scenarios), 1), 4))
+    ratings = {}
+    for n, scenario in enumerate(s for s in ws.scenarios if s.retired is None):
+        ratings[scenario.id] = _scale_select(scenario.id, RATING, f"ni_rate_{n}", default="C",
+                                             column=rating_cols[n % len(rating_cols)], help=scenario.title)
+    if not theme:
+        return None
+    return lambda analyst: checklist.plan_add_indicator(
+        ws, forms.required(ident) or suggested, date=day, title=forms.required(title),
+        criteria=forms.required(criteria), theme=theme, ratings={k: str(v) for k, v in ratings.items()},
+        priority=priority, actors=forms.names(actors), expected_by=expected,
+        description=forms.optional(description), marking=marking, analyst=forms.required(analyst))
+
+
+def scenario_form(ws: Workspace) -> Planner | None:
+    """A new scenario, with the rating of each indicator against it (those left empty are listed to rate)."""
+    top = st.columns([1, 3, 1])
+    ident = top[0].text_input("Id", key="ns_id", placeholder="e.g. ARMS-UA")
+    title = top[1].text_input("Title", key="ns_title", placeholder="The development the team watches for")
+    day = _date("Watched from", "ns_date", top[2])
+    description = st.text_area("Description (optional)", key="ns_description", height=70)
+    st.markdown("**Ratings** — how likely each indicator is to appear if this scenario is true (leave empty "
+                "to rate later: it is listed on the Scenarios page)")
+    table = st.data_editor(forms.rating_rows(ws), key="ns_ratings", hide_index=True, width="stretch",
+                           disabled=["Indicator", "Title"], height=260, column_config={
+                               "Indicator": st.column_config.TextColumn("Indicator", width=110),
+                               "Title": st.column_config.TextColumn("Title", width=520),
+                               "Rating": st.column_config.SelectboxColumn("Rating", options=RATING.values(),
+                                                                          width=90)})
+    return lambda analyst: checklist.plan_add_scenario(
+        ws, forms.required(ident), date=day, title=forms.required(title), description=forms.optional(description),
+        ratings=forms.ratings_from(table), analyst=forms.required(analyst))
+
+
+def import_form(ws: Workspace) -> Planner | None:
+    """A CSV or TSV file of events: every row or none (README 'Importing events')."""
+    st.caption("One row per indication. Columns: indicator, date, summary, source or source_id, reliability, "
+               "credibility; optional url, value, unit, marking, analyst, and status, confidence and rationale "
+               "to add an assessment citing it. Rows already recorded are skipped; one bad row and nothing is "
+               "written.")
+    upload = st.file_uploader("CSV or TSV file", type=["csv", "tsv", "txt"], key="im_file")
+    if upload is None:
+        return None
+    name, data = upload.name, upload.getvalue()
+
+    def plan(analyst: str) -> Edit:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise EditRefused.of(Code.ENCODING, f"{name} is not UTF-8 text", "save it as UTF-8") from None
+        return importer.plan_import(ws, Path(name), analyst=forms.optional(analyst), text=text)
+    return plan
 
 
 # ----------------------------------------------------------------------------- preview and save
@@ -229,7 +388,9 @@ def _flash(ws: Workspace) -> None:
     if day and day > state.as_of():
         st.warning(f"It is dated {day}, after the board's as-of date ({state.as_of()}): the board as of that "
                    "date does not show it. Move the as-of date in the sidebar to see it.")
-    if change.kind == "judgment":
+    if change.kind == "import":
+        st.page_link(ui.page("checklist"), label="See the Checklist", icon=":material/checklist:")
+    elif change.subject in ws.scenario_by_id or change.kind == "scenario":
         st.page_link(ui.page("overview"), label=f"See {change.subject} on the Overview", icon=":material/dashboard:")
     else:
         st.page_link(ui.page("indicator"), label=f"See {change.subject} on the Indicator page",
@@ -271,8 +432,13 @@ def _preview_and_save(ws: Workspace, form: str, planner: Planner | None, analyst
         return
     change: Edit = plan["edit"]
     target = forms.edit_target(change, ws.root).replace("`", "'")
-    st.markdown(f"Save will add **{md_text(change.new_id)}** to `{target}`:")
-    st.code(change.diff(), language="diff")
+    for note in change.notes:
+        st.caption(md_text(note))
+    if change.kind == "import" and not any(f.after != f.before for f in change.files):
+        st.info("Every row is already recorded: there is nothing to write.")
+        return
+    st.markdown(f"Save will write **{md_text(change.new_id)}** to `{target}`:")
+    st.code(change.diff(ws.root), language="diff")
     st.button("Save", key=f"save_{form}", type="primary", icon=":material/save:", on_click=save, args=(form,),
               help="Write this change to the file (refused if the file changed since the preview)")
 
@@ -290,14 +456,16 @@ def render() -> None:
     _flash(ws)
     form = st.radio("What to record", list(FORMS), format_func=FORMS.get, key=FORM_KEY, horizontal=True,
                     label_visibility="collapsed")
-    if form in ("indication", "assessment") and not ws.indicators:
+    if form in ("indication", "assessment", "review") and not ws.indicators:
         st.info("The workspace has no indicators yet: add them to a file in indicators/ first.")
         return
     if form == "judgment" and not ws.scenarios:
         st.info("The workspace has no scenarios yet: add them to workspace.yaml first.")
         return
     with st.container(border=True):
-        builders = {"indication": indication_form, "assessment": assessment_form, "judgment": judgment_form}
+        builders = {"indication": indication_form, "assessment": assessment_form, "judgment": judgment_form,
+                    "review": review_form, "withdrawal": withdrawal_form, "retirement": retirement_form,
+                    "indicator": indicator_form, "scenario": scenario_form, "import": import_form}
         planner = builders[form](ws)
         analyst_col, commit_col = st.columns([1, 1], vertical_alignment="bottom")
         analyst = analyst_col.text_input("Analyst", value=updates.default_analyst(), key=ANALYST_KEY,
