@@ -5,8 +5,8 @@ and date (`SAT-01@2024-11-21`); a second one on the same day is `SAT-01@2024-11-
 `….3`, in file order, so every entry has a name that `assess`, `judge`, `withdraw` and `show` agree on.
 
 An entry *stands* on a date when it is dated on or before it and not withdrawn by then; an
-indicator or scenario is *watched* on a date from its `added` date (else its first entry) until
-the day it was retired. These are the board's rules for "what counts as of a date".
+indicator or scenario is *watched* on a date from its `added` date (an indicator without one: from
+its first entry) until the day it was retired. These are the board's rules for "what counts as of a date".
 """
 
 from __future__ import annotations
@@ -58,14 +58,17 @@ def withdrawn_by(entry: Any, day: dt.date) -> bool:
 
 
 def watch_start(item: Indicator | Scenario) -> dt.date | None:
-    """When the team began to watch it: `added`, else its first entry; None when it has none (always watched)."""
+    """When the team began to watch it; None: from the start.
+
+    `added` when given. Without it, an indicator counts from its first assessment (else its first
+    indication; with neither, from the start), and a scenario from the start: its score rests on the
+    indicators, not on its judgments."""
     if item.added is not None:
         return item.added
     if isinstance(item, Indicator):
         dates = [a.date for a in item.assessments] or [o.date for o in item.indications]
-    else:
-        dates = [j.date for j in item.judgments]
-    return min(dates) if dates else None
+        return min(dates) if dates else None
+    return None
 
 
 def watch_on(item: Indicator | Scenario, day: dt.date) -> Watch:

@@ -19,7 +19,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from indicators.workspace.entries import dated_ids
+from indicators.workspace.entries import dated_ids, watch_start
 from indicators.workspace.files import describe
 from indicators.workspace.model import Indicator, IndicatorFile, Scenario, WorkspaceFile, _default_levels
 from indicators.workspace.parse_cache import FILE_CACHE, FileCache, FileResult
@@ -330,7 +330,8 @@ def check_references(workspace: Workspace, located: _Located, today: dt.date) ->
                 problems.append(problem(indicator.id, ("ratings", scenario_id, "[key]"), Code.UNKNOWN_SCENARIO,
                                         f"rating against unknown scenario {scenario_id!r}",
                                         f"scenarios are: {', '.join(sorted(scenario_ids))}"))
-        missing = sorted(scenario_ids - set(indicator.ratings))
+        missing = sorted(s for s in scenario_ids - set(indicator.ratings)
+                         if _lives_meet(indicator, workspace.scenario_by_id[s]))
         if missing:
             problems.append(problem(indicator.id, ("ratings",), Code.MISSING_RATING,
                                     f"{indicator.id} is not rated against {', '.join(missing)}",
@@ -395,6 +396,15 @@ def check_references(workspace: Workspace, located: _Located, today: dt.date) ->
                 problems.append(in_meta(("scenarios", s_index, "judgments", j_index, "withdrawn"),
                                         *_withdrawn_early(names[j_index], judgment.withdrawn.date, judgment.date)))
     return problems
+
+
+def _lives_meet(indicator: Any, scenario: Any) -> bool:
+    """True when the indicator and the scenario are watched together on some day (else no rating is needed:
+    a scenario added after the indicator was retired, or retired before it was added)."""
+    i_start, s_start = watch_start(indicator), watch_start(scenario)
+    if indicator.retired is not None and s_start is not None and s_start >= indicator.retired.date:
+        return False
+    return not (scenario.retired is not None and i_start is not None and i_start >= scenario.retired.date)
 
 
 def _standing_before(assessments: list[Any], index: int) -> Any:
