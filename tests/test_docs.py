@@ -10,8 +10,8 @@ Console transcripts (the README's ```console blocks) are run and compared with w
   it here or mark the block illustrative.
 - A block whose commands are all `indicators validate|status|diff|show|list|search` runs from the
   repository root on the default data. Any other block may write (`--commit`, `-o`, `--save`…), so
-  it runs in a temporary folder holding a copy of `data/` in a fresh git repository; its relative
-  paths mean the same there.
+  it runs in a temporary folder holding a copy of `data/` and of `tests/fixtures/living` in a fresh
+  git repository; its relative paths mean the same there.
 - Commit hashes differ in every repository: in the output of a `git` command, a 7- to 40-digit
   hexadecimal word at the start of a line matches any hash.
 - Output must not depend on today: `status`, `show`, `list`, `search` and `export` must be given
@@ -38,12 +38,14 @@ from indicators.cli import build_parser
 from tests.conftest import ROOT
 
 README = ROOT / "README.md"
+LIVING = ROOT / "tests" / "fixtures" / "living"  # the README's living-checklist examples write to a copy
 ILLUSTRATIVE = "<!-- transcript: illustrative -->"
 GAP = "…"
 READ_ONLY_VERBS = {"validate", "status", "diff", "show", "list", "search"}
 HASH = re.compile(r"^[0-9a-f]{7,40}\b")
 DATED = {"status": "--as-of", "export": "--as-of", "show": "--as-of", "list": "--as-of", "search": "--as-of",
-         "record": "--date", "assess": "--date", "judge": "--date"}
+         "record": "--date", "assess": "--date", "judge": "--date", "review": "--date", "withdraw": "--date",
+         "retire": "--date", "add-indicator": "--date", "add-scenario": "--date"}
 
 
 @dataclass
@@ -141,6 +143,7 @@ def _env(home: Path) -> dict[str, str]:
 
 def _copy_of_the_data(folder: Path, env: dict[str, str]) -> Path:
     shutil.copytree(ROOT / "data", folder / "data")
+    shutil.copytree(LIVING, folder / LIVING.relative_to(ROOT))
     for command in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-q", "-m", "data"]):
         subprocess.run(command, cwd=folder, env=env, check=True, capture_output=True)
     return folder

@@ -199,5 +199,7 @@ def plan_import(ws: Workspace, file: Path | str, *, analyst: str | None = None, 
         files = [FileText(meta, unchanged, unchanged)]
     first, *more = files
     indications = sum(1 for name in added if "@" not in name)
-    summary = f"{indications} indication(s), {len(added) - indications} assessment(s)"
+    assessments = len(added) - indications
+    summary = (f"{indications} indication{'' if indications == 1 else 's'} and "
+               f"{assessments} assessment{'' if assessments == 1 else 's'}")
     return Edit(first.path, first.before, first.after, "import", file.name, summary, {}, more, notes)
