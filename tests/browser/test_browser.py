@@ -115,6 +115,18 @@ def data_server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def tiny_copy(tmp_path_factory) -> Path:
+    """A copy of the tiny fixture that the browser may write to (one per test module)."""
+    return Path(shutil.copytree(FIXTURES / "tiny", tmp_path_factory.mktemp("data") / "tiny"))
+
+
+@pytest.fixture(scope="module")
+def copy_server(tiny_copy, tmp_path_factory):
+    with serving(tiny_copy, tmp_path_factory.mktemp("server") / "tiny-copy.log") as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail(f"needs Debian's Chromium at {CHROMIUM}: apt-get install -y chromium (.ci/run does)")
@@ -167,6 +179,20 @@ class Tab:
             if key in texts:
                 return texts[texts.index(key):]
         return []
+
+    def choose(self, label: str, option: str) -> None:
+        """Pick an option of the select box with this label."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        box = self.page.get_by_test_id("stSelectbox").filter(has=self.page.get_by_text(label, exact=True))
+        combo, choice = box.locator('[role="combobox"]'), self.page.get_by_role("option", name=option, exact=True)
+        combo.click()
+        try:
+            choice.wait_for(timeout=3_000)
+        except PlaywrightTimeout:  # a click that lands as the page settles only focuses the box: open it again
+            combo.click()
+        choice.click()
+        self.idle()
 
     def params(self) -> dict[str, list[str]]:
         return parse_qs(urlsplit(self.page.url).query)

@@ -8,50 +8,20 @@ through with its reason and the assessment resting on it flagged. Every request 
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from indicators.scoring.frames import STRIKE
 from indicators.workspace.load import load_workspace
 
-from tests.conftest import FIXTURES
-
-# The fixtures (browser, new_tab, shots) come from tests/browser/conftest.py.
-from .test_browser import EXCEPTION, Tab, _screenshot, serving
+# The fixtures (browser, copy_server, tiny_copy, new_tab, shots) come from tests/browser/conftest.py.
+from .test_browser import EXCEPTION, Tab, _screenshot
 
 pytestmark = pytest.mark.browser
 
 SUCCESS = '[data-testid="stAlertContentSuccess"]'
 CODE = '[data-testid="stCode"]'
 TODAY = dt.date.today().isoformat()
-
-
-@pytest.fixture(scope="module")
-def tiny_copy(tmp_path_factory) -> Path:
-    """A copy of the tiny fixture that the browser may write to."""
-    return Path(shutil.copytree(FIXTURES / "tiny", tmp_path_factory.mktemp("data") / "tiny"))
-
-
-@pytest.fixture(scope="module")
-def copy_server(tiny_copy, tmp_path_factory):
-    with serving(tiny_copy, tmp_path_factory.mktemp("server") / "tiny-living.log") as server:
-        yield server
-
-
-def _choose(tab: Tab, label: str, option: str) -> None:
-    """Pick an option of the select box with this label."""
-    box = tab.page.get_by_test_id("stSelectbox").filter(has=tab.page.get_by_text(label, exact=True))
-    combo, choice = box.locator('[role="combobox"]'), tab.page.get_by_role("option", name=option, exact=True)
-    combo.click()
-    try:
-        choice.wait_for(timeout=3_000)
-    except PlaywrightTimeout:  # a click that lands as the page settles only focuses the box: open it again
-        combo.click()
-    choice.click()
-    tab.idle()
 
 
 def _form(tab: Tab, name: str) -> None:
@@ -80,8 +50,8 @@ def test_add_an_indicator_and_withdraw_an_indication(copy_server, tiny_copy, new
     box["Criteria"].fill("Observed when imagery shows more railcars than a year earlier.")
     box["Criteria"].press("Tab")
     tab.idle()
-    _choose(tab, "AA", "HL — Highly likely")
-    _choose(tab, "BB", "U — Unlikely")
+    tab.choose("AA", "HL — Highly likely")
+    tab.choose("BB", "U — Unlikely")
     preview = _preview_and_save(tab)
     assert "+  - id: TT-05" in preview and "+    ratings: {AA: HL, BB: U}" in preview
     assert "Indicator TT-05 saved" in page.locator(SUCCESS).inner_text()
@@ -90,7 +60,7 @@ def test_add_an_indicator_and_withdraw_an_indication(copy_server, tiny_copy, new
     _screenshot(tab, shots, "living-add-indicator")
 
     _form(tab, "Withdraw an entry")
-    _choose(tab, "Entry", "TT-01.2 · indication · Second sighting.")
+    tab.choose("Entry", "TT-01.2 · indication · Second sighting.")
     page.get_by_role("textbox", name="Reason", exact=True).fill("The wire retracted its report.")
     page.get_by_role("textbox", name="Reason", exact=True).press("Tab")
     tab.idle()

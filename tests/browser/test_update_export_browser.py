@@ -8,7 +8,6 @@ and, when $SCREENSHOT_DIR is set, there too.
 
 from __future__ import annotations
 
-import shutil
 import time
 from pathlib import Path
 
@@ -16,36 +15,14 @@ import pytest
 
 from indicators.workspace.load import load_workspace
 
-from tests.conftest import FIXTURES
-
 # The fixtures (browser, data_server, new_tab, shots) come from tests/browser/conftest.py.
-from .test_browser import EXCEPTION, Tab, _screenshot, serving
+from .test_browser import EXCEPTION, _screenshot
 
 pytestmark = pytest.mark.browser
 
 SUMMARY = "Freight trains with covered loads crossed the Tumen bridge."
 SUCCESS = '[data-testid="stAlertContentSuccess"]'
 CODE = '[data-testid="stCode"]'
-
-
-@pytest.fixture(scope="module")
-def tiny_copy(tmp_path_factory) -> Path:
-    """A copy of the tiny fixture that the browser may write to."""
-    return Path(shutil.copytree(FIXTURES / "tiny", tmp_path_factory.mktemp("data") / "tiny"))
-
-
-@pytest.fixture(scope="module")
-def copy_server(tiny_copy, tmp_path_factory):
-    with serving(tiny_copy, tmp_path_factory.mktemp("server") / "tiny-copy.log") as server:
-        yield server
-
-
-def _choose(tab: Tab, label: str, option: str) -> None:
-    """Pick an option of the select box with this label."""
-    box = tab.page.get_by_test_id("stSelectbox").filter(has=tab.page.get_by_text(label, exact=True))
-    box.locator('[role="combobox"]').click()
-    tab.page.get_by_role("option", name=option, exact=True).click()
-    tab.idle()
 
 
 def test_record_an_indication_and_see_it_on_the_board(copy_server, tiny_copy, new_tab, shots):
@@ -56,8 +33,8 @@ def test_record_an_indication_and_see_it_on_the_board(copy_server, tiny_copy, ne
     page.get_by_label("Source", exact=True).fill("Border watch")
     page.get_by_label("Source", exact=True).press("Tab")
     tab.idle()
-    _choose(tab, "Source reliability", "B — Usually reliable")
-    _choose(tab, "Information credibility", "2 — Probably true")
+    tab.choose("Source reliability", "B — Usually reliable")
+    tab.choose("Information credibility", "2 — Probably true")
     page.get_by_role("button", name="Preview").click()
     tab.idle()
     assert page.locator(EXCEPTION).count() == 0
