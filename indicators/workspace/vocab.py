@@ -124,7 +124,7 @@ WATCH = Scale[Watch](
     "watch",
     {
         Watch.NOT_YET: ("Not yet watched", "Before the team began to watch it: it does not count (not 'not observed').",
-                        "#eceff3"),
+                        "#dde2ea"),
         Watch.WATCHED: ("Watched", "On the checklist: it counts toward the board.", "#b0b7c3"),
         Watch.RETIRED: ("Retired", "No longer watched: its history is kept, it no longer counts.", "#5b6270"),
     },
