@@ -313,3 +313,55 @@ def test_update_is_in_the_data_section():
     assert ui.PAGES["update"].editors and not ui.PAGES["export"].editors
     assert "update" in ui.sections(read_only=False)["Data"]
     assert os.environ.get("INDICATORS_READ_ONLY") is None
+
+
+def test_review_then_retire_through_the_forms(tiny):
+    at = open_app(UPDATE)
+    at.radio(key="update_form").set_value("review").run()
+    at.selectbox(key="_pick_indicator").set_value("TT-03").run()
+    at.date_input(key="rv_date").set_value(MAR_10)
+    at.text_area(key="rv_rationale").input("Checked the wires: nothing new.")
+    at.button(key="preview_review").click().run()
+    assert not at.error
+    assert "+        review: true" in at.code[0].value.splitlines()
+    at.button(key="save_review").click().run()
+    assert "Review TT-03@2024-03-10 saved to indicators/core.yaml" in plain(at.success[0].value)
+
+    at.radio(key="update_form").set_value("retirement").run()
+    at.selectbox(key="rt_item").set_value("TT-04").run()
+    at.date_input(key="rt_date").set_value(MAR_10)
+    at.text_area(key="rt_reason").input("Question overtaken.")
+    at.button(key="preview_retirement").click().run()
+    at.button(key="save_retirement").click().run()
+    assert "Retirement of TT-04 saved" in plain(at.success[0].value)
+    ws = load_workspace(tiny)
+    review = ws.indicator_by_id["TT-03"].assessments[-1]
+    assert (review.review, review.status.value, ws.indicator_by_id["TT-04"].retired.date) == (True, "observed", MAR_10)
+    at.switch_page("indicators/app/views/checklist.py").run()
+    assert list(table(at)["ID"]) == ["TT-01", "TT-02", "TT-03"]  # a retired indicator is listed only on request
+
+
+def test_add_a_scenario_lists_what_is_left_to_rate(tiny):
+    at = open_app(UPDATE)
+    at.radio(key="update_form").set_value("scenario").run()
+    at.text_input(key="ns_id").input("cc")
+    at.text_input(key="ns_title").input("Scenario C")
+    at.date_input(key="ns_date").set_value(MAR_10)
+    at.button(key="preview_scenario").click().run()
+    assert not at.error
+    assert "left to rate against CC: TT-01, TT-02, TT-03, TT-04" in " ".join(c.value for c in at.caption)
+    at.button(key="save_scenario").click().run()
+    assert "Scenario CC saved to workspace.yaml" in plain(at.success[0].value)
+    at.switch_page("indicators/app/views/scenarios.py").run()
+    assert list(table(at, 1)["Indicator"]) == ["TT-01", "TT-02", "TT-03", "TT-04"]  # left to rate
+
+
+def test_a_refused_withdrawal_shows_why_and_writes_nothing(tiny):
+    before = digest(core(tiny))
+    at = open_app(UPDATE)
+    at.radio(key="update_form").set_value("withdrawal").run()
+    at.selectbox(key="wd_entry").set_value("TT-01.1").run()
+    at.date_input(key="wd_date").set_value(MAR_10)
+    at.button(key="preview_withdrawal").click().run()
+    assert "reason is empty or only white space" in errors(at)
+    assert digest(core(tiny)) == before
