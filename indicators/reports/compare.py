@@ -16,13 +16,15 @@ from indicators.reports.wording import level_label
 from indicators.workspace.load import Workspace
 from indicators.workspace.vocab import CONFIDENCE, LIKELIHOOD, MARKING, STATUS, Marking
 
-KINDS = ("levels", "judgments", "status", "new_indications", "removed_indications", "indicators_added",
-         "indicators_removed")
+KINDS = ("levels", "judgments", "status", "new_indications", "withdrawn_indications", "removed_indications",
+         "indicators_added", "indicators_retired", "indicators_removed")
 KIND_TITLES = {
     "levels": "Warning levels",
     "judgments": "Judgments",
     "status": "Status changes",
     "new_indications": "New indications",
+    "withdrawn_indications": "Indications withdrawn",
+    "indicators_retired": "Indicators retired",
     "removed_indications": "Indications no longer present",
     "indicators_added": "Indicators added",
     "indicators_removed": "Indicators removed",
@@ -77,6 +79,10 @@ def diff_snapshots(old: Snapshot, new: Snapshot, *, old_label: str | None = None
     new_obs = {o.id for i in new.indicators for o in i.indications}
     added = [_indication(i.id, o) for i in new.indicators for o in i.indications if o.id not in old_obs]
     removed = [_indication(i.id, o) for i in old.indicators for o in i.indications if o.id not in new_obs]
+    was_withdrawn = {o.id for i in old.indicators for o in i.indications if o.withdrawn is not None}
+    withdrawn = [{**_indication(i.id, o), "withdrawn": o.withdrawn.date.isoformat(), "reason": o.withdrawn.reason}
+                 for i in new.indicators for o in i.indications
+                 if o.withdrawn is not None and o.id not in was_withdrawn]
     stricter = max(old.marking, new.marking, key=MARKING.order)
     return {
         "from": _side(old, old_label),
@@ -86,8 +92,12 @@ def diff_snapshots(old: Snapshot, new: Snapshot, *, old_label: str | None = None
         "judgments": judgments,
         "status": status,
         "new_indications": sorted(added, key=lambda o: (o["date"], o["id"])),
+        "withdrawn_indications": sorted(withdrawn, key=lambda o: (o["withdrawn"], o["id"])),
         "removed_indications": sorted(removed, key=lambda o: (o["date"], o["id"])),
         "indicators_added": [{"indicator": i.id, "title": i.title} for i in new.indicators if i.id not in old_ind],
+        "indicators_retired": [{"indicator": i.id, "title": i.title, "retired": i.retired.isoformat(),
+                                "reason": i.retired_reason} for i in new.indicators
+                               if i.retired is not None and (i.id not in old_ind or old_ind[i.id].retired is None)],
         "indicators_removed": [{"indicator": i.id, "title": i.title} for i in old.indicators if i.id not in new_ind],
     }
 
@@ -151,6 +161,11 @@ def _line(kind: str, item: dict[str, Any]) -> str:
     if kind == "status":
         return (f"{item['indicator']}  {_clean(item['title'])}: {STATUS.label(item['before'])} → "
                 f"{STATUS.label(item['after'])}")
+    if kind == "withdrawn_indications":
+        return (f"{item['id']}  {item['date']}  {_clean(item['summary'])}: withdrawn {item['withdrawn']} "
+                f"({_clean(item['reason'])})")
+    if kind == "indicators_retired":
+        return f"{item['indicator']}  {_clean(item['title'])}: retired {item['retired']} ({_clean(item['reason'])})"
     if kind in ("new_indications", "removed_indications"):
         return (f"{item['id']}  {item['date']}  {_clean(item['summary'])} "
                 f"({_clean(item['source'])}, {item['grade']})")
