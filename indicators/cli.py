@@ -274,37 +274,26 @@ def cmd_review(args: argparse.Namespace) -> int:
                   marking=args.marking)
 
 
-def _pairs(values: list[str], what: str) -> dict[str, str]:
-    """`KEY=VALUE` arguments as a mapping (a usage error names the bad one)."""
-    out = {}
-    for value in values:
-        key, sep, rating = value.partition("=")
-        if not sep or not key.strip() or not rating.strip():
-            raise argparse.ArgumentTypeError(f"--rate {value!r}: write {what}=RATING, e.g. MIL-COOP=HL")
-        out[key.strip()] = rating.strip()
-    return out
+def _rating(text: str) -> tuple[str, str]:
+    """An argparse type: `ID=RATING` (a scenario or an indicator and its rating)."""
+    key, sep, rating = text.partition("=")
+    if not sep or not key.strip() or not rating.strip():
+        raise argparse.ArgumentTypeError(f"{text!r}: write ID=RATING, e.g. MIL-COOP=HL")
+    return key.strip(), rating.strip()
 
 
 def cmd_add_indicator(args: argparse.Namespace) -> int:
     from indicators.editing import checklist
-    try:
-        ratings = _pairs(args.rate, "SCENARIO")
-    except argparse.ArgumentTypeError as err:
-        return _usage(args, str(err))
     return _write(args, checklist.plan_add_indicator, args.id, date=args.date, title=args.title,
-                  criteria=args.criteria, theme=args.theme, ratings=ratings, priority=args.priority,
+                  criteria=args.criteria, theme=args.theme, ratings=dict(args.rate), priority=args.priority,
                   actors=args.actor, expected_by=args.expected_by, description=args.description,
                   related=args.related, marking=args.marking)
 
 
 def cmd_add_scenario(args: argparse.Namespace) -> int:
     from indicators.editing import checklist
-    try:
-        ratings = _pairs(args.rate, "INDICATOR")
-    except argparse.ArgumentTypeError as err:
-        return _usage(args, str(err))
     return _write(args, checklist.plan_add_scenario, args.id, date=args.date, title=args.title,
-                  description=args.description, ratings=ratings)
+                  description=args.description, ratings=dict(args.rate))
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -619,7 +608,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--title", required=True)
     p.add_argument("--criteria", required=True, help="when it counts as observed")
     p.add_argument("--theme", required=True, help="the checklist it belongs to (a new theme makes a new file)")
-    p.add_argument("--rate", action="append", default=[], metavar="SCENARIO=RATING",
+    p.add_argument("--rate", action="append", default=[], type=_rating, metavar="SCENARIO=RATING",
                    help=f"rating against a scenario ({_one_of(RATING)}); one for every scenario")
     p.add_argument("--priority", default=None, help=_one_of(PRIORITY))
     p.add_argument("--actor", action="append", default=[], metavar="NAME", help="an actor (repeat for more)")
@@ -635,7 +624,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", metavar="SCENARIO_ID")
     p.add_argument("--title", required=True)
     p.add_argument("--description", default=None)
-    p.add_argument("--rate", action="append", default=[], metavar="INDICATOR=RATING",
+    p.add_argument("--rate", action="append", default=[], type=_rating, metavar="INDICATOR=RATING",
                    help=f"rating of an indicator against the new scenario ({_one_of(RATING)})")
     _writer(p, marking=False)
     p = verb("import", cmd_import, "Import indications (and assessments citing them) from a CSV or TSV file: all "

@@ -8,6 +8,7 @@ shows only added lines and the board as of an earlier date is unchanged.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import re
@@ -231,6 +232,16 @@ def _theme_file(ws: Workspace, theme: str) -> tuple[Path, str | None]:
     return folder / f"{theme}.yaml", None
 
 
+def _schema_line(ws: Workspace) -> str:
+    """The `# yaml-language-server: $schema=…` line the workspace's checklists start with, for a new one."""
+    for path in ws.files[1:]:
+        with contextlib.suppress(EditRefused):
+            first = _read_text(path).split("\n", 1)[0]
+            if first.startswith("# yaml-language-server:"):
+                return first + "\n"
+    return ""
+
+
 def _file_theme(text: str) -> str | None:
     try:
         node = child(compose(text), "theme")
@@ -275,7 +286,7 @@ def plan_add_indicator(ws: Workspace, indicator_id: str, *, title: str, criteria
     model = _check_entry(IndicatorHeader, {k: v for k, v in fields.items() if v is not None})
     entry = _entry(model)
     before = text
-    base = text if text is not None else f"theme: {theme}\nindicators: []\n"
+    base = text if text is not None else f"{_schema_line(ws)}theme: {theme}\nindicators: []\n"
     try:
         after = append_to_list(base, compose(base), "indicators", entry)
     except (SpliceError, yaml.YAMLError) as exc:
