@@ -57,7 +57,7 @@ def render_markdown(snap: Snapshot) -> str:
     out += ["", "## Scenarios", ""]
     if snap.scenarios:
         rows = [[f"**{md_text(s.id)}** {md_text(s.title)}", md_text(w.level_label(snap, s.level)),
-                 w.trend_label(s), w.score_text(s),
+                 w.trend_label(s), w.score_text(s, snap),
                  LIKELIHOOD.label(s.judgment.likelihood) if s.judgment else "no judgment",
                  CONFIDENCE.label(s.judgment.confidence) if s.judgment else "",
                  str(s.judgment.date) if s.judgment else ""] for s in snap.scenarios]

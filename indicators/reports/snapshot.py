@@ -79,6 +79,15 @@ class JudgmentOut(_Frozen):
     marking: Marking | None = None
 
 
+class WindowOut(_Frozen):
+    """A scenario's score change over one of the workspace's trend windows."""
+
+    days: int
+    previous_score: float | None = None
+    change: float | None = None
+    trend: Trend
+
+
 class ScenarioOut(_Frozen):
     """A scenario on the as-of date: score, level, trend and latest judgment."""
 
@@ -90,6 +99,8 @@ class ScenarioOut(_Frozen):
     level: str
     trend: Trend
     judgment: JudgmentOut | None = None
+    windows: list[WindowOut] = Field(default_factory=list, description="Change over each trend window")
+    marginal: bool = Field(False, description="The level changed over the first window by less than the tolerance")
 
 
 class ChangeOut(_Frozen):
@@ -331,10 +342,14 @@ def _scenarios(ws: Workspace, as_of: dt.date) -> list[ScenarioOut]:
                                    confidence=row["confidence"], analyst=row["analyst"], rationale=row["rationale"],
                                    marking=_latest_judgment_marking(ws, str(sid), as_of))
         previous = row["previous_score"]
+        windows = [WindowOut(days=w["days"], trend=w["trend"],
+                             previous_score=None if w["previous_score"] is None else round(w["previous_score"], 6),
+                             change=None if w["change"] is None else round(w["change"], 6)) for w in row["windows"]]
         out.append(ScenarioOut(id=str(sid), title=row["title"], description=ws.scenario_by_id[sid].description,
-                               score=round(float(row["score"]), 4),
-                               previous_score=None if pd.isna(previous) else round(float(previous), 4),
-                               level=row["level"], trend=row["trend"], judgment=judgment))
+                               score=round(float(row["score"]), 6),
+                               previous_score=None if pd.isna(previous) else round(float(previous), 6),
+                               level=row["level"], trend=row["trend"], judgment=judgment, windows=windows,
+                               marginal=bool(row["marginal"])))
     return out
 
 

@@ -9,9 +9,10 @@ import datetime as dt
 from typing import Any
 
 from indicators.reports.markings import highest
-from indicators.reports.snapshot import IndicationOut, IndicatorOut, JudgmentOut, ScenarioOut, Snapshot
+from indicators.reports.snapshot import IndicationOut, IndicatorOut, JudgmentOut, ScenarioOut, Snapshot, WindowOut
 from indicators.scoring.frames import CHANGE_KINDS
 from indicators.scoring.warning import TREND_WINDOW_DAYS
+from indicators.scoring.warning import score_text as score_text_of
 from indicators.workspace.vocab import CONFIDENCE, LIKELIHOOD, MARKING, RATING, STATUS, TREND, Marking
 
 
@@ -110,10 +111,17 @@ def trend_label(scenario: ScenarioOut) -> str:
     return TREND.label(scenario.trend)
 
 
-def score_text(scenario: ScenarioOut) -> str:
-    was = (f" ({TREND_WINDOW_DAYS} days earlier {scenario.previous_score:.2f})"
-           if scenario.previous_score is not None else "")
-    return f"{scenario.score:.2f}{was}"
+def score_text(scenario: ScenarioOut, snap: Snapshot | None = None) -> str:
+    """`0.68 (30 days earlier 0.63; 365 days earlier 0.36)`, to the precision at which levels are decided
+    (the snapshot's levels; two decimals without them), `, marginal` when the level changed by less than
+    the trend tolerance."""
+    edges = [level.min_score for level in snap.levels] if snap is not None else []
+    windows = scenario.windows or ([WindowOut(days=TREND_WINDOW_DAYS, previous_score=scenario.previous_score,
+                                               trend=scenario.trend)] if scenario.previous_score is not None else [])
+    was = "; ".join(f"{w.days} days earlier {score_text_of(w.previous_score, edges)}" for w in windows
+                    if w.previous_score is not None)
+    marginal = "; level change marginal" if scenario.marginal else ""
+    return f"{score_text_of(scenario.score, edges)}" + (f" ({was}{marginal})" if was or marginal else "")
 
 
 def judgment_head(j: JudgmentOut | None) -> str:

@@ -27,6 +27,7 @@ score. The trend compares the score with the score 30 days earlier: a rise of at
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -85,7 +86,7 @@ def _as_dates(frame: pd.DataFrame, *columns: str) -> None:
         frame[column] = pd.to_datetime(frame[column]).astype(DATE_DTYPE)
 
 
-def _watch_mask(start: pd.Series, retired: pd.Series, days: list[pd.Timestamp]) -> pd.DataFrame:
+def watch_mask(start: pd.Series, retired: pd.Series, days: list[pd.Timestamp]) -> pd.DataFrame:
     """date x item: True where the item is watched on the date."""
     d = np.array(days, dtype=DATE_DTYPE)[:, None]
     s, r = start.to_numpy(dtype=DATE_DTYPE)[None, :], retired.to_numpy(dtype=DATE_DTYPE)[None, :]
@@ -309,22 +310,14 @@ def levels_over_time(ws: Workspace, dates: list[dt.date] | list[pd.Timestamp]) -
     t = tables(ws)
     if not days or t.ratings.shape[1] == 0:
         return pd.DataFrame(columns=["date", "scenario", "score", "level", "label", "colour", "rank"])
-    latest = _latest_assessments(ws, days)
-    latest["e"] = _evidence(latest).where(latest["watch"] == Watch.WATCHED.value, 0.0)
-    e = latest.pivot(index="date", columns="indicator", values="e").reindex(index=days, columns=t.ratings.index)
-    watched = _watch_mask(t.indicators["start"], t.indicators["retired"], days).reindex(columns=t.ratings.index)
-    scenario_watch = _watch_mask(t.scenarios["start"], t.scenarios["retired"], days)
+    e = evidence(ws, days)
+    watched = watch_mask(t.indicators["start"], t.indicators["retired"], days).reindex(columns=t.ratings.index)
     parts = []
-    for alive, rows in scenario_watch.groupby(list(scenario_watch.columns), sort=False):
-        scenarios = [s for s, on in zip(scenario_watch.columns, alive if isinstance(alive, tuple) else (alive,),
-                                        strict=True) if on]
-        if not scenarios:
-            continue
-        w = diagnostic_weights(ws, scenarios).to_numpy()
-        span = rows.index
+    for scenarios, span in scenario_spans(ws, days):
+        w = scoring_weights(ws, scenarios).to_numpy()
         denom = watched.loc[span].to_numpy(dtype=float) @ w
         with np.errstate(invalid="ignore", divide="ignore"):
-            scores = (e.loc[span].fillna(0.0).to_numpy() @ w) / np.where(denom > 0, denom, np.nan)
+            scores = (e.loc[span].to_numpy() @ w) / np.where(denom > 0, denom, np.nan)
         parts.append(pd.DataFrame(np.clip(np.nan_to_num(scores), 0, 1), index=span, columns=scenarios))
     if not parts:
         return pd.DataFrame(columns=["date", "scenario", "score", "level", "label", "colour", "rank"])
@@ -332,6 +325,53 @@ def levels_over_time(ws: Workspace, dates: list[dt.date] | list[pd.Timestamp]) -
     long = frame.rename_axis("date").reset_index().melt(id_vars="date", var_name="scenario", value_name="score")
     long = long.dropna(subset=["score"]).reset_index(drop=True)
     return _with_levels(ws, long)
+
+
+def scenario_spans(ws: Workspace, days: list[pd.Timestamp]) -> list[tuple[list[str], pd.Index]]:
+    """The days grouped by the set of scenarios watched on them: (scenarios, days) for each set."""
+    t = tables(ws)
+    watch = watch_mask(t.scenarios["start"], t.scenarios["retired"], days)
+    out = []
+    for alive, rows in watch.groupby(list(watch.columns), sort=False):
+        flags = alive if isinstance(alive, tuple) else (alive,)
+        scenarios = [s for s, on in zip(watch.columns, flags, strict=True) if on]
+        if scenarios:
+            out.append((scenarios, rows.index))
+    return out
+
+
+def ladder_factor(ws: Workspace) -> pd.Series:
+    """Per indicator: 1 + ladder_step x (rung - 1) on a ladder, else 1 (higher rungs weigh more)."""
+    rungs = pd.Series({i.id: i.rung if i.ladder and i.rung else 1 for i in ws.indicators}, dtype=float)
+    return (1.0 + ws.meta.ladder_step * (rungs - 1)).reindex(tables(ws).ratings.index).fillna(1.0)
+
+
+def scoring_weights(ws: Workspace, scenarios: list[str] | None = None) -> pd.DataFrame:
+    """The weights a score uses: diagnostic weight x ladder factor (indicator x scenario)."""
+    return diagnostic_weights(ws, scenarios).mul(ladder_factor(ws), axis=0)
+
+
+def evidence(ws: Workspace, days: list[pd.Timestamp]) -> pd.DataFrame:
+    """date x indicator: the evidence each indicator gives on each date (0 when it is not watched).
+
+    status x confidence of the standing assessment; with `stale_evidence`, x discount ** floor(age /
+    (cadences x review cadence)); an overdue indicator (past expected_by, still not observed) gives
+    -overdue_evidence instead."""
+    t = tables(ws)
+    latest = _latest_assessments(ws, days)
+    e = _evidence(latest)
+    policy = ws.meta.stale_evidence
+    if policy is not None:
+        age = (latest["date"] - latest["assessed"]).dt.days
+        span = policy.cadences * ws.meta.review_cadence_days
+        e = e * np.power(policy.discount, np.floor(age.fillna(0) / span))
+    if ws.meta.overdue_evidence:
+        expected = latest["indicator"].map(t.indicators["expected_by"]).astype(DATE_DTYPE)
+        overdue = (latest["status"] == Status.NOT_OBSERVED.value) & expected.notna() & (expected < latest["date"])
+        e = e.where(~overdue, -ws.meta.overdue_evidence)
+    latest["e"] = e.where(latest["watch"] == Watch.WATCHED.value, 0.0)
+    frame = latest.pivot(index="date", columns="indicator", values="e")
+    return frame.reindex(index=days, columns=t.ratings.index).fillna(0.0)
 
 
 def _with_levels(ws: Workspace, frame: pd.DataFrame) -> pd.DataFrame:
@@ -355,23 +395,65 @@ def level_colour(ws: Workspace, rank: int) -> str:
     return LEVEL_PALETTE[round(rank * (len(LEVEL_PALETTE) - 2) / max(n - 1, 1))]
 
 
+def trend_of(delta: float | None, tolerance: float) -> str:
+    """deteriorated / improved / unchanged for a score change (unchanged when there is nothing to compare)."""
+    if delta is None or pd.isna(delta):
+        return Trend.UNCHANGED.value
+    if delta >= tolerance - 1e-12:
+        return Trend.DETERIORATED.value
+    return Trend.IMPROVED.value if delta <= -tolerance + 1e-12 else Trend.UNCHANGED.value
+
+
 def warning_levels(ws: Workspace, as_of: dt.date | str) -> pd.DataFrame:
-    """Per scenario on `as_of`: score, level, trend vs 30 days earlier, latest judgment."""
+    """Per scenario on `as_of`: score, level, its change over each of `trend_windows_days`, latest judgment.
+
+    `previous_score` and `trend` are those of the first window; `windows` lists, per window, its days,
+    the earlier score, the change and the trend; `marginal` is True when the level differs from the
+    level one window earlier although the score moved less than `trend_tolerance`."""
     day = day_stamp(as_of)
-    before = day - pd.Timedelta(days=TREND_WINDOW_DAYS)
-    both = levels_over_time(ws, [before, day])
-    now = both[both["date"] == day].set_index("scenario")
-    prev = both[both["date"] == before].set_index("scenario")["score"]
+    windows = list(ws.meta.trend_windows_days)
+    earlier = {n: day - pd.Timedelta(days=n) for n in windows}
+    every = levels_over_time(ws, [day, *earlier.values()])
+    now = every[every["date"] == day].set_index("scenario")
     out = now.drop(columns="date")
-    out["previous_score"] = prev.reindex(out.index)
-    delta = out["score"] - out["previous_score"]
     tol = ws.meta.trend_tolerance
-    out["trend"] = np.where(delta >= tol - 1e-12, Trend.DETERIORATED.value,
-                            np.where(delta <= -tol + 1e-12, Trend.IMPROVED.value, Trend.UNCHANGED.value))
+    lists: dict[str, list[dict]] = {sid: [] for sid in out.index}
+    first = None
+    start = history_start(ws)
+    for n in windows:
+        then = every[every["date"] == earlier[n]].set_index("scenario")
+        if start is None or earlier[n] < start:  # before the first record there is nothing to compare with
+            then = then.iloc[0:0]
+        for sid in out.index:
+            before = then["score"].get(sid)
+            change = None if before is None or pd.isna(before) else float(out.at[sid, "score"]) - float(before)
+            lists[sid].append({"days": n, "previous_score": None if change is None else float(before),
+                               "change": change, "trend": trend_of(change, tol),
+                               "previous_level": then["level"].get(sid)})
+        first = first or n
+    out["windows"] = [lists[sid] for sid in out.index]
+    out["previous_score"] = [w[0]["previous_score"] for w in out["windows"]]
+    out["previous_score"] = out["previous_score"].astype(float)
+    out["trend"] = [w[0]["trend"] for w in out["windows"]]
+    out["marginal"] = [bool(w[0]["previous_level"] is not None and w[0]["previous_level"] != level
+                            and w[0]["change"] is not None and abs(w[0]["change"]) < tol)
+                       for w, level in zip(out["windows"], out["level"], strict=True)]
     out["title"] = [ws.scenario_by_id[s].title for s in out.index]
     judged = latest_judgments(ws, day)
     out = out.join(judged, how="left")
     return out.reindex([s.id for s in ws.scenarios if s.id in out.index])
+
+
+def score_text(score: float, edges: Iterable[float]) -> str:
+    """The score to the precision at which its level is decided: two decimals, more when two would round it
+    onto or across a level's threshold (`edges`, the levels' min_score): 0.196 is '0.196', never '0.20'
+    beside 'Low'."""
+    edges = list(edges)
+    for places in (2, 3, 4):
+        shown = round(score, places)
+        if all((shown >= edge) == (score >= edge - 1e-12) for edge in edges):
+            return f"{score:.{places}f}"
+    return f"{np.floor(score * 1e4) / 1e4:.4f}"  # within 0.00005 below a threshold: cut, never round up onto it
 
 
 def latest_judgments(ws: Workspace, as_of: dt.date | str) -> pd.DataFrame:

@@ -318,8 +318,19 @@ def check_references(workspace: Workspace, located: _Located, today: dt.date) ->
             if indication.withdrawn is not None and indication.withdrawn.date < indication.date:
                 problems.append(problem(indicator.id, (*indication_loc(indicator.id, indication.id), "withdrawn"),
                                         *_withdrawn_early(indication.id, indication.withdrawn.date, indication.date)))
+    rungs: dict[tuple[str, int], str] = {}
     for indicator in workspace.indicators:
         problems.extend(_life_span_problems(indicator, lambda *loc, _i=indicator.id: problem(_i, *loc)))
+        if (indicator.ladder is None) != (indicator.rung is None):
+            problems.append(problem(indicator.id, ("ladder" if indicator.ladder else "rung",), Code.LADDER_INCOMPLETE,
+                                    f"{indicator.id} has a {'ladder' if indicator.ladder else 'rung'} but no "
+                                    f"{'rung' if indicator.ladder else 'ladder'}", Code.LADDER_INCOMPLETE.hint))
+        elif indicator.ladder is not None and indicator.rung is not None:
+            taken = rungs.setdefault((indicator.ladder, indicator.rung), indicator.id)
+            if taken != indicator.id:
+                problems.append(problem(indicator.id, ("rung",), Code.LADDER_RUNG_TAKEN,
+                                        f"{indicator.id} and {taken} are both rung {indicator.rung} of the "
+                                        f"{indicator.ladder} ladder", Code.LADDER_RUNG_TAKEN.hint, Severity.WARNING))
         for k, related in enumerate(indicator.related):
             if related not in workspace.indicator_by_id:
                 problems.append(problem(indicator.id, ("related", k), Code.UNKNOWN_RELATED,

@@ -8,7 +8,7 @@ bad indicator or assessment does not hide the rest.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
@@ -141,6 +141,13 @@ def _default_levels() -> list[WarningLevel]:
     ]
 
 
+class StaleEvidence(Strict):
+    """Discount of old assessments: evidence x discount ** floor(age / (cadences x review cadence))."""
+
+    cadences: int = Field(ge=1, le=100, description="Age, in review cadences, after which evidence is discounted")
+    discount: float = Field(ge=0.0, le=1.0, description="Factor applied per such age (0.5 halves it)")
+
+
 class WorkspaceFile(Strict):
     """`workspace.yaml`: what the board watches and how it scores."""
 
@@ -154,6 +161,14 @@ class WorkspaceFile(Strict):
     warning_levels: list[WarningLevel] = Field(default_factory=_default_levels, min_length=1)
     trend_tolerance: float = Field(default=0.05, ge=0.0, le=1.0,
                                    description="Score change below which the trend is 'unchanged'")
+    trend_windows_days: list[Annotated[int, Field(ge=1, le=3650)]] = Field(
+        default_factory=lambda: [30, 365], min_length=1, max_length=4,
+        description="Windows (days) over which each scenario's score change is shown; the first sets the trend")
+    ladder_step: float = Field(default=0.5, ge=0.0, le=5.0,
+                               description="Extra weight per rung above the first: w x (1 + step x (rung - 1))")
+    overdue_evidence: float = Field(default=0.0, ge=0.0, le=1.0,
+                                    description="Negative evidence of an overdue indicator (0: off)")
+    stale_evidence: StaleEvidence | None = Field(default=None, description="Discount old assessments (off if absent)")
 
     @field_validator("warning_levels")
     @classmethod
@@ -209,6 +224,21 @@ class Assessment(Strict):
     withdrawn: Withdrawal | None = None
 
 
+class Thresholds(Strict):
+    """Values of an indicator's numeric series that point to a status (at least one; emerging below observed)."""
+
+    emerging: float | None = None
+    observed: float | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Thresholds:
+        if self.emerging is None and self.observed is None:
+            raise ValueError("give 'emerging', 'observed' or both")
+        if self.emerging is not None and self.observed is not None and self.emerging >= self.observed:
+            raise ValueError("the 'emerging' threshold must be below the 'observed' one")
+        return self
+
+
 class IndicatorHeader(Strict):
     """An indicator's own fields, without its history (validated separately, item by item)."""
 
@@ -229,6 +259,14 @@ class IndicatorHeader(Strict):
     retired: Retirement | None = None
     related: list[IndicatorId] = Field(default_factory=list,
                                        description="Indicators whose indications its assessments may cite")
+    ladder: Annotated[str, StringConstraints(pattern=THEME)] | None = Field(
+        default=None, description="Escalation ladder it is a rung of (give 'rung' too)")
+    rung: int | None = Field(default=None, ge=1, le=20, description="Its rung on the ladder, 1 the lowest")
+    thresholds: Thresholds | None = Field(default=None, description="Values of its series that point to a status")
+    aggregate: Literal["latest", "max", "sum"] = Field(default="latest",
+                                                        description="How the series is read against the thresholds")
+    window_days: int | None = Field(default=None, ge=1, le=3650,
+                                    description="Only values within this many days of the date count (max, sum)")
 
 
 class Indicator(IndicatorHeader):

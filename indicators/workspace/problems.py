@@ -106,6 +106,10 @@ class Code(StrEnum):
                             "date the retirement on or after the 'added' date")
     REVIEW_CHANGES_STATUS = ("review-changes-status", "a review that does not repeat the status standing before it",
                              "a change of status is an assessment: drop 'review: true', or repeat the status")
+    LADDER_INCOMPLETE = ("ladder-incomplete", "a ladder without a rung, or a rung without a ladder",
+                         "give both 'ladder: NAME' and 'rung: N', or neither")
+    LADDER_RUNG_TAKEN = ("ladder-rung-taken", "two indicators on the same rung of one ladder",
+                         "number the rungs of a ladder 1, 2, 3 … once each")
     UNKNOWN_ENTRY = ("unknown-entry", "no indication, assessment or judgment with this id",
                      "use an id that 'indicators show' prints, e.g. SAT-01.3 or SAT-01@2024-11-21")
     ID_TAKEN = ("id-taken", "an id that is already used", "choose a free id")

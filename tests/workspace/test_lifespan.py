@@ -41,3 +41,16 @@ def test_a_shared_source_stands_in_for_the_free_text() -> None:
     ws = load_workspace(LIFESPAN)
     seen = ws.indicator_by_id["LS-02"].indications[0]
     assert (seen.source, seen.source_id) == (None, "panel-report")
+
+
+def test_a_ladder_needs_a_rung_and_a_rung_is_taken_once(tmp_path) -> None:
+    import shutil
+
+    root = shutil.copytree(FIXTURES / "signals", tmp_path / "signals")
+    core = root / "indicators" / "core.yaml"
+    text = core.read_text().replace("    ladder: deploy\n    rung: 3\n", "    ladder: deploy\n    rung: 2\n", 1)
+    text = text.replace("    thresholds: {emerging: 10, observed: 20}\n",
+                        "    thresholds: {emerging: 10, observed: 20}\n    rung: 1\n", 1)
+    core.write_text(text)
+    found = {(p.code.value, p.severity.value, p.line) for p in load_workspace(root).problems}
+    assert found == {("ladder-rung-taken", "warning", 27), ("ladder-incomplete", "error", 36)}  # the rungs
