@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from indicators.reports.snapshot import IndicationOut, JudgmentOut, Snapshot, build_snapshot
-from indicators.reports.wording import level_label
+from indicators.reports.wording import level_label, score_value
 from indicators.workspace.load import Workspace
 from indicators.workspace.vocab import CONFIDENCE, LIKELIHOOD, MARKING, STATUS, Marking
 
@@ -65,7 +65,9 @@ def diff_snapshots(old: Snapshot, new: Snapshot, *, old_label: str | None = None
         if before.level != s.level:
             levels.append({"scenario": s.id, "title": s.title, "before": before.level, "after": s.level,
                            "before_label": level_label(old, before.level), "after_label": level_label(new, s.level),
-                           "score_before": before.score, "score_after": s.score})
+                           "score_before": before.score, "score_after": s.score,
+                           "score_before_text": score_value(before.score, old),
+                           "score_after_text": score_value(s.score, new)})
         if _judgment(before.judgment) != _judgment(s.judgment):
             judgments.append({"scenario": s.id, "title": s.title, "before": _judgment(before.judgment),
                               "after": _judgment(s.judgment)})
@@ -154,7 +156,7 @@ def format_diff(diff: dict[str, Any]) -> str:
 def _line(kind: str, item: dict[str, Any]) -> str:
     if kind == "levels":
         return (f"{item['scenario']}  {_clean(item['title'])}: {_clean(item['before_label'])} → "
-                f"{_clean(item['after_label'])} (score {item['score_before']:.2f} → {item['score_after']:.2f})")
+                f"{_clean(item['after_label'])} (score {item['score_before_text']} → {item['score_after_text']})")
     if kind == "judgments":
         before, after = _likelihood(item["before"]), _likelihood(item["after"])
         return f"{item['scenario']}  {_clean(item['title'])}: {before} → {after}"

@@ -18,7 +18,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
 from indicators.reports.markings import ExportRefused, WithheldCount, check_marking, latest, releasable, shown_marking
-from indicators.scoring import warning
+from indicators.scoring import signals, warning
 from indicators.settings import max_file_bytes
 from indicators.workspace.entries import source_citation, source_document, source_name, withdrawn_by
 from indicators.workspace.files import DataFileError, read_bounded
@@ -88,6 +88,16 @@ class WindowOut(_Frozen):
     trend: Trend
 
 
+class LinchpinOut(_Frozen):
+    """An indicator whose single change of status would move the scenario's warning level."""
+
+    indicator: str
+    to_status: Status
+    level: str
+    steps: int
+    score: float
+
+
 class ScenarioOut(_Frozen):
     """A scenario on the as-of date: score, level, trend and latest judgment."""
 
@@ -101,6 +111,10 @@ class ScenarioOut(_Frozen):
     judgment: JudgmentOut | None = None
     windows: list[WindowOut] = Field(default_factory=list, description="Change over each trend window")
     marginal: bool = Field(False, description="The level changed over the first window by less than the tolerance")
+    linchpins: list[LinchpinOut] = Field(default_factory=list, description="What would change the level")
+    ladders: list[str] = Field(default_factory=list, description="Its ladders and the highest rung reached")
+    judgment_age_days: int | None = Field(None, description="Age of the latest judgment on the as-of date")
+    judgment_stale: bool = Field(False, description="The latest judgment is older than the review cadence")
 
 
 class ChangeOut(_Frozen):
@@ -171,6 +185,11 @@ class IndicatorOut(_Frozen):
     retired: dt.date | None = None
     retired_reason: str | None = None
     reviewed: bool = Field(False, description="The latest assessment is a review: reviewed, no change")
+    proposed_status: Status | None = Field(None, description="The status its numeric series points to, where it "
+                                                             "differs from the assessed one (reassessment due)")
+    proposal_reason: str | None = None
+    ladder: str | None = None
+    rung: int | None = None
 
 
 class Withheld(_Frozen):
@@ -243,6 +262,7 @@ class Snapshot(_Frozen):
     withheld: Withheld
     level_history: list[LevelPoint]
     status_history: list[StatusCount]
+    newest_evidence: dt.date | None = Field(None, description="Date of the newest indication or assessment shown")
 
     @model_validator(mode="after")
     def _made_for(self) -> Snapshot:
@@ -316,7 +336,17 @@ def build_snapshot(ws: Workspace, as_of: dt.date | None = None, since: dt.date |
         withheld=_withheld(withheld),
         level_history=_level_history(view, as_of),
         status_history=_status_history(view, as_of),
+        newest_evidence=_newest_evidence(view, as_of),
     )
+
+
+def _newest_evidence(ws: Workspace, as_of: dt.date) -> dt.date | None:
+    """The newest indication or assessment standing on `as_of` (how fresh the board is)."""
+    t = warning.tables(ws)
+    day = warning.day_stamp(as_of)
+    dates = [f["date"].max() for f in (warning.standing(t.indications, day), warning.standing(t.assessments, day))
+             if len(f)]
+    return warning.to_date(max(dates)) if dates else None
 
 
 def snapshot_marking(view: Workspace, as_of: dt.date, since: dt.date) -> Marking:
@@ -334,6 +364,7 @@ def _withheld(count: WithheldCount) -> Withheld:
 
 def _scenarios(ws: Workspace, as_of: dt.date) -> list[ScenarioOut]:
     levels = warning.warning_levels(ws, as_of)
+    pins = signals.linchpins(ws, as_of)
     out = []
     for sid, row in levels.iterrows():
         judgment = None
@@ -342,6 +373,8 @@ def _scenarios(ws: Workspace, as_of: dt.date) -> list[ScenarioOut]:
                                    confidence=row["confidence"], analyst=row["analyst"], rationale=row["rationale"],
                                    marking=_latest_judgment_marking(ws, str(sid), as_of))
         previous = row["previous_score"]
+        judged = warning.to_date(row["judged"]) if isinstance(row.get("likelihood"), str) else None
+        age = (as_of - judged).days if judged else None
         windows = [WindowOut(days=w["days"], trend=w["trend"],
                              previous_score=None if w["previous_score"] is None else round(w["previous_score"], 6),
                              change=None if w["change"] is None else round(w["change"], 6)) for w in row["windows"]]
@@ -349,7 +382,11 @@ def _scenarios(ws: Workspace, as_of: dt.date) -> list[ScenarioOut]:
                                score=round(float(row["score"]), 6),
                                previous_score=None if pd.isna(previous) else round(float(previous), 6),
                                level=row["level"], trend=row["trend"], judgment=judgment, windows=windows,
-                               marginal=bool(row["marginal"])))
+                               marginal=bool(row["marginal"]),
+                               linchpins=[LinchpinOut(**lp.to_dict()) for lp in pins.get(str(sid), [])],
+                               ladders=[lad.text for lad in signals.ladders_for(ws, str(sid), as_of)],
+                               judgment_age_days=age,
+                               judgment_stale=age is not None and age > ws.meta.review_cadence_days))
     return out
 
 
@@ -368,6 +405,7 @@ def _latest_judgment_marking(ws: Workspace, scenario_id: str, as_of: dt.date) ->
 
 def _indicators(ws: Workspace, as_of: dt.date) -> list[IndicatorOut]:
     status = warning.status_as_of(ws, as_of)
+    proposals = signals.proposals(ws, as_of)
     out = []
     for indicator in ws.indicators:
         row = status.loc[indicator.id]
@@ -388,6 +426,9 @@ def _indicators(ws: Workspace, as_of: dt.date) -> list[IndicatorOut]:
             indications=[_indication(ws, o, as_of) for o in known],
             watch=row["watch"], added=indicator.added, retired=retired.date if retired else None,
             retired_reason=retired.reason if retired else None, reviewed=bool(row["review"]),
+            proposed_status=proposals[indicator.id].proposed if indicator.id in proposals else None,
+            proposal_reason=proposals[indicator.id].reason if indicator.id in proposals else None,
+            ladder=indicator.ladder, rung=indicator.rung,
         ))
     return out
 

@@ -58,19 +58,28 @@ def status_report(ws: Workspace, as_of: dt.date | None = None, marking: Marking 
             judgment = {"date": j["date"], "likelihood": j["likelihood"], "confidence": j["confidence"],
                         "analyst": j["analyst"], "rationale": j["rationale"],
                         "marking": highest(snap.workspace_marking, [s.judgment.marking]).value}
-        scenarios.append({"id": s.id, "title": s.title, "score": s.score, "level": s.level,
-                          "level_label": w.level_label(snap, s.level), "trend": out["trend"], "judgment": judgment})
+        if judgment is not None:
+            judgment.update(age_days=s.judgment_age_days, stale=s.judgment_stale)
+        scenarios.append({"id": s.id, "title": s.title, "score": s.score,
+                          "score_text": w.score_value(s.score, snap), "level": s.level,
+                          "level_label": w.level_label(snap, s.level), "trend": out["trend"],
+                          "windows": out["windows"], "marginal": s.marginal, "ladders": list(s.ladders),
+                          "linchpins": out["linchpins"], "judgment": judgment})
     indicators = [
         {"id": i.id, "title": i.title, "theme": i.theme, "priority": out["priority"], "status": out["status"],
          "confidence": out["confidence"], "last_assessed": out["last_assessed"], "overdue": i.overdue,
          "stale": i.stale, "indications": len(i.indications), "marking": indicator_marking(snap, i).value,
-         "watch": out["watch"], "retired": out["retired"], "reviewed": i.reviewed}
+         "watch": out["watch"], "retired": out["retired"], "reviewed": i.reviewed,
+         "proposed_status": out["proposed_status"], "proposal_reason": i.proposal_reason}
         for i, out in zip(snap.indicators, data["indicators"]) if i.watch != Watch.NOT_YET
     ]
     return {"workspace": snap.title, "marking": status_marking(view, snap.as_of).value,
             "made_for": MARKING.member(limit).value, "workspace_marking": data["workspace_marking"],
             "as_of": data["as_of"], "withheld": data["withheld"], "counts": snap.counts, "scenarios": scenarios,
-            "indicators": indicators, "errors": len(ws.errors), "warnings": len(ws.warnings)}
+            "indicators": indicators, "newest_evidence": data["newest_evidence"],
+            "levels": [{"name": level.name, "label": level.label, "min_score": level.min_score}
+                       for level in snap.levels],
+            "errors": len(ws.errors), "warnings": len(ws.warnings)}
 
 
 def _portion(report: dict[str, Any], marking: str | None) -> str:
@@ -99,13 +108,21 @@ def format_status(report: dict[str, Any]) -> str:
               f"{c['negated']} negated, {c['overdue']} overdue, {c['stale']} stale", "", "SCENARIOS"]
     for s in report["scenarios"]:
         j = s["judgment"]
-        judged = (f"{j['likelihood']} ({j['confidence']} confidence, {j['date']}){_portion(report, j['marking'])}"
-                  if j else "no judgment")
-        lines.append(f"  {s['id']:<20} {s['level_label']:<10} {s['trend']:<13} score {s['score']:.2f}  {judged}")
+        stale = f", STALE: {j['age_days']} days old" if j and j["stale"] else ""
+        judged = (f"{j['likelihood']} ({j['confidence']} confidence, {j['date']}{stale})"
+                  f"{_portion(report, j['marking'])}" if j else "no judgment")
+        lines.append(f"  {s['id']:<20} {s['level_label']:<10} {s['trend']:<13} score {s['score_text']:<5} "
+                     f"{judged}")
+        plan = w.linchpin_text(s["linchpins"], {level["name"]: level["label"] for level in report["levels"]})
+        extra = "; ".join(part for part in (", ".join(s["ladders"]), plan) if part)
+        if extra:
+            lines.append(f"  {'':<20} {extra}")
     lines += ["", "INDICATORS"]
     for i in report["indicators"]:
         flags = " ".join(f for f, on in (("OVERDUE", i["overdue"]), ("stale", i["stale"]),
-                                         (f"RETIRED {i['retired']}", i["retired"])) if on)
+                                         (f"RETIRED {i['retired']}", i["retired"]),
+                                         (f"REASSESSMENT DUE ({i['proposal_reason']})", i["proposed_status"]))
+                         if on)
         lines.append(f"  {i['id']:<8} {i['status']:<13} {i['confidence'] or '-':<9} "
                      f"{i['last_assessed'] or 'never':<11} {i['title'][:60]}{_portion(report, i['marking'])}  "
                      f"{flags}".rstrip())

@@ -111,6 +111,22 @@ def trend_label(scenario: ScenarioOut) -> str:
     return TREND.label(scenario.trend)
 
 
+def linchpin_text(pins: list[dict[str, Any]], labels: dict[str, str]) -> str:
+    """`up to Severe if LD-03 is observed; down to Guarded if LD-02 is negated`: the nearest move each way."""
+    parts = []
+    for direction, wanted in (("up", lambda p: p["steps"] > 0), ("down", lambda p: p["steps"] < 0)):
+        pin = next((p for p in pins if wanted(p)), None)
+        if pin is not None:
+            status = STATUS.label(pin["to_status"]).lower()
+            parts.append(f"{direction} to {labels.get(pin['level'], pin['level'])} if {pin['indicator']} is {status}")
+    return "; ".join(parts)
+
+
+def score_value(score: float, snap: Snapshot) -> str:
+    """A score to the precision at which the snapshot's levels are decided."""
+    return score_text_of(score, [level.min_score for level in snap.levels])
+
+
 def score_text(scenario: ScenarioOut, snap: Snapshot | None = None) -> str:
     """`0.68 (30 days earlier 0.63; 365 days earlier 0.36)`, to the precision at which levels are decided
     (the snapshot's levels; two decimals without them), `, marginal` when the level changed by less than

@@ -330,6 +330,8 @@ def levels_over_time(ws: Workspace, dates: list[dt.date] | list[pd.Timestamp]) -
 def scenario_spans(ws: Workspace, days: list[pd.Timestamp]) -> list[tuple[list[str], pd.Index]]:
     """The days grouped by the set of scenarios watched on them: (scenarios, days) for each set."""
     t = tables(ws)
+    if t.scenarios.empty or not days:
+        return []
     watch = watch_mask(t.scenarios["start"], t.scenarios["retired"], days)
     out = []
     for alive, rows in watch.groupby(list(watch.columns), sort=False):

@@ -64,7 +64,7 @@ def test_status_json_as_of_date(capsys) -> None:
     assert tt04 == {"id": "TT-04", "title": "Also for A, never seen", "theme": "core", "priority": "low",
                     "status": "not_observed", "confidence": None, "last_assessed": None, "overdue": True,
                     "stale": True, "indications": 0, "marking": "GREEN", "watch": "watched", "retired": None,
-                    "reviewed": False}
+                    "reviewed": False, "proposed_status": None, "proposal_reason": None}
 
 
 def test_status_json_is_the_library_call(capsys) -> None:
