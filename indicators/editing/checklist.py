@@ -34,7 +34,15 @@ from indicators.editing.updates import (
 )
 from indicators.workspace.entries import DATED_ID, EntryRef, entries_of, find_entry, watch_on
 from indicators.workspace.load import INDICATOR_DIR, WORKSPACE_FILE, Workspace
-from indicators.workspace.model import INDICATOR_ID, SCENARIO_ID, IndicatorHeader, Retirement, Scenario, Withdrawal
+from indicators.workspace.model import (
+    INDICATOR_ID,
+    SCENARIO_ID,
+    THEME,
+    IndicatorHeader,
+    Retirement,
+    Scenario,
+    Withdrawal,
+)
 from indicators.workspace.problems import Code, Problem
 from indicators.workspace.vocab import MARKING, PRIORITY, RATING, Watch, loose_match
 
@@ -88,8 +96,8 @@ def _unknown_entry(ws: Workspace, text: str) -> EditRefused:
     return EditRefused.of(Code.UNKNOWN_ENTRY, f"no indication, assessment or judgment {text.strip()!r}", hint)
 
 
-def _entry_node(ref: EntryRef) -> Any:
-    """How to find the entry's mapping node in its file's tree."""
+def _entry_node(ref: EntryRef, siblings: list[Any]) -> Any:
+    """How to find the entry's mapping node in its file's tree (`siblings`: the valid entries of its list)."""
     if ref.kind == "indication":
         def find(root: yaml.Node) -> yaml.MappingNode:
             return find_item(find_item(root, "indicators", ref.subject), "indications", ref.id)
@@ -98,7 +106,8 @@ def _entry_node(ref: EntryRef) -> Any:
     assert match is not None  # names come from entries.dated_id
     day, n = dt.date.fromisoformat(match["date"]), int(match["n"] or 1)
     list_key, key = ("indicators", "assessments") if ref.kind == "assessment" else ("scenarios", "judgments")
-    return lambda root: dated_item(find_item(root, list_key, ref.subject), key, day, n)
+    same_day = sum(1 for other in siblings if other.date == day)
+    return lambda root: dated_item(find_item(root, list_key, ref.subject), key, day, n, same_day)
 
 
 def plan_withdrawal(ws: Workspace, entry_id: str, *, reason: str, analyst: str, date: dt.date | None = None,
@@ -121,7 +130,10 @@ def plan_withdrawal(ws: Workspace, entry_id: str, *, reason: str, analyst: str, 
     entry = _entry(model)
     path = _indicator_file(ws, ref.subject) if ref.kind != "judgment" else ws.root / WORKSPACE_FILE
     text = _read_text(path)
-    node = _node(path, text, _entry_node(ref))
+    owner = ws.scenario_by_id.get(ref.subject) if ref.kind == "judgment" else ws.indicator_by_id.get(ref.subject)
+    siblings = list(getattr(owner, {"indication": "indications", "assessment": "assessments",
+                                    "judgment": "judgments"}[ref.kind], []))
+    node = _node(path, text, _entry_node(ref, siblings))
     after = _with_keys(path, text, node, {"withdrawn": entry})
     return _finish_all(ws, [FileText(path, text, after)], "withdrawal", ref.subject, ref.id, entry,
                        _cites_note(ws, ref))
@@ -207,6 +219,8 @@ def _ratings(ws: Workspace, given: dict[str, str]) -> dict[str, str]:
             problems.append(Problem("input", 0, 0, Code.BAD_VALUE, f"{value!r} is not a rating (against {scenario})",
                                     f"use one of: {', '.join(RATING.values())}"))
             continue
+        if scenario in out:
+            problems.append(Problem("input", 0, 0, Code.BAD_VALUE, f"{scenario} is rated twice", "rate it once"))
         out[scenario] = rating.value
     if problems:
         raise EditRefused(problems)
@@ -279,7 +293,10 @@ def plan_add_indicator(ws: Workspace, indicator_id: str, *, title: str, criteria
               "criteria": criteria, "priority": canonical_value(PRIORITY, priority),
               "expected_by": expected_by, "ratings": rated, "marking": canonical_value(MARKING, marking),
               "added": day, "related": [canonical_id(r, known) for r in related or []]}
-    theme = theme.strip().lower().replace(" ", "-")
+    theme = re.sub(r"[\s_]+", "-", theme.strip().lower())
+    if not re.fullmatch(THEME, theme):
+        raise EditRefused.of(Code.BAD_FORMAT, f"{theme!r} is not a theme name",
+                             "use lower-case letters, digits and '-', e.g. air-defence")
     path, text = _theme_file(ws, theme)
     if text is None or _file_theme(text) != theme:
         fields["theme"] = theme if text is not None else None
@@ -341,6 +358,8 @@ def _indicator_ratings(ws: Workspace, given: dict[str, str]) -> dict[str, str]:
         elif rating is None:
             problems.append(Problem("input", 0, 0, Code.BAD_VALUE, f"{value!r} is not a rating (for {indicator_id})",
                                     f"use one of: {', '.join(RATING.values())}"))
+        elif indicator_id in out:
+            problems.append(Problem("input", 0, 0, Code.BAD_VALUE, f"{indicator_id} is rated twice", "rate it once"))
         else:
             out[indicator_id] = rating.value
     if problems:

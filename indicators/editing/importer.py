@@ -17,7 +17,9 @@ import csv
 import datetime as dt
 import difflib
 import io
-from dataclasses import dataclass
+import math
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +34,7 @@ from indicators.editing.updates import (
     plan_assessment,
     plan_indication,
 )
+from indicators.workspace.entries import dated_id
 from indicators.workspace.files import DataFileError, read_bounded
 from indicators.workspace.load import WORKSPACE_FILE, Workspace, load_workspace
 from indicators.workspace.problems import Code, Problem
@@ -119,14 +122,22 @@ def _date(row: Row) -> dt.date:
         raise EditRefused.of(Code.BAD_DATE, f"date {text!r} is not a date", "write it as YYYY-MM-DD") from None
 
 
+THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")  # 13,000 (a comma elsewhere is not a number)
+
+
 def _value(row: Row) -> float | None:
     text = _opt(row, "value")
     if text is None:
         return None
+    plain = text.replace(",", "") if THOUSANDS.match(text) else text
     try:
-        return float(text.replace(",", ""))
+        value = float(plain)
     except ValueError:
-        raise EditRefused.of(Code.WRONG_TYPE, f"value {text!r} is not a number", "write a plain number") from None
+        value = math.nan
+    if not math.isfinite(value) or "," in plain:
+        raise EditRefused.of(Code.WRONG_TYPE, f"value {text!r} is not a number",
+                             "write a plain number, e.g. 13000 or 13,000 or 2.5") from None
+    return value
 
 
 def _key(indicator: str, day: dt.date, summary: str, source: str | None, source_id: str | None) -> tuple[Any, ...]:
@@ -138,17 +149,49 @@ def plan_import(ws: Workspace, file: Path | str, *, analyst: str | None = None, 
     """Plan importing a CSV/TSV file; raises EditRefused listing every bad row (nothing is written then).
 
     The returned change's `notes` say what was added and which rows were skipped as already present;
-    when every row is present it changes no file."""
+    when every row is present it changes no file. The rows are planned in one pass and the workspace
+    checked once with all of them; only when that finds an error are they planned again one by one,
+    each checked with the rows before it, to name the line at fault."""
     file = Path(file)
     rows = read_rows(file, text)
-    default = analyst or default_analyst()
-    pending: dict[Path, str] = {}
-    present = {_key(i.id, o.date, o.summary, o.source, o.source_id) for i in ws.indicators for o in i.indications
-               if o.withdrawn is None}
+    plan = _plan_rows(ws, file, rows, analyst or default_analyst(), today, check=False)
+    if not plan.problems and new_errors(ws, plan.pending):
+        plan = _plan_rows(ws, file, rows, analyst or default_analyst(), today, check=True)
+    if plan.problems:
+        raise EditRefused(plan.problems)
+    late = new_errors(ws, plan.pending)  # what the rows do together (each was checked with the rows before it)
+    if late:
+        raise EditRefused(late)
+    files = [FileText(path, _read_text(path), after) for path, after in plan.pending.items()]
+    if not files:
+        meta = ws.root / WORKSPACE_FILE
+        unchanged = _read_text(meta)
+        files = [FileText(meta, unchanged, unchanged)]
+    first, *more = files
+    indications = sum(1 for name in plan.added if "@" not in name)
+    assessments = len(plan.added) - indications
+    summary = (f"{indications} indication{'' if indications == 1 else 's'} and "
+               f"{assessments} assessment{'' if assessments == 1 else 's'}")
+    return Edit(first.path, first.before, first.after, "import", file.name, summary, {}, more, plan.notes)
+
+
+@dataclass
+class _Planned:
+    pending: dict[Path, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _plan_rows(ws: Workspace, file: Path, rows: list[Row], default: str, today: dt.date | None,
+               check: bool) -> _Planned:
+    """Every row planned onto the texts the rows before it made. With `check`, each row is validated
+    against the whole workspace as the rows before it leave it (slow, but it names the row at fault)."""
+    out = _Planned()
+    present = {_key(i.id, o.date, o.summary, o.source, o.source_id): o for i in ws.indicators
+               for o in i.indications}  # a withdrawn one too: importing the file again must not bring it back
     seen: dict[tuple[Any, ...], int] = {}
-    problems: list[Problem] = []
-    added: list[str] = []
-    notes: list[str] = []
+    same_day: dict[tuple[str, dt.date], int] = {}
     current = ws
     for row in rows:
         try:
@@ -156,10 +199,12 @@ def plan_import(ws: Workspace, file: Path | str, *, analyst: str | None = None, 
             indicator = canonical_id(row.values.get("indicator", ""), ws.sources)
             key = _key(indicator, day, row.values.get("summary", ""), _opt(row, "source"), _opt(row, "source_id"))
             if key in present:
-                notes.append(f"line {row.line}: already recorded on {indicator} ({day}), skipped")
+                gone = present[key].withdrawn
+                how = f" and withdrawn on {gone.date}" if gone is not None else ""
+                out.notes.append(f"line {row.line}: already recorded on {indicator} ({day}{how}), skipped")
                 continue
             if key in seen:
-                notes.append(f"line {row.line}: repeats line {seen[key]}, skipped")
+                out.notes.append(f"line {row.line}: repeats line {seen[key]}, skipped")
                 continue
             who = _opt(row, "analyst") or default
             edit = plan_indication(current, indicator, date=day, summary=row.values.get("summary", ""),
@@ -167,39 +212,30 @@ def plan_import(ws: Workspace, file: Path | str, *, analyst: str | None = None, 
                                    reliability=row.values.get("reliability", ""),
                                    credibility=row.values.get("credibility", ""), value=_value(row),
                                    unit=_opt(row, "unit"), marking=_opt(row, "marking"), analyst=who, today=today,
-                                   pending=pending)
+                                   pending=out.pending, check=check)
             step = {edit.path: edit.after}
             names = [edit.new_id]
+            pinned = bool(edit.notes)  # an 'added' date was written: the next steps must see it
             if any(_opt(row, name) for name in ASSESSMENT):
-                after_indication = load_workspace(ws.root, overrides={**pending, **step})
-                assessed = plan_assessment(after_indication, indicator, status=row.values.get("status", ""),
+                base = load_workspace(ws.root, overrides={**out.pending, **step}) if check or pinned else current
+                assessed = plan_assessment(base, indicator, status=row.values.get("status", ""),
                                            confidence=row.values.get("confidence", ""),
                                            rationale=row.values.get("rationale", ""), analyst=who, date=day,
                                            cites=[edit.new_id], marking=_opt(row, "marking"), today=today,
-                                           pending={**pending, **step})
+                                           pending={**out.pending, **step}, check=check)
                 step = {assessed.path: assessed.after}
-                names.append(assessed.new_id)
+                count = same_day.get((indicator, day), 0) + 1
+                earlier = sum(1 for a in ws.indicator_by_id[indicator].assessments if a.date == day)
+                names.append(dated_id(indicator, day, earlier + count))
+                same_day[(indicator, day)] = count
+                pinned = pinned or bool(assessed.notes)
         except EditRefused as refused:
-            problems += [Problem(str(file), row.line, 1, p.code, p.message, p.hint) for p in refused.problems]
+            out.problems += [Problem(str(file), row.line, 1, p.code, p.message, p.hint) for p in refused.problems]
             continue
-        pending.update(step)
-        current = load_workspace(ws.root, overrides=pending)
+        out.pending.update(step)
+        if check or pinned:
+            current = load_workspace(ws.root, overrides=out.pending)
         seen[key] = row.line
-        added += names
-        notes.append(f"line {row.line}: {', '.join(names)}")
-    if problems:
-        raise EditRefused(problems)
-    late = new_errors(ws, pending)  # what the rows do together (each was checked with the rows before it)
-    if late:
-        raise EditRefused(late)
-    files = [FileText(path, _read_text(path), after) for path, after in pending.items()]
-    if not files:
-        meta = ws.root / WORKSPACE_FILE
-        unchanged = _read_text(meta)
-        files = [FileText(meta, unchanged, unchanged)]
-    first, *more = files
-    indications = sum(1 for name in added if "@" not in name)
-    assessments = len(added) - indications
-    summary = (f"{indications} indication{'' if indications == 1 else 's'} and "
-               f"{assessments} assessment{'' if assessments == 1 else 's'}")
-    return Edit(first.path, first.before, first.after, "import", file.name, summary, {}, more, notes)
+        out.added += names
+        out.notes.append(f"line {row.line}: {', '.join(names)}")
+    return out

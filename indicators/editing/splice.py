@@ -167,8 +167,7 @@ def append_to_list(text: str, parent: yaml.MappingNode, key: str, item: dict[str
         block_lists, list_offset, flow_maps = _block_lists(node, plain)
         new = render_item(item, dash, last.start_mark.column - dash, width=_file_width(lines),
                           block_lists=block_lists, list_offset=list_offset, flow_maps=flow_maps)
-        later = _first_dated_after(node, item.get("date"))
-        at = later.start_mark.line if later is not None else _last_line(last) + 1
+        at = _insertion_line(node, item.get("date"), _last_line(last) + 1)
         return _insert(lines, at, new, newline)
     key_column = parent.start_mark.column
     if node is None:  # no such key: add it after the mapping's last content line
@@ -191,20 +190,28 @@ def append_to_list(text: str, parent: yaml.MappingNode, key: str, item: dict[str
     return _insert(lines, line_no + 1, render_item(item, key_column + 2), newline)
 
 
-def _first_dated_after(node: yaml.SequenceNode, day: object) -> yaml.Node | None:
-    """The first entry of the list dated after `day`, so a new entry goes in date order (entries of
-    the same day keep the order they were added in); None when the new one goes last."""
-    if not isinstance(day, dt.date):
-        return None
-    for entry in node.value:
-        value = _child(entry, "date")
-        if isinstance(value, yaml.ScalarNode):
-            try:
-                if dt.date.fromisoformat(value.value.strip()) > day:
-                    return entry
-            except ValueError:
-                continue
+def _entry_date(entry: yaml.Node) -> dt.date | None:
+    value = _child(entry, "date")
+    if isinstance(value, yaml.ScalarNode):
+        try:
+            return dt.date.fromisoformat(value.value.strip())
+        except ValueError:
+            return None
     return None
+
+
+def _insertion_line(node: yaml.SequenceNode, day: object, end: int) -> int:
+    """Where a new entry dated `day` goes: after the last entry dated on or before it (so it comes last among
+    the entries of its day, whatever order the file is in), else before the first entry; at `end` when
+    the entry or the list has no dates."""
+    if not isinstance(day, dt.date):
+        return end
+    dated = [(entry, _entry_date(entry)) for entry in node.value]
+    earlier = [entry for entry, when in dated if when is not None and when <= day]
+    if earlier:
+        return _last_line(earlier[-1]) + 1
+    later = [entry for entry, when in dated if when is not None]
+    return later[0].start_mark.line if later else end
 
 
 def _insert(lines: list[str], at: int, new: list[str], newline: str) -> str:
@@ -225,13 +232,15 @@ def list_items(parent: yaml.MappingNode, key: str) -> list[yaml.Node]:
     return list(node.value) if isinstance(node, yaml.SequenceNode) else []
 
 
-def dated_item(parent: yaml.MappingNode, key: str, day: dt.date, n: int) -> yaml.MappingNode:
-    """The n-th (1-based, file order) entry dated `day` in the list `key` of a mapping."""
+def dated_item(parent: yaml.MappingNode, key: str, day: dt.date, n: int, expected: int) -> yaml.MappingNode:
+    """The n-th (1-based, file order) entry dated `day` in the list `key` of a mapping. `expected` is how
+    many valid entries the board has on that day: a file holding another number (an invalid entry the
+    board dropped) is refused, so a key never lands under the wrong entry."""
     hits = [item for item in list_items(parent, key)
-            if isinstance(item, yaml.MappingNode) and isinstance(_child(item, "date"), yaml.ScalarNode)
-            and _child(item, "date").value.strip() == day.isoformat()]
-    if len(hits) < n:
-        raise SpliceError(f"no entry dated {day} (number {n} of that day) under {key!r}")
+            if isinstance(item, yaml.MappingNode) and _entry_date(item) == day]
+    if len(hits) != expected:
+        raise SpliceError(f"the file has {len(hits)} entries dated {day} under {key!r} but {expected} valid; "
+                          "fix the invalid one first")
     return hits[n - 1]
 
 

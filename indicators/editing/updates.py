@@ -25,9 +25,9 @@ from filelock import FileLock, Timeout
 from pydantic import ValidationError
 
 from indicators import settings
-from indicators.editing.splice import SpliceError, append_to_list, compose, find_item
+from indicators.editing.splice import SpliceError, add_keys, append_to_list, compose, find_item
 from indicators.settings import read_only
-from indicators.workspace.entries import next_dated_id
+from indicators.workspace.entries import next_dated_id, start_pin
 from indicators.workspace.files import DataFileError, read_bounded, write_atomic
 from indicators.workspace.load import WORKSPACE_FILE, Workspace, load_workspace
 from indicators.workspace.model import Assessment, Indication, Judgment
@@ -203,9 +203,10 @@ def new_errors(ws: Workspace, overrides: dict[Path, str]) -> list[Problem]:
 
 
 def _finish(ws: Workspace, path: Path, before: str, after: str, kind: str, subject: str, new_id: str,
-            entry: dict[str, Any], pending: dict[Path, str] | None = None) -> Edit:
-    """Re-validate the whole workspace with the new text; refuse if it adds any error."""
-    added = new_errors(ws, {**(pending or {}), path: after})
+            entry: dict[str, Any], pending: dict[Path, str] | None = None, check: bool = True) -> Edit:
+    """Re-validate the whole workspace with the new text; refuse if it adds any error. `check` False leaves
+    that to the caller (an import checks all its rows together once)."""
+    added = new_errors(ws, {**(pending or {}), path: after}) if check else []
     if added:
         raise EditRefused(added)
     return Edit(path, before, after, kind, subject, new_id, entry)
@@ -246,7 +247,7 @@ def plan_indication(ws: Workspace, indicator_id: str, *, date: dt.date, summary:
                     reliability: str, credibility: int | str, url: str | None = None, value: float | None = None,
                     unit: str | None = None, marking: str | None = None, analyst: str | None = None,
                     source_id: str | None = None, today: dt.date | None = None,
-                    pending: dict[Path, str] | None = None) -> Edit:
+                    pending: dict[Path, str] | None = None, check: bool = True) -> Edit:
     """Plan adding an indication to an indicator; raises EditRefused with the problems.
 
     Ids and scale values are matched whatever their case or spacing and written canonically; the
@@ -265,7 +266,25 @@ def plan_indication(ws: Workspace, indicator_id: str, *, date: dt.date, summary:
     model = _check_entry(Indication, {k: v for k, v in fields.items() if v is not None})
     entry = _entry(model)
     after = _splice(path, text, "indicators", indicator_id, "indications", entry)
-    return _finish(ws, path, text, after, "indication", indicator_id, model.id, entry, pending)
+    after, notes = _pin_start(ws, path, after, indicator_id, "indication", date)
+    edit = _finish(ws, path, text, after, "indication", indicator_id, model.id, entry, pending, check)
+    edit.notes += notes
+    return edit
+
+
+def _pin_start(ws: Workspace, path: Path, text: str, indicator_id: str, kind: str,
+               day: dt.date) -> tuple[str, list[str]]:
+    """The text with `added:` written under the indicator when the new entry would otherwise move its watch
+    start later (the board before the entry stays what it was), and a note saying so."""
+    pin = start_pin(ws, ws.indicator_by_id[indicator_id], kind, day)
+    if pin is None:
+        return text, []
+    try:
+        text = add_keys(text, find_item(compose(text), "indicators", indicator_id), {"added": pin})
+    except (SpliceError, yaml.YAMLError) as exc:
+        raise EditRefused.of(Code.CANNOT_EDIT, f"cannot add to {path.name}: {exc}",
+                             "fix the file (see 'indicators validate')", str(path)) from None
+    return text, [f"{indicator_id} had no 'added' date: set to {pin}, so the board before this {kind} is unchanged"]
 
 
 def _watched_on(item: Any, day: dt.date) -> None:
@@ -279,7 +298,7 @@ def _watched_on(item: Any, day: dt.date) -> None:
 def plan_assessment(ws: Workspace, indicator_id: str, *, status: str, confidence: str, rationale: str,
                     analyst: str, date: dt.date | None = None, cites: list[str] | None = None,
                     marking: str | None = None, review: bool = False, today: dt.date | None = None,
-                    pending: dict[Path, str] | None = None) -> Edit:
+                    pending: dict[Path, str] | None = None, check: bool = True) -> Edit:
     """Plan adding an assessment of an indicator's status; raises EditRefused with the problems."""
     indicator_id = canonical_id(indicator_id, ws.sources)
     status, confidence = canonical_value(STATUS, status), canonical_value(CONFIDENCE, confidence)
@@ -298,8 +317,12 @@ def plan_assessment(ws: Workspace, indicator_id: str, *, status: str, confidence
     entry = _entry(model)
     text = _read_text(path, pending)
     after = _splice(path, text, "indicators", indicator_id, "assessments", entry)
+    after, notes = _pin_start(ws, path, after, indicator_id, "assessment", day)
     name = next_dated_id(indicator_id, indicator.assessments, day)
-    return _finish(ws, path, text, after, "review" if review else "assessment", indicator_id, name, entry, pending)
+    edit = _finish(ws, path, text, after, "review" if review else "assessment", indicator_id, name, entry, pending,
+                   check)
+    edit.notes += notes
+    return edit
 
 
 def plan_judgment(ws: Workspace, scenario_id: str, *, likelihood: str, confidence: str, rationale: str,

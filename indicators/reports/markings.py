@@ -192,8 +192,8 @@ def shown_marking(ws: Workspace, as_of: dt.date, *, indicators: Iterable[str] | 
 
     floor = MARKING.member(ws.meta.marking)
     days = {day for day in statuses if day <= as_of}
-    if scores:
-        days |= {as_of, as_of - dt.timedelta(days=TREND_WINDOW_DAYS)}
+    if scores:  # the score and its change over every trend window
+        days |= {as_of, *(as_of - dt.timedelta(days=n) for n in (TREND_WINDOW_DAYS, *ws.meta.trend_windows_days))}
     if history:
         days |= {pd_day.date() for pd_day in timeline_dates(ws, as_of)}
     judged_days = {day for day in judged if day <= as_of}
@@ -204,6 +204,10 @@ def shown_marking(ws: Workspace, as_of: dt.date, *, indicators: Iterable[str] | 
     def in_window(day: dt.date) -> bool:
         return changes_since is not None and changes_since < day <= as_of
 
+    def news(entry: Any) -> bool:
+        """Made, or withdrawn, in the 'what changed' window (both are listed there)."""
+        return in_window(entry.date) or (entry.withdrawn is not None and in_window(entry.withdrawn.date))
+
     wanted = None if indicators is None else set(indicators)
     found: list[Marking] = []
     for indicator in ws.indicators:
@@ -213,11 +217,12 @@ def shown_marking(ws: Workspace, as_of: dt.date, *, indicators: Iterable[str] | 
         found.append(own)
         known = [a for a in indicator.assessments if a.date <= as_of]
         counted = known if assessments else _latest_on(indicator.assessments, sorted(days))
+        counted += [a for a in known if a.withdrawn is not None and in_window(a.withdrawn.date)]
         found += [effective(a.marking, own) for a in counted]
         found += [effective(o.marking, own) for o in indicator.indications
-                  if o.date <= as_of and (indications or in_window(o.date))]
+                  if o.date <= as_of and (indications or news(o))]
     for scenario in ws.scenarios:
-        counted = [j for j in scenario.judgments if j.date <= as_of and (all_judgments or in_window(j.date))]
+        counted = [j for j in scenario.judgments if j.date <= as_of and (all_judgments or news(j))]
         counted += _latest_on(scenario.judgments, sorted(judged_days))
         found += [effective(j.marking, floor) for j in counted]
     return highest(floor, found)

@@ -76,7 +76,12 @@ class Tables:
 
 
 def _withdrawal(entry: object) -> dict[str, object]:
+    """The entry's withdrawal columns; a review whose assessment was withdrawn is void from that date."""
     w = getattr(entry, "withdrawn", None)
+    void = getattr(entry, "_void", None)
+    if void is not None and (w is None or void < w.date):
+        return {"withdrawn": void, "withdrawn_reason": "the assessment it repeats was withdrawn",
+                "withdrawn_by": "the board"}
     return {"withdrawn": w.date if w else None, "withdrawn_reason": w.reason if w else None,
             "withdrawn_by": w.analyst if w else None}
 

@@ -32,13 +32,25 @@ def dated_id(subject: str, day: dt.date, n: int) -> str:
 
 
 def dated_ids(subject: str, entries: Iterable[Assessment | Judgment]) -> list[str]:
-    """The names of a subject's assessments or judgments, in file order."""
+    """The names of a subject's assessments or judgments, in file order.
+
+    Names are given on load from the whole list (`name_entries`) and kept by copies, so a view that
+    withholds some entries (a reader's marking) names the rest as the full workspace does."""
+    entries = list(entries)
+    if entries and all(e._name for e in entries):
+        return [str(e._name) for e in entries]
     seen: dict[dt.date, int] = {}
     names = []
     for entry in entries:
         seen[entry.date] = seen.get(entry.date, 0) + 1
         names.append(dated_id(subject, entry.date, seen[entry.date]))
     return names
+
+
+def name_entries(subject: str, entries: list[Assessment | Judgment]) -> None:
+    """Give each of a subject's assessments or judgments its name (once, from the whole list)."""
+    for entry, name in zip(entries, dated_ids(subject, [e for e in entries]), strict=True):
+        entry._name = name
 
 
 def next_dated_id(subject: str, entries: Iterable[Assessment | Judgment], day: dt.date) -> str:
@@ -52,9 +64,30 @@ def stands(entry: Indication | Assessment | Judgment, day: dt.date) -> bool:
 
 
 def withdrawn_by(entry: Any, day: dt.date) -> bool:
-    """True when the entry's withdrawal has taken effect on `day`."""
+    """True when the entry's withdrawal has taken effect on `day` (a review: also the withdrawal of the
+    assessment it repeats, see `void_reviews`)."""
     withdrawal = getattr(entry, "withdrawn", None)
-    return withdrawal is not None and withdrawal.date <= day
+    void = getattr(entry, "_void", None)
+    return (withdrawal is not None and withdrawal.date <= day) or (void is not None and void <= day)
+
+
+def void_reviews(assessments: list[Assessment]) -> None:
+    """Mark each review with the date the assessment it repeats was withdrawn (it stands no longer then).
+
+    A review repeats the latest non-review assessment standing on its date."""
+    order = sorted(range(len(assessments)), key=lambda k: (assessments[k].date, k))
+    for position, k in enumerate(order):
+        review = assessments[k]
+        if not review.review:
+            continue
+        base = None
+        for j in reversed(order[:position]):
+            other = assessments[j]
+            gone = other.withdrawn is not None and other.withdrawn.date <= review.date
+            if not other.review and not gone:
+                base = other
+                break
+        review._void = base.withdrawn.date if base is not None and base.withdrawn is not None else None
 
 
 def watch_start(item: Indicator | Scenario) -> dt.date | None:
@@ -69,6 +102,33 @@ def watch_start(item: Indicator | Scenario) -> dt.date | None:
         dates = [a.date for a in item.assessments] or [o.date for o in item.indications]
         return min(dates) if dates else None
     return None
+
+
+def first_record(ws: Workspace) -> dt.date | None:
+    """The date of the workspace's first entry or `added` date (where its history starts)."""
+    dates = [e.entry.date for e in entries_of(ws)]
+    dates += [item.added for item in (*ws.indicators, *ws.scenarios) if item.added is not None]
+    return min(dates) if dates else None
+
+
+def start_pin(ws: Workspace, indicator: Indicator, kind: str, day: dt.date) -> dt.date | None:
+    """The `added` date to write with a new entry of `kind` dated `day` so that the indicator's watch start
+    does not move later (which would change the board on dates before the entry); None when none is needed.
+
+    Without `added`, an indicator counts from its first assessment (else its first indication, else from
+    the start): a first assessment, or a first entry at all, would move that start."""
+    if indicator.added is not None:
+        return None
+    old = watch_start(indicator)
+    assessed = [a.date for a in indicator.assessments] + ([day] if kind == "assessment" else [])
+    seen = [o.date for o in indicator.indications] + ([day] if kind == "indication" else [])
+    new = min(assessed) if assessed else (min(seen) if seen else None)
+    if new == old or new is None:
+        return None
+    if old is None:  # watched from the start: keep it so, from where the history starts
+        first = first_record(ws)
+        return min(first, day) if first else day
+    return old if new > old else None
 
 
 def watch_on(item: Indicator | Scenario, day: dt.date) -> Watch:

@@ -19,7 +19,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from indicators.workspace.entries import dated_ids, watch_start
+from indicators.workspace.entries import dated_ids, name_entries, void_reviews, watch_start
 from indicators.workspace.files import describe
 from indicators.workspace.model import Indicator, IndicatorFile, Scenario, WorkspaceFile, _default_levels
 from indicators.workspace.parse_cache import FILE_CACHE, FileCache, FileResult
@@ -235,6 +235,9 @@ def load_workspace(root: Path | str, *, today: dt.date | None = None,
     folder = root / INDICATOR_DIR
     listed = _indicator_paths(folder, root)
     paths = listed if isinstance(listed, list) else []
+    if overrides and isinstance(listed, list):  # a change may create a checklist: validate it with the rest
+        paths += sorted(p for p in overrides if p.parent == folder and p.suffix in (".yaml", ".yml")
+                        and p not in paths)
     if isinstance(listed, Problem):
         problems.append(listed)
     elif not paths and root.is_dir():
@@ -269,6 +272,11 @@ def load_workspace(root: Path | str, *, today: dt.date | None = None,
                 indicator = indicator.model_copy(update={"theme": result.model.theme})
             indicators.append(indicator)
             sources[indicator.id] = IndicatorSource(path)
+    for indicator in indicators:
+        name_entries(indicator.id, indicator.assessments)
+        void_reviews(indicator.assessments)
+    for scenario in meta.scenarios:
+        name_entries(scenario.id, scenario.judgments)
     workspace = Workspace(root, meta, indicators, sources, problems, files)
     problems.extend(check_references(workspace, located, today))
     return workspace

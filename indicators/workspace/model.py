@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from indicators.workspace.vocab import (
@@ -108,6 +108,7 @@ class Judgment(Strict):
     rationale: LongText = Field(description="Why this judgment, and why it changed")
     marking: Marking | None = None
     withdrawn: Withdrawal | None = None
+    _name: str | None = PrivateAttr(default=None)  # SCENARIO@date(.n), set on load from the whole file
 
 
 class Scenario(Strict):
@@ -222,6 +223,8 @@ class Assessment(Strict):
     marking: Marking | None = None
     review: bool = Field(default=False, description="Reviewed, no change: repeats the status standing before it")
     withdrawn: Withdrawal | None = None
+    _name: str | None = PrivateAttr(default=None)  # INDICATOR@date(.n), set on load from the whole file
+    _void: dt.date | None = PrivateAttr(default=None)  # a review: when the assessment it repeats was withdrawn
 
 
 class Thresholds(Strict):

@@ -196,3 +196,115 @@ def test_an_import_reads_tabs_quotes_and_multi_line_cells_with_their_first_line(
     assert edit.new_id == "1 indication and 0 assessments" and edit.notes == ["line 2: TT-02.1"]
     updates.apply_edit(edit)
     assert load_workspace(tiny).indicator_by_id["TT-02"].indications[0].summary == "Seen, twice:\nonce at night\n"
+
+
+# ------------------------------------------------------------------------- found in review, each pinned here
+
+
+def test_a_later_entry_never_changes_the_board_before_it(tiny: Path) -> None:
+    from indicators.scoring import warning
+
+    before = warning.warning_levels(load_workspace(tiny), "2024-02-15")["score"].to_dict()
+    edit = _write(tiny, updates.plan_indication, "TT-04", date=dt.date(2024, 3, 10), summary="Seen", source="Wire",
+                  reliability="B", credibility=2)
+    assert edit.notes == ["TT-04 had no 'added' date: set to 2024-01-01, so the board before this indication "
+                          "is unchanged"]
+    ws = load_workspace(tiny)
+    assert warning.warning_levels(ws, "2024-02-15")["score"].to_dict() == before
+    assert warning.status_as_of(ws, "2024-02-15").at["TT-04", "watch"] == "watched"
+
+
+def test_names_come_from_the_whole_workspace_whatever_a_reader_may_see(tiny: Path) -> None:
+    from indicators.reports.lookup import show
+
+    _write(tiny, updates.plan_assessment, "TT-03", date=dt.date(2024, 2, 10), status="observed", confidence="low",
+           rationale="Secret", marking="AMBER")
+    _write(tiny, updates.plan_assessment, "TT-03", date=dt.date(2024, 2, 10), status="observed", confidence="high",
+           rationale="Open")
+    green = show(load_workspace(tiny), "TT-03", dt.date(2024, 3, 1), "GREEN")["item"]["assessments"]
+    assert [(a["id"], a["rationale"]) for a in green] == [("TT-03@2024-02-01", "Single weak report."),
+                                                          ("TT-03@2024-02-10.2", "Open")]
+
+
+def test_a_review_stands_no_longer_once_what_it_repeats_is_withdrawn(tiny: Path) -> None:
+    from indicators.scoring import warning
+
+    _write(tiny, checklist.plan_review, "TT-03", date=dt.date(2024, 3, 1), rationale="Nothing new")
+    _write(tiny, checklist.plan_withdrawal, "TT-03@2024-02-01", date=dt.date(2024, 3, 10), reason="Fabricated")
+    ws = load_workspace(tiny)
+    assert warning.status_as_of(ws, "2024-03-05").at["TT-03", "status"] == "observed"
+    assert warning.status_as_of(ws, "2024-03-15").at["TT-03", "status"] == "not_observed"
+
+
+def test_an_invalid_entry_of_the_same_day_stops_a_withdrawal_instead_of_misplacing_it(tiny: Path) -> None:
+    core = tiny / "indicators" / "core.yaml"
+    core.write_text(core.read_text().replace(
+        "      - date: 2024-03-01\n", "      - date: 2024-03-01\n        status: seen\n        confidence: high\n"
+        "        analyst: X\n        rationale: Invalid.\n      - date: 2024-03-01\n", 1))
+    before = digest(tiny)
+    with pytest.raises(EditRefused, match="fix the invalid one first"):
+        _write(tiny, checklist.plan_withdrawal, "TT-01@2024-03-01", date=dt.date(2024, 3, 5), reason="x")
+    assert digest(tiny) == before
+
+
+def test_in_a_file_out_of_date_order_a_new_entry_comes_last_of_its_day(tiny: Path) -> None:
+    core = tiny / "indicators" / "core.yaml"
+    text = core.read_text()
+    first = ("      - date: 2024-01-10\n        status: emerging\n        confidence: moderate\n        analyst: Ann\n"
+             "        rationale: One sighting.\n        cites: [TT-01.1]\n")
+    assert first in text
+    core.write_text(text.replace(first, "").replace("        cites: [TT-01.1, TT-01.2]\n",
+                                                    "        cites: [TT-01.1, TT-01.2]\n" + first))
+    edit = _write(tiny, updates.plan_assessment, "TT-01", date=dt.date(2024, 1, 10), status="negated",
+                  confidence="low", rationale="Second look")
+    assert edit.new_id == "TT-01@2024-01-10.2"
+    named = {a._name: a.rationale for a in load_workspace(tiny).indicator_by_id["TT-01"].assessments}
+    assert named["TT-01@2024-01-10.2"] == "Second look"
+
+
+@pytest.mark.parametrize("theme", ["../../etc", "air_défense!", "  "])
+def test_a_theme_must_be_a_name_inside_the_workspace(tiny: Path, theme: str) -> None:
+    before = digest(tiny)
+    with pytest.raises(EditRefused):
+        _write(tiny, checklist.plan_add_indicator, "TT-05", date=dt.date(2024, 3, 1), title="t", criteria="c",
+               theme=theme, ratings={"AA": "HL", "BB": "U"})
+    assert digest(tiny) == before and not (tiny.parent / "etc.yaml").exists()
+
+
+def test_a_new_theme_file_is_validated_with_the_rest(tiny: Path) -> None:
+    edit = _write(tiny, checklist.plan_add_indicator, "NT-01", date=dt.date(2024, 3, 1), title="t", criteria="c",
+                  theme="air_defence", ratings={"AA": "HL", "BB": "U"})
+    assert edit.path.name == "air-defence.yaml"
+    with pytest.raises(EditRefused, match="already used"):
+        _write(tiny, checklist.plan_add_indicator, "NT-01", date=dt.date(2024, 3, 1), title="t", criteria="c",
+               theme="other", ratings={"AA": "HL", "BB": "U"})
+
+
+def test_importing_again_does_not_bring_back_a_withdrawn_indication(tmp_path: Path) -> None:
+    root = Path(shutil.copytree(FIXTURES / "living", tmp_path / "living"))
+    updates.apply_edit(importer.plan_import(load_workspace(root), root / "events-1.csv", analyst="Cat"))
+    _write(root, checklist.plan_withdrawal, "LV-01.3", date=dt.date(2024, 3, 1), reason="Misread")
+    again = importer.plan_import(load_workspace(root), root / "events-1.csv", analyst="Cat")
+    assert again.new_id == "0 indications and 0 assessments"
+    assert "line 7: already recorded on LV-01 (2024-02-05 and withdrawn on 2024-03-01), skipped" in again.notes
+
+
+@pytest.mark.parametrize(("value", "ok"), [("13,000", 13000.0), ("2.5", 2.5), ("1,5", None), ("1e400", None),
+                                           ("nan", None), ("inf", None)])
+def test_import_values_are_read_strictly(tmp_path: Path, tiny: Path, value: str, ok: float | None) -> None:
+    events = tmp_path / "v.csv"
+    events.write_text(f'indicator,date,summary,source,reliability,credibility,value,unit\n'
+                      f'TT-01,2024-03-05,Counted,Wire,B,2,"{value}",launches\n')
+    if ok is None:
+        with pytest.raises(EditRefused, match="is not a number"):
+            importer.plan_import(load_workspace(tiny), events)
+    else:
+        updates.apply_edit(importer.plan_import(load_workspace(tiny), events))
+        assert load_workspace(tiny).indicator_by_id["TT-01"].indications[-1].value == ok
+
+
+def test_a_pair_rated_twice_is_refused(tiny: Path) -> None:
+    with pytest.raises(EditRefused, match="AA is rated twice"):
+        checklist.plan_add_indicator(load_workspace(tiny), "TT-05", date=dt.date(2024, 3, 1), title="t",
+                                     criteria="c", theme="core", ratings={"AA": "HL", "aa": "U", "BB": "U"},
+                                     analyst="Cat", today=TODAY)

@@ -69,3 +69,19 @@ def test_a_diff_over_the_withdrawal_and_the_retirement_names_them(lived: Path) -
         ("TT-01.2", "2024-03-10", "The wire retracted it")]
     assert [(i["indicator"], i["retired"]) for i in diff["indicators_retired"]] == [("TT-04", "2024-04-01")]
     assert diff["removed_indications"] == [] and diff["indicators_added"] == []
+
+
+def test_a_withdrawal_listed_under_what_changed_raises_the_marking_to_its_entrys(tmp_path: Path) -> None:
+    root = Path(shutil.copytree(FIXTURES / "tiny", tmp_path / "tiny"))
+    updates.update(root, updates.plan_assessment, "TT-02", date=dt.date(2024, 1, 15), status="observed",
+                   confidence="low", rationale="Agent report", marking="AMBER", analyst="Cat", today=TODAY)
+    updates.update(root, updates.plan_assessment, "TT-02", date=dt.date(2024, 1, 20), status="observed",
+                   confidence="high", rationale="Open report", analyst="Cat", today=TODAY)
+    updates.update(root, checklist.plan_withdrawal, "TT-02@2024-01-15", date=dt.date(2024, 3, 10),
+                   reason="Source burned", analyst="Cat", today=TODAY)
+    ws = load_workspace(root)
+    snap = build_snapshot(ws, dt.date(2024, 3, 15), dt.date(2024, 3, 5), "AMBER")
+    assert any(c.kind == "withdrawal" and "Source burned" in c.detail for c in snap.changes)
+    assert snap.marking.value == "AMBER"
+    green = build_snapshot(ws, dt.date(2024, 3, 15), dt.date(2024, 3, 5), "GREEN")
+    assert not any("Source burned" in c.detail for c in green.changes) and green.marking.value == "GREEN"
