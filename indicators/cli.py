@@ -110,6 +110,43 @@ def status_report(ws: Workspace, as_of: dt.date | None = None, marking: str | No
     return report(ws, as_of, marking)
 
 
+EXIT_NOTICES = 3  # `alerts`: a notice at or above --min-level exists (for a scheduled job)
+
+
+def cmd_alerts(args: argparse.Namespace) -> int:
+    """Warning notices of a window; exit 3 when one calls for attention."""
+    from indicators.reports.feed import DEFAULT_BASE_URL, alerts_report, atom_feed, format_notices
+    from indicators.reports.markings import ExportRefused
+    from indicators.scoring.notices import at_or_above
+
+    ws = load_workspace(args.data)
+    as_of = args.as_of or dt.date.today()
+    if args.since > as_of:
+        return _usage(args, f"--since {args.since} is after the as-of date {as_of}")
+    levels = [level.name for level in ws.meta.warning_levels]
+    if args.min_level is not None and args.min_level not in levels:
+        return _usage(args, f"--min-level {args.min_level!r} is not a warning level: {', '.join(levels)}")
+    try:
+        data, found = alerts_report(ws, args.since, as_of, args.marking)
+    except ExportRefused as refused:
+        return _refused(refused.problems)
+    if args.atom:
+        from indicators.reports.export import save_text
+
+        text = atom_feed(found, title=ws.meta.title, marking=data["marking"], as_of=as_of,
+                         base_url=args.base_url or DEFAULT_BASE_URL)
+        try:
+            save_text(args.atom, text)
+        except ExportRefused as refused:
+            return _refused(refused.problems)
+    if args.json:
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        _print_problems(ws)
+        print(format_notices(data), end="")
+    return EXIT_NOTICES if at_or_above(found, ws, args.min_level) else EXIT_OK
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     from indicators.reports.markings import ExportRefused
     from indicators.reports.status import format_status
@@ -513,6 +550,21 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"TLP marking of the readers: {', '.join(MARKING.values())}; items marked above it are "
                         "left out (default: show everything, headed by the highest marking shown; below the "
                         "workspace's marking is refused)")
+    p = verb("alerts", cmd_alerts, "List the warning notices of a window in date order: warning-level crossings "
+             "(with the evidence behind them), likelihood changes, high-priority indicators observed, indicators "
+             "overdue, and every reassessment due. Exit 3 when a notice at or above --min-level exists (any "
+             "notice without it), for a scheduled job.",
+             "indicators alerts --data data --since 2024-06-30 --as-of 2024-11-30 --atom notices.xml")
+    _common(p)
+    p.add_argument("--since", type=_date, required=True, metavar="DATE", help="start of the window (YYYY-MM-DD)")
+    p.add_argument("--min-level", default=None, metavar="LEVEL",
+                   help="exit 3 only for a level crossing to this warning level or a higher one")
+    p.add_argument("--atom", default=None, metavar="FILE", help="also write the notices as an Atom feed")
+    p.add_argument("--base-url", default=None, metavar="URL",
+                   help="where the board is served, for the feed's links (default http://127.0.0.1:8501)")
+    p.add_argument("--marking", default=None, metavar="TLP",
+                   help="TLP marking of the readers: items marked above it are left out and the notices "
+                        "computed from what is released")
     p = verb("show", cmd_show, "Show an indicator, scenario, indication or source (ids typed loosely: sat 01 is "
              "SAT-01) with its history as of a date: an indicator's indications and assessments, a scenario's "
              "judgments and the indicators rated against it, an indication's indicator and the assessments citing "

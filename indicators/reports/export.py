@@ -277,6 +277,13 @@ def _write(path: Path, text: str) -> None:
                       "check the folder exists and is writable") from None
 
 
+def save_text(path: Path | str, text: str) -> Path:
+    """Write a rendered document (e.g. an Atom feed) to `path`, checked as an export's path is; the path."""
+    target = check_output_path(path)
+    _write(target, text)
+    return target
+
+
 def save_rendered(snap: Snapshot, fmt: str, path: Path | str, *, keep_in: Path | str | None = None) -> list[Path]:
     """Write a snapshot in `fmt` to `path` (and keep its JSON under `keep_in`, a data folder); the paths written."""
     check_format(fmt)

@@ -120,3 +120,19 @@ def test_hostile_report_runs_nothing_and_shows_the_text(browser, reports) -> Non
         assert errors == []
     finally:
         context.close()
+
+
+def test_the_atom_feed_opens_in_chromium(browser, tmp_path) -> None:
+    from indicators.cli import main
+
+    feed = tmp_path / "notices.xml"
+    assert main(["alerts", "--data", str(FIXTURES / "signals"), "--since", "2024-01-01", "--as-of", "2024-03-31",
+                 "--atom", str(feed)]) == 3
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(feed.as_uri())
+    text = page.locator("body").inner_text()
+    assert "TLP:CLEAR — Signals: warning notices" in text and "warning level up: Elevated → Severe" in text
+    assert "error" not in text.split("\n", 1)[0].lower() and errors == []
+    page.close()
