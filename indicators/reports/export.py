@@ -66,10 +66,18 @@ def render_markdown(snap: Snapshot) -> str:
         for s in snap.scenarios:
             j = s.judgment
             reason = f": {md_text(j.rationale)}{w.portion(j.marking)}" if j else ""
-            out += [f"**{md_text(s.id)} — {md_text(s.title)}.** {md_text(w.judgment_head(j))}{reason}", ""]
+            out += [f"**{md_text(s.id)} — {md_text(s.title)}.** {md_text(w.judgment_head(j, s))}{reason}", ""]
     else:
         out += ["No scenarios are defined.", ""]
     out += ["## Indicators", "", md_text(w.counts_text(snap)), ""]
+    out += [f"## Warning notices since {snap.since}", ""]
+    if snap.notices:
+        rows = [[str(n.date), n.kind, md_text(n.subject), md_text(n.text),
+                 md_text(", ".join(n.evidence))] for n in snap.notices]
+        out += _md_table(["Date", "Notice", "Subject", "What happened", "Evidence"], rows)
+    else:
+        out.append("No notices in this period.")
+    out.append("")
     out += [f"## What changed since {snap.since}", ""]
     if snap.changes:
         rows = [[str(c.date), w.change_kind(c.kind), md_text(c.subject) + w.portion(c.marking), md_text(c.title),

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from indicators.reports.markings import ExportRefused, WithheldCount, check_marking, latest, releasable, shown_marking
 from indicators.scoring import signals, warning
+from indicators.scoring.notices import notices
 from indicators.settings import max_file_bytes
 from indicators.workspace.entries import source_citation, source_document, source_name, withdrawn_by
 from indicators.workspace.files import DataFileError, read_bounded
@@ -192,6 +193,19 @@ class IndicatorOut(_Frozen):
     rung: int | None = None
 
 
+class NoticeOut(_Frozen):
+    """A warning notice of the 'what changed' window (see `scoring.notices`)."""
+
+    date: dt.date
+    kind: Literal["level", "judgment", "observed", "overdue", "reassessment"]
+    subject: str
+    title: str
+    text: str
+    evidence: list[str] = Field(default_factory=list)
+    level: str | None = None
+    up: bool | None = None
+
+
 class Withheld(_Frozen):
     """Items marked above the export's marking, left out (dated on or before the as-of date)."""
 
@@ -263,6 +277,7 @@ class Snapshot(_Frozen):
     level_history: list[LevelPoint]
     status_history: list[StatusCount]
     newest_evidence: dt.date | None = Field(None, description="Date of the newest indication or assessment shown")
+    notices: list[NoticeOut] = Field(default_factory=list, description="Warning notices of the 'what changed' window")
 
     @model_validator(mode="after")
     def _made_for(self) -> Snapshot:
@@ -337,6 +352,9 @@ def build_snapshot(ws: Workspace, as_of: dt.date | None = None, since: dt.date |
         level_history=_level_history(view, as_of),
         status_history=_status_history(view, as_of),
         newest_evidence=_newest_evidence(view, as_of),
+        notices=[NoticeOut(date=n.date, kind=n.kind, subject=n.subject, title=n.title, text=n.text,
+                           evidence=list(n.evidence), level=n.level, up=n.up)
+                 for n in notices(view, since, as_of)],
     )
 
 

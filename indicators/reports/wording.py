@@ -111,8 +111,10 @@ def trend_label(scenario: ScenarioOut) -> str:
     return TREND.label(scenario.trend)
 
 
-def linchpin_text(pins: list[dict[str, Any]], labels: dict[str, str]) -> str:
-    """`up to Severe if LD-03 is observed; down to Guarded if LD-02 is negated`: the nearest move each way."""
+def linchpin_text(pins: list[Any], labels: dict[str, str]) -> str:
+    """`up to Severe if LD-03 is observed; down to Guarded if LD-02 is negated`: the nearest move each way
+    (`pins`: dicts, or the snapshot's LinchpinOut)."""
+    pins = [p if isinstance(p, dict) else p.model_dump(mode="json") for p in pins]
     parts = []
     for direction, wanted in (("up", lambda p: p["steps"] > 0), ("down", lambda p: p["steps"] < 0)):
         pin = next((p for p in pins if wanted(p)), None)
@@ -120,6 +122,11 @@ def linchpin_text(pins: list[dict[str, Any]], labels: dict[str, str]) -> str:
             status = STATUS.label(pin["to_status"]).lower()
             parts.append(f"{direction} to {labels.get(pin['level'], pin['level'])} if {pin['indicator']} is {status}")
     return "; ".join(parts)
+
+
+def level_names(snap: Snapshot) -> dict[str, str]:
+    """Level name -> label of the snapshot's warning levels."""
+    return {level.name: level.label for level in snap.levels}
 
 
 def score_value(score: float, snap: Snapshot) -> str:
@@ -140,12 +147,19 @@ def score_text(scenario: ScenarioOut, snap: Snapshot | None = None) -> str:
     return f"{score_text_of(scenario.score, edges)}" + (f" ({was}{marginal})" if was or marginal else "")
 
 
-def judgment_head(j: JudgmentOut | None) -> str:
-    """`Likely (moderate confidence), judged 2024-03-05 by Ann`."""
+def judgment_head(j: JudgmentOut | None, scenario: ScenarioOut | None = None) -> str:
+    """`Likely (moderate confidence), judged 2024-03-05 by Ann` (`, STALE: 400 days old` past the cadence)."""
     if j is None:
         return "No likelihood judgment yet."
     return (f"{LIKELIHOOD.label(j.likelihood)} ({CONFIDENCE.label(j.confidence).lower()} confidence), "
-            f"judged {j.date} by {j.analyst}")
+            f"judged {j.date} by {j.analyst}{stale_text(scenario)}")
+
+
+def stale_text(scenario: ScenarioOut | None) -> str:
+    """`, STALE: 400 days old` for a judgment older than the review cadence, else empty."""
+    if scenario is None or not scenario.judgment_stale:
+        return ""
+    return f", STALE: {scenario.judgment_age_days} days old"
 
 
 def likelihood_range(j: JudgmentOut) -> str:
