@@ -83,6 +83,19 @@ def level_history(frame: pd.DataFrame, labels: Sequence[str], colours: Sequence[
     )
 
 
+def score_sparkline(frame: pd.DataFrame, colour: str) -> alt.Chart:
+    """A scenario's score month by month as a small line (no axes): sustained change at a glance."""
+    return (
+        alt.Chart(frame)
+        .mark_line(color=colour, strokeWidth=2, point=alt.OverlayMarkDef(size=12, color=colour))
+        .encode(x=alt.X("date:T", axis=None), y=alt.Y("score:Q", axis=None, scale=alt.Scale(domain=[0, 1])),
+                tooltip=[alt.Tooltip("date:T", title="Month end", format="%Y-%m-%d"),
+                         alt.Tooltip("score:Q", title="Score", format=".3f")])
+        .properties(height=46, autosize=FIT_X)
+        .configure_view(stroke=None)
+    )
+
+
 def status_history(frame: pd.DataFrame) -> alt.LayerChart:
     """An indicator's status over time as a step line, with a point per assessment (none on `carried` rows)."""
     y = alt.Y("label:N", title="Status", sort=_status_top_down(), scale=alt.Scale(domain=_status_top_down()))

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from indicators.scoring import warning
+from indicators.scoring import notices, signals, warning
 from indicators.workspace.entries import watch_on
 from indicators.workspace.load import Workspace
 from indicators.workspace.model import safe_url
@@ -173,7 +173,67 @@ def scenario_summary(ws: Workspace, as_of: dt.date) -> pd.DataFrame:
     out["likelihood_label"] = [_label(LIKELIHOOD, v, "No judgment yet") for v in out.get("likelihood", [])]
     out["confidence_label"] = [_label(CONFIDENCE, v) for v in out.get("confidence", [])]
     out["description"] = [ws.scenario_by_id[s].description or "" for s in out.index]
+    edges = [level.min_score for level in ws.meta.warning_levels]
+    labels = {level.name: level.label for level in ws.meta.warning_levels}
+    out["score_text"] = [warning.score_text(float(v), edges) for v in out["score"]]
+    out["windows_text"] = [" · ".join(_window_text(w, edges) for w in windows) for windows in out["windows"]]
+    pins = signals.linchpins(ws, as_of)
+    out["linchpins_text"] = [linchpin_summary(pins.get(str(sid), []), labels) for sid in out.index]
+    out["ladders_text"] = ["; ".join(lad.text for lad in signals.ladders_for(ws, str(sid), as_of)) for sid in out.index]
+    day = warning.day_stamp(as_of)
+    age = [(day - pd.Timestamp(j)).days if pd.notna(j) else None for j in out.get("judged", [None] * len(out))]
+    out["judgment_age"] = age
+    out["judgment_stale"] = [a is not None and a > ws.meta.review_cadence_days for a in age]
     return out
+
+
+def _window_text(window: dict, edges: list[float]) -> str:
+    if window["change"] is None:
+        return f"{window['days']} days: no earlier score"
+    before = warning.score_text(window["previous_score"], edges)
+    return f"{window['days']} days: {window['change']:+.2f} (from {before})"
+
+
+def linchpin_summary(pins: list[signals.Linchpin], labels: Mapping[str, str]) -> str:
+    """`one indicator from Severe: LD-03 (observed); from Low: LD-02 (negated)`: the nearest move each way."""
+    parts = []
+    for up in (True, False):
+        pin = next((p for p in pins if (p.steps > 0) == up), None)
+        if pin is not None:
+            parts.append(f"one indicator from {labels.get(pin.level, pin.level)}: {pin.indicator} "
+                         f"({STATUS.label(pin.to_status).lower()})")
+    return "; ".join(parts)
+
+
+def freshness(ws: Workspace, as_of: dt.date) -> dict[str, object]:
+    """How fresh the board is on `as_of`: the newest evidence (indication or assessment), and how many
+    indicators and latest judgments are older than the review cadence."""
+    t = warning.tables(ws)
+    day = warning.day_stamp(as_of)
+    dates = [f["date"].max() for f in (warning.standing(t.indications, day), warning.standing(t.assessments, day))
+             if len(f)]
+    judged = warning.latest_judgments(ws, as_of)["judged"]
+    stale_judgments = int(((day - judged).dt.days > ws.meta.review_cadence_days).sum()) if len(judged) else 0
+    status = warning.status_as_of(ws, as_of)
+    return {"newest_evidence": warning.to_date(max(dates)) if dates else None,
+            "stale_indicators": int(status["stale"].sum()), "stale_judgments": stale_judgments,
+            "judgments": int(len(judged))}
+
+
+def notices_table(ws: Workspace, since: dt.date, as_of: dt.date) -> pd.DataFrame:
+    """The warning notices of (since, as_of], readable: date, notice, subject, what happened, evidence."""
+    found = notices.notices(ws, since, as_of)
+    return pd.DataFrame({"Date": [n.date for n in found], "Notice": [n.kind.capitalize() for n in found],
+                         "Subject": [n.subject for n in found], "What happened": [n.text for n in found],
+                         "Evidence": [", ".join(n.evidence) for n in found]},
+                        columns=["Date", "Notice", "Subject", "What happened", "Evidence"])
+
+
+def score_history(ws: Workspace, as_of: dt.date, scenario_id: str) -> pd.DataFrame:
+    """One scenario's score at each month end up to `as_of` (date, score): its small line on the card."""
+    points = warning.levels_over_time(ws, warning.timeline_dates(ws, as_of))
+    points = points[points["scenario"] == scenario_id]
+    return pd.DataFrame({"date": _dates(points["date"]), "score": points["score"].astype(float)}).reset_index(drop=True)
 
 
 def count_changes(now: dict[str, int], before: dict[str, int]) -> dict[str, int]:

@@ -13,19 +13,28 @@ from indicators.workspace.load import Workspace
 from indicators.workspace.vocab import CONFIDENCE, LIKELIHOOD, TREND
 
 
-def _scenario_card(ws: Workspace, sid: str, row: pd.Series) -> None:
+def _scenario_card(ws: Workspace, sid: str, row: pd.Series, history: pd.DataFrame) -> None:
     with st.container(border=True):
         left, middle, right = st.columns([5, 3, 4], vertical_alignment="top")
         with left:
             st.markdown(f"**{md_text(row['title'])}**")
             st.caption(md_text(sid))
+            if len(history) > 1:
+                st.altair_chart(charts.score_sparkline(history, row["colour"]), width="stretch",
+                                alt=f"Warning score of {sid} month by month")
         with middle:
-            ui.html_line(ui.chip(row["label"], row["colour"], title="Warning level"),
-                         ui.chip(TREND.label(row["trend"]), TREND.colour(row["trend"]),
-                                 title=TREND.term(row["trend"]).description))
-            previous = row["previous_score"]
-            was = f" (30 days earlier {previous:.2f})" if pd.notna(previous) else ""
-            st.caption(f"Warning score {row['score']:.2f}{was}")
+            chips = [ui.chip(row["label"], row["colour"], title="Warning level"),
+                     ui.chip(TREND.label(row["trend"]), TREND.colour(row["trend"]),
+                             title=TREND.term(row["trend"]).description)]
+            if row["marginal"]:
+                chips.append(ui.chip("Marginal", TREND.colour("unchanged"),
+                                     title=f"The level changed although the score moved less than "
+                                           f"{ws.meta.trend_tolerance:g}"))
+            ui.html_line(*chips)
+            st.caption(f"Warning score {row['score_text']}. Change over {md_text(row['windows_text'])}")
+            for line in (row["ladders_text"], row["linchpins_text"]):
+                if line:
+                    st.caption(md_text(line))
         with right:
             if isinstance(row.get("likelihood"), str):
                 ui.html_line(ui.chip(LIKELIHOOD.label(row["likelihood"]), LIKELIHOOD.colour(row["likelihood"]),
@@ -33,7 +42,8 @@ def _scenario_card(ws: Workspace, sid: str, row: pd.Series) -> None:
                              ui.text(f"{CONFIDENCE.label(row['confidence'])} confidence"),
                              *ui.portion_chip(frames.portion_label(row.get("marking"), floor=ws.meta.marking)))
                 judged = pd.Timestamp(row["judged"]).date()
-                st.caption(f"Judged {judged} by {md_text(row['analyst'])}")
+                stale = f" · **stale: {row['judgment_age']} days old**" if row["judgment_stale"] else ""
+                st.caption(f"Judged {judged} by {md_text(row['analyst'])}{stale}")
                 with st.expander("Rationale"):
                     st.markdown(md_text(row["rationale"], one_line=False))
             else:
@@ -53,8 +63,9 @@ def render() -> None:
     summary = frames.scenario_summary(ws, as_of)
     if summary.empty:
         st.info("No scenarios are defined in workspace.yaml.")
+    history = frames.level_history(ws, as_of)
     for sid, row in summary.iterrows():
-        _scenario_card(ws, str(sid), row)
+        _scenario_card(ws, str(sid), row, history[history["scenario"] == sid])
 
     st.subheader("Indicators", anchor=False)
     now = warning.counts(warning.status_as_of(ws, as_of))
@@ -70,7 +81,27 @@ def render() -> None:
         colour = "inverse" if key != "negated" else "normal"
         column.metric(label, now[key], delta=delta[key] or None, delta_color=colour,
                       help=f"{help_text}. Change since {since}.", border=True)
-    st.caption(f"{now['indicators']} indicators in all.")
+    fresh = frames.freshness(ws, as_of)
+    newest = fresh["newest_evidence"]
+    st.caption(f"{now['indicators']} indicators in all. Newest evidence: {newest or 'none yet'}"
+               + (f" ({(as_of - newest).days} days before the as-of date)" if newest else "")
+               + f". Stale: {fresh['stale_indicators']} indicators, {fresh['stale_judgments']} of "
+                 f"{fresh['judgments']} likelihood judgments (older than {ws.meta.review_cadence_days} days).")
+
+    st.subheader(f"Warning notices since {since:%d %B %Y}", anchor=False)
+    found = frames.notices_table(ws, since, as_of)
+    if found.empty:
+        st.info("No notices in this period.")
+    else:
+        rows = frames.fit_rows(found, {"What happened": 460})
+        st.dataframe(found, hide_index=True, width="stretch", row_height=rows,
+                     height=min(40 + rows * len(found), 420), column_config={
+                         "Date": st.column_config.DateColumn("Date", format="YYYY-MM-DD", width="small"),
+                         "Notice": st.column_config.TextColumn("Notice", width="small"),
+                         "Subject": st.column_config.TextColumn("Subject", width="small"),
+                         "What happened": st.column_config.TextColumn("What happened", width=460),
+                         "Evidence": st.column_config.TextColumn("Evidence", width=180),
+                     })
 
     st.subheader(f"What changed since {since:%d %B %Y}", anchor=False)
     changes = frames.drop_blank(frames.changes_table(ws, since, as_of), "Marking")
@@ -91,7 +122,6 @@ def render() -> None:
                          "What changed": st.column_config.TextColumn("What changed", width=440),
                      })
 
-    history = frames.level_history(ws, as_of)
     if not history.empty:
         labels, colours = frames.level_domain(ws)
         st.altair_chart(charts.level_history(history, labels, colours), width="stretch",
