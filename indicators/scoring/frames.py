@@ -284,6 +284,7 @@ class ChecklistFilter:
     stale: bool = False
     text: str = field(default="")
     retired: bool = False  # also list the indicators retired by the date (never those not yet watched)
+    reassess: bool = False  # only indicators whose numeric series points to another status (reassessment due)
 
 
 def actors(ws: Workspace) -> list[str]:
@@ -321,6 +322,8 @@ def filter_checklist(ws: Workspace, status: pd.DataFrame, f: ChecklistFilter) ->
         keep &= status["overdue"].astype(bool)
     if f.stale:
         keep &= status["stale"].astype(bool)
+    if f.reassess:
+        keep &= status.index.isin(list(signals.proposals(ws, status.attrs.get("as_of", dt.date.today()))))
     if f.text.strip():
         needle = f.text.strip().casefold()
         keep &= (status["id"].str.casefold().str.contains(needle, regex=False)
@@ -637,6 +640,25 @@ def unrated_pairs(ws: Workspace, as_of: dt.date) -> pd.DataFrame:
             for s in ws.scenarios if watch_on(s, as_of) == Watch.WATCHED
             for i in ws.indicators if s.id not in i.ratings and watch_on(i, as_of) == Watch.WATCHED]
     return pd.DataFrame(rows, columns=["Scenario", "Indicator", "Title"])
+
+
+def linchpins_table(ws: Workspace, as_of: dt.date) -> pd.DataFrame:
+    """Per scenario, the indicators whose single change of status would move its warning level on `as_of`."""
+    labels = {level.name: level.label for level in ws.meta.warning_levels}
+    now = warning.warning_levels(ws, as_of)["label"]
+    rows = [{"Scenario": sid, "Level now": now.get(sid, ""), "Indicator": pin.indicator,
+             "Title": ws.indicator_by_id[pin.indicator].title, "If it became": STATUS.label(pin.to_status),
+             "Level then": labels.get(pin.level, pin.level), "Move": f"{pin.steps:+d}"}
+            for sid, pins in signals.linchpins(ws, as_of).items() for pin in pins]
+    return pd.DataFrame(rows, columns=["Scenario", "Level now", "Indicator", "Title", "If it became", "Level then",
+                                       "Move"])
+
+
+def ladders_table(ws: Workspace, as_of: dt.date) -> pd.DataFrame:
+    """Every ladder on `as_of`: its rungs (lowest first) and the highest rung observed."""
+    rows = [{"Ladder": lad.name, "Rungs": " → ".join(ident for _, ident in lad.rungs),
+             "Reached": f"rung {lad.reached} of {len(lad.rungs)}"} for lad in signals.ladders(ws, as_of)]
+    return pd.DataFrame(rows, columns=["Ladder", "Rungs", "Reached"])
 
 
 def retired_scenarios(ws: Workspace, as_of: dt.date) -> pd.DataFrame:

@@ -306,6 +306,7 @@ def status_as_of(ws: Workspace, as_of: dt.date | str) -> pd.DataFrame:
                           "indications": obs["marking"].map(_MARKING_RANK).groupby(obs["indicator"]).max()
                           .reindex(out.index)}, index=out.index)
     out["marking"] = [_RANK_MARKING[int(r)] if pd.notna(r) else None for r in ranks.max(axis=1)]
+    out.attrs["as_of"] = day.date()
     return out
 
 

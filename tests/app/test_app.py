@@ -96,9 +96,9 @@ def test_overview_scenarios_counts_changes_and_level_chart():
     assert LIKELIHOOD.label("likely") in html and "▲ Deteriorated" in html
     metrics = {m.label: m.value for m in at.metric}
     assert metrics == {"Observed": "3", "Emerging": "0", "Negated": "0", "Overdue": "1", "Stale": "3"}
-    changes = table(at)
+    changes = table(at, 1)  # after the warning notices
     assert changes["Kind"].tolist() == ["Judgment", "Status", "Indication"]
-    assert chart_titles(at) == ["Warning level over time"]
+    assert chart_titles(at) == [None, None, "Warning level over time"]  # a small score line per scenario first
 
 
 def test_as_of_changes_the_overview():
@@ -262,7 +262,7 @@ def test_scenarios_validator_and_flags():
     assert all(colour in spec for colour in RATING.colours())
     flags = [w.value for w in at.warning]
     assert len(flags) == 2 and any("AA" in f for f in flags)
-    assert table(at, 1)["Indicator"].tolist() == ["TT-02"]  # the non-diagnostic one
+    assert table(at, -1)["Indicator"].tolist() == ["TT-02"]  # the non-diagnostic one, last on the page
 
 
 # ----------------------------------------------------------------------------- data health, problems

@@ -27,19 +27,23 @@ def filters(ws: Workspace) -> frames.ChecklistFilter:
                                      help="Indicators diagnostic for the scenario, or rated HL or L against it")
         statuses = top[3].multiselect("Status", STATUS.values(), format_func=STATUS.label, key="status",
                                       bind="query-params", placeholder="Any status")
-        bottom = st.columns([1, 1, 0.6, 0.6, 0.6], vertical_alignment="bottom")
+        bottom = st.columns(2, vertical_alignment="bottom")
         priorities = bottom[0].multiselect("Priority", PRIORITY.values(), format_func=PRIORITY.label,
                                            key="priority", bind="query-params", placeholder="Any priority")
         text = bottom[1].text_input("Search", key="q", bind="query-params", placeholder="id or words of the title")
-        overdue = bottom[2].checkbox("Overdue only", key="overdue", bind="query-params",
-                                     help="Past the expected-by date and still not observed")
-        stale = bottom[3].checkbox("Stale only", key="stale", bind="query-params",
-                                   help=f"Not reassessed within {ws.meta.review_cadence_days} days")
-        retired = bottom[4].checkbox("Show retired", key="retired", bind="query-params",
-                                     help="Also list the indicators retired by the as-of date (they no longer count)")
+        flags = st.columns(4)
+        overdue = flags[0].checkbox("Overdue only", key="overdue", bind="query-params",
+                                    help="Past the expected-by date and still not observed")
+        stale = flags[1].checkbox("Stale only", key="stale", bind="query-params",
+                                  help=f"Not reassessed within {ws.meta.review_cadence_days} days")
+        reassess = flags[2].checkbox("Reassessment due", key="reassess", bind="query-params",
+                                     help="Indicators whose numeric series crosses a threshold their latest "
+                                          "assessment does not reflect")
+        retired = flags[3].checkbox("Show retired", key="retired", bind="query-params",
+                                    help="Also list the indicators retired by the as-of date (they no longer count)")
     return frames.ChecklistFilter(themes=tuple(themes), actors=tuple(actors), scenario=scenario,
                                  statuses=tuple(statuses), priorities=tuple(priorities), overdue=overdue,
-                                 stale=stale, text=text or "", retired=retired)
+                                 stale=stale, text=text or "", retired=retired, reassess=reassess)
 
 
 def render() -> None:

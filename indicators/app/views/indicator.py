@@ -10,7 +10,7 @@ import streamlit as st
 from indicators.app import state, ui
 from indicators.reports import markings
 from indicators.reports.escape import md_text
-from indicators.scoring import charts, frames, warning
+from indicators.scoring import charts, frames, signals, warning
 from indicators.workspace.load import Workspace
 from indicators.workspace.model import Indicator
 from indicators.workspace.vocab import CONFIDENCE, PRIORITY, RATING, STATUS, WATCH, Watch
@@ -47,6 +47,16 @@ def _header(ws: Workspace, indicator_id: str, as_of: dt.date) -> None:
         how = "Reviewed, no change" if row["review"] else "Last assessed"
         facts.append(f"{how}: {pd.Timestamp(row['last_assessed']).date()} by {row['analyst']}")
     st.caption(md_text(" · ".join(facts)))
+    proposal = signals.proposals(ws, as_of).get(indicator_id)
+    if proposal is not None:
+        st.warning(md_text(f"Reassessment due: assessed {STATUS.label(proposal.assessed)}, but the {proposal.reason}, "
+                           f"which points to {STATUS.label(proposal.proposed)}. The board proposes; an assessment "
+                           "decides."), icon=":material/rule:")
+    ladder = next((lad for lad in signals.ladders(ws, as_of) if indicator.ladder == lad.name), None)
+    if ladder is not None and indicator.rung:
+        rungs = " → ".join(f"{ident}" + (" (this)" if ident == indicator_id else "") for _, ident in ladder.rungs)
+        st.caption(md_text(f"Rung {indicator.rung} of the {ladder.name} ladder ({rungs}); highest rung reached on "
+                           f"this date: {ladder.reached} of {len(ladder.rungs)}. Higher rungs weigh more."))
     if indicator.retired is not None and indicator.retired.date <= as_of:
         r = indicator.retired
         st.warning(md_text(f"Retired on {r.date} by {r.analyst}: {r.reason}. Its history is kept; from that date "

@@ -49,6 +49,23 @@ def render() -> None:
         st.caption("Retired (no warning level from their retirement on; history kept): "
                    + md_text("; ".join(f"{r.Scenario} on {r.Retired} — {r.Reason}" for r in retired.itertuples())))
 
+    pins = frames.linchpins_table(ws, state.as_of())
+    st.subheader("What would change the level", anchor=False)
+    st.caption("The indicators whose single change of status (to observed with high confidence, or back to not "
+               "observed or negated) would move a scenario's warning level on the as-of date: what to collect on "
+               "next. Moves up first.")
+    if pins.empty:
+        st.info("No single indicator would move any scenario's level.")
+    else:
+        st.dataframe(pins, hide_index=True, width="stretch", column_config={
+            "Scenario": st.column_config.TextColumn("Scenario", width=150),
+            "Title": st.column_config.TextColumn("Title", width=380)})
+    ladders = frames.ladders_table(ws, state.as_of())
+    if not ladders.empty:
+        st.subheader("Escalation ladders", anchor=False)
+        st.caption("Ordered rungs of one development; higher rungs weigh more (see the README).")
+        st.dataframe(ladders, hide_index=True, width="stretch")
+
     themes = st.multiselect("Themes", ws.themes, key="validator_theme", bind="query-params",
                             placeholder="All themes")
     matrix = frames.validator_matrix(ws)
