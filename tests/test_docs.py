@@ -45,7 +45,7 @@ READ_ONLY_VERBS = {"validate", "status", "diff", "show", "list", "search"}
 HASH = re.compile(r"^[0-9a-f]{7,40}\b")
 DATED = {"status": "--as-of", "export": "--as-of", "show": "--as-of", "list": "--as-of", "search": "--as-of",
          "record": "--date", "assess": "--date", "judge": "--date", "review": "--date", "withdraw": "--date",
-         "retire": "--date", "add-indicator": "--date", "add-scenario": "--date"}
+         "retire": "--date", "add-indicator": "--date", "add-scenario": "--date", "alerts": "--as-of"}
 
 
 @dataclass

@@ -19,9 +19,14 @@ from its retirement on adds nothing to the sum or to the denominator, a scenario
 watched on d has no score on d (and is not an alternative in the weights), and an assessment
 withdrawn on or before d is as if it had never been made (the one before it stands again).
 
+On a ladder, w[i, s] is multiplied by 1 + ladder_step x (rung - 1). With overdue_evidence E, an
+indicator past expected_by and still not observed gives e = -E; with stale_evidence {cadences: N,
+discount: f}, e is multiplied by f ** floor(age / (N x review cadence)).
+
 The level is the highest warning level in `workspace.yaml` whose `min_score` is at most the
-score. The trend compares the score with the score 30 days earlier: a rise of at least
-`trend_tolerance` is "deteriorated", a fall of as much is "improved", else "unchanged".
+score. The trend compares the score with the score one window earlier (`trend_windows_days`, the first
+one; each window's change is given too): a rise of at least `trend_tolerance` is "deteriorated", a
+fall of as much is "improved", else "unchanged".
 """
 
 from __future__ import annotations
