@@ -108,3 +108,15 @@ def test_the_checklist_filter_and_the_pages_frames(ws) -> None:
     pins = frames.linchpins_table(ws, "2024-02-29")
     assert list(pins.loc[pins["Scenario"] == "UP", "Indicator"]) == ["LD-03", "TH-01", "LD-02", "LD-01", "LD-03"]
     assert list(frames.ladders_table(ws, "2024-03-31")["Reached"]) == ["rung 3 of 3"]
+
+
+def test_stale_evidence_discounts_old_assessments(ws) -> None:
+    """With {cadences: 1, discount: 0.5} and a 60-day cadence, on 2024-03-31 LD-01 (assessed 01-10, 81 days:
+    one span) counts 1 x 0.5 and the others (under 60 days old) in full:
+    UP = (1 x .5 + 1.5 + 2 + .5 x .375) / 5 = 4.1875 / 5 = .8375 (Severe)."""
+    from indicators.workspace.model import StaleEvidence
+
+    variant = load_workspace(FIXTURES / "signals")
+    variant.meta = ws.meta.model_copy(update={"stale_evidence": StaleEvidence(cadences=1, discount=0.5)})
+    assert float(warning.warning_levels(variant, "2024-03-31").loc["UP", "score"]) == pytest.approx(0.8375)
+    assert float(warning.warning_levels(ws, "2024-03-31").loc["UP", "score"]) == pytest.approx(0.9375)

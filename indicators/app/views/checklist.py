@@ -57,6 +57,8 @@ def render() -> None:
     status = warning.status_as_of(ws, as_of)
     shown = frames.filter_checklist(ws, status, chosen)
     ui.shows(markings.shown_marking(ws, as_of, indicators=shown.index, statuses=[as_of], indications=True))
+    if chosen.reassess:  # the filter rests on every watched indicator's series, shown or not
+        ui.shows(markings.shown_marking(ws, as_of, statuses=[as_of], indications=True))
     table = frames.drop_blank(frames.checklist_table(shown, ws.meta.marking), "Marking")
     st.caption(frames.checklist_count(status, shown, chosen.retired))
     if table.empty:

@@ -90,6 +90,9 @@ def render() -> None:
 
     st.subheader(f"Warning notices since {since:%d %B %Y}", anchor=False)
     found = frames.notices_table(ws, since, as_of)
+    due = list(found.loc[found["Notice"] == "Reassessment", "Subject"])
+    if due:  # a reassessment rests on the values of the indicator's indications
+        ui.shows(markings.shown_marking(ws, as_of, indicators=due, indications=True))
     if found.empty:
         st.info("No notices in this period.")
     else:

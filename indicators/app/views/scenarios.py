@@ -17,6 +17,7 @@ def render() -> None:
                             "(HL highly likely … HU highly unlikely). An indicator rated alike under every "
                             "scenario cannot tell them apart: it is not diagnostic.")
     ui.shows(markings.shown_marking(ws, state.as_of()))  # every indicator's ratings: their own markings
+    ui.shows(markings.shown_marking(ws, state.as_of(), scores=True))  # what would change each level: the statuses
     if not ws.scenarios:
         st.info("No scenarios are defined in workspace.yaml.")
         return
