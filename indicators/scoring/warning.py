@@ -432,11 +432,13 @@ def warning_levels(ws: Workspace, as_of: dt.date | str) -> pd.DataFrame:
     tol = ws.meta.trend_tolerance
     lists: dict[str, list[dict]] = {sid: [] for sid in out.index}
     first = None
+    t = tables(ws)
     start = history_start(ws)
+    watched_then = watch_mask(t.indicators["start"], t.indicators["retired"], list(earlier.values())).any(axis=1)
     for n in windows:
         then = every[every["date"] == earlier[n]].set_index("scenario")
-        if start is None or earlier[n] < start:  # before the first record there is nothing to compare with
-            then = then.iloc[0:0]
+        if start is None or earlier[n] < start or not watched_then.get(earlier[n], False):
+            then = then.iloc[0:0]  # before the first record, or nothing watched then: no score to compare
         for sid in out.index:
             before = then["score"].get(sid)
             change = None if before is None or pd.isna(before) else float(out.at[sid, "score"]) - float(before)

@@ -120,3 +120,11 @@ def test_stale_evidence_discounts_old_assessments(ws) -> None:
     variant.meta = ws.meta.model_copy(update={"stale_evidence": StaleEvidence(cadences=1, discount=0.5)})
     assert float(warning.warning_levels(variant, "2024-03-31").loc["UP", "score"]) == pytest.approx(0.8375)
     assert float(warning.warning_levels(ws, "2024-03-31").loc["UP", "score"]) == pytest.approx(0.9375)
+
+
+def test_a_window_reaching_back_before_anything_was_watched_has_no_earlier_score() -> None:
+    from tests.conftest import DATA
+
+    # The default workspace records events from 2022, but its indicators are first assessed on 2023-09-28.
+    windows = warning.warning_levels(load_workspace(DATA), "2024-06-30").loc["MIL-COOP", "windows"]
+    assert [(w["days"], w["previous_score"] is None) for w in windows] == [(30, False), (365, True)]
