@@ -383,6 +383,7 @@ def _withheld(count: WithheldCount) -> Withheld:
 def _scenarios(ws: Workspace, as_of: dt.date) -> list[ScenarioOut]:
     levels = warning.warning_levels(ws, as_of)
     pins = signals.linchpins(ws, as_of)
+    known = signals.ladders(ws, as_of)
     out = []
     for sid, row in levels.iterrows():
         judgment = None
@@ -402,7 +403,7 @@ def _scenarios(ws: Workspace, as_of: dt.date) -> list[ScenarioOut]:
                                level=row["level"], trend=row["trend"], judgment=judgment, windows=windows,
                                marginal=bool(row["marginal"]),
                                linchpins=[LinchpinOut(**lp.to_dict()) for lp in pins.get(str(sid), [])],
-                               ladders=[lad.text for lad in signals.ladders_for(ws, str(sid), as_of)],
+                               ladders=[lad.text for lad in signals.ladders_for(ws, str(sid), as_of, known)],
                                judgment_age_days=age,
                                judgment_stale=age is not None and age > ws.meta.review_cadence_days))
     return out

@@ -179,7 +179,9 @@ def scenario_summary(ws: Workspace, as_of: dt.date) -> pd.DataFrame:
     out["windows_text"] = [" · ".join(_window_text(w, edges) for w in windows) for windows in out["windows"]]
     pins = signals.linchpins(ws, as_of)
     out["linchpins_text"] = [linchpin_summary(pins.get(str(sid), []), labels) for sid in out.index]
-    out["ladders_text"] = ["; ".join(lad.text for lad in signals.ladders_for(ws, str(sid), as_of)) for sid in out.index]
+    known = signals.ladders(ws, as_of)
+    out["ladders_text"] = ["; ".join(lad.text for lad in signals.ladders_for(ws, str(sid), as_of, known))
+                           for sid in out.index]
     day = warning.day_stamp(as_of)
     age = [(day - pd.Timestamp(j)).days if pd.notna(j) else None for j in out.get("judged", [None] * len(out))]
     out["judgment_age"] = age

@@ -126,12 +126,14 @@ def ladders(ws: Workspace, as_of: dt.date | str) -> list[LadderState]:
     return out
 
 
-def ladders_for(ws: Workspace, scenario_id: str, as_of: dt.date | str) -> list[LadderState]:
-    """The ladders with at least one rung diagnostic for the scenario (what its card names)."""
+def ladders_for(ws: Workspace, scenario_id: str, as_of: dt.date | str,
+                known: list[LadderState] | None = None) -> list[LadderState]:
+    """The ladders with at least one rung diagnostic for the scenario (what its card names); `known`: the
+    ladders of the date when already worked out."""
     weights = warning.diagnostic_weights(ws)
     if scenario_id not in weights.columns:
         return []
-    return [lad for lad in ladders(ws, as_of)
+    return [lad for lad in (known if known is not None else ladders(ws, as_of))
             if any(weights.at[ident, scenario_id] > 0 for _, ident in lad.rungs if ident in weights.index)]
 
 
@@ -173,22 +175,22 @@ def linchpins(ws: Workspace, as_of: dt.date | str, limit: int = 3) -> dict[str, 
     for scenarios, _ in warning.scenario_spans(ws, [day]):
         w = warning.scoring_weights(ws, scenarios)
         for sid in scenarios:
-            ws_col = w[sid].where(watched, 0.0)
-            denom = float(ws_col.sum())
+            col = w[sid].where(watched, 0.0)
+            denom = float(col.sum())
             if denom <= 0:
                 out[sid] = []
                 continue
-            raw = float((ws_col * e).sum()) / denom
+            raw = float((col * e).sum()) / denom
             now = rank(min(max(raw, 0.0), 1.0))
+            speaks = col[col > 0]
+            evidence = e.reindex(speaks.index).to_numpy()
             found = []
-            for ident in ws_col.index[ws_col > 0]:
-                for to_status, value in CHANGES:
-                    if np.isclose(value, e[ident]):
-                        continue
-                    score = min(max(raw + ws_col[ident] * (value - e[ident]) / denom, 0.0), 1.0)
-                    steps = rank(score) - now
-                    if steps:
-                        found.append(Linchpin(sid, ident, to_status, levels[rank(score)].name, steps, float(score)))
+            for to_status, value in CHANGES:  # every indicator at once: the score if its evidence were `value`
+                scores = np.clip(raw + speaks.to_numpy() * (value - evidence) / denom, 0.0, 1.0)
+                ranks = np.clip(np.searchsorted(edges, scores + 1e-12, side="right") - 1, 0, len(levels) - 1)
+                moved = (ranks != now) & ~np.isclose(evidence, value)
+                found += [Linchpin(sid, ident, to_status, levels[int(r)].name, int(r) - now, float(score))
+                          for ident, r, score in zip(speaks.index[moved], ranks[moved], scores[moved], strict=True)]
             out[sid] = _ranked(found, raw, limit)
     return out
 

@@ -37,8 +37,9 @@ def dated_ids(subject: str, entries: Iterable[Assessment | Judgment]) -> list[st
     Names are given on load from the whole list (`name_entries`) and kept by copies, so a view that
     withholds some entries (a reader's marking) names the rest as the full workspace does."""
     entries = list(entries)
-    if entries and all(e._name for e in entries):
-        return [str(e._name) for e in entries]
+    names = [_private(e, "_name") for e in entries]
+    if entries and all(names):
+        return names
     seen: dict[dt.date, int] = {}
     names = []
     for entry in entries:
@@ -47,8 +48,17 @@ def dated_ids(subject: str, entries: Iterable[Assessment | Judgment]) -> list[st
     return names
 
 
+def _private(entry: Any, key: str) -> Any:
+    """A private attribute of a model, read straight from its store (pydantic's attribute lookup is slow
+    in the loops that run on every load)."""
+    store = getattr(entry, "__pydantic_private__", None)
+    return store.get(key) if store else None
+
+
 def name_entries(subject: str, entries: list[Assessment | Judgment]) -> None:
     """Give each of a subject's assessments or judgments its name (once, from the whole list)."""
+    if entries and all(_private(e, "_name") for e in entries):
+        return  # named on an earlier load of the same (cached) file
     for entry, name in zip(entries, dated_ids(subject, [e for e in entries]), strict=True):
         entry._name = name
 
@@ -67,7 +77,7 @@ def withdrawn_by(entry: Any, day: dt.date) -> bool:
     """True when the entry's withdrawal has taken effect on `day` (a review: also the withdrawal of the
     assessment it repeats, see `void_reviews`)."""
     withdrawal = getattr(entry, "withdrawn", None)
-    void = getattr(entry, "_void", None)
+    void = _private(entry, "_void")
     return (withdrawal is not None and withdrawal.date <= day) or (void is not None and void <= day)
 
 
