@@ -351,20 +351,11 @@ def build_snapshot(ws: Workspace, as_of: dt.date | None = None, since: dt.date |
         withheld=_withheld(withheld),
         level_history=_level_history(view, as_of),
         status_history=_status_history(view, as_of),
-        newest_evidence=_newest_evidence(view, as_of),
+        newest_evidence=warning.newest_evidence(view, as_of),
         notices=[NoticeOut(date=n.date, kind=n.kind, subject=n.subject, title=n.title, text=n.text,
                            evidence=list(n.evidence), level=n.level, up=n.up)
                  for n in notices(view, since, as_of)],
     )
-
-
-def _newest_evidence(ws: Workspace, as_of: dt.date) -> dt.date | None:
-    """The newest indication or assessment standing on `as_of` (how fresh the board is)."""
-    t = warning.tables(ws)
-    day = warning.day_stamp(as_of)
-    dates = [f["date"].max() for f in (warning.standing(t.indications, day), warning.standing(t.assessments, day))
-             if len(f)]
-    return warning.to_date(max(dates)) if dates else None
 
 
 def snapshot_marking(view: Workspace, as_of: dt.date, since: dt.date) -> Marking:

@@ -210,14 +210,11 @@ def linchpin_summary(pins: list[signals.Linchpin], labels: Mapping[str, str]) ->
 def freshness(ws: Workspace, as_of: dt.date) -> dict[str, object]:
     """How fresh the board is on `as_of`: the newest evidence (indication or assessment), and how many
     indicators and latest judgments are older than the review cadence."""
-    t = warning.tables(ws)
     day = warning.day_stamp(as_of)
-    dates = [f["date"].max() for f in (warning.standing(t.indications, day), warning.standing(t.assessments, day))
-             if len(f)]
     judged = warning.latest_judgments(ws, as_of)["judged"]
     stale_judgments = int(((day - judged).dt.days > ws.meta.review_cadence_days).sum()) if len(judged) else 0
     status = warning.status_as_of(ws, as_of)
-    return {"newest_evidence": warning.to_date(max(dates)) if dates else None,
+    return {"newest_evidence": warning.newest_evidence(ws, as_of),
             "stale_indicators": int(status["stale"].sum()), "stale_judgments": stale_judgments,
             "judgments": int(len(judged))}
 

@@ -501,6 +501,14 @@ def month_ends(start: dt.date | pd.Timestamp, end: dt.date | pd.Timestamp) -> li
     return days
 
 
+def newest_evidence(ws: Workspace, as_of: dt.date | str) -> dt.date | None:
+    """The date of the newest indication or assessment standing on `as_of` (how fresh the board is)."""
+    t = tables(ws)
+    day = day_stamp(as_of)
+    dates = [f["date"].max() for f in (standing(t.indications, day), standing(t.assessments, day)) if len(f)]
+    return to_date(max(dates)) if dates else None
+
+
 def history_start(ws: Workspace) -> pd.Timestamp | None:
     """Date of the first assessment, indication or judgment, or of the first item added to the board."""
     t = tables(ws)
