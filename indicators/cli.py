@@ -324,7 +324,9 @@ def cmd_add_indicator(args: argparse.Namespace) -> int:
     return _write(args, checklist.plan_add_indicator, args.id, date=args.date, title=args.title,
                   criteria=args.criteria, theme=args.theme, ratings=dict(args.rate), priority=args.priority,
                   actors=args.actor, expected_by=args.expected_by, description=args.description,
-                  related=args.related, marking=args.marking)
+                  related=args.related, marking=args.marking, source_ref=args.source_ref, ladder=args.ladder,
+                  rung=args.rung, thresholds={"emerging": args.emerging_at, "observed": args.observed_at},
+                  aggregate=args.aggregate, window_days=args.window_days)
 
 
 def cmd_add_scenario(args: argparse.Namespace) -> int:
@@ -668,6 +670,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--description", default=None)
     p.add_argument("--related", action="append", default=[], metavar="INDICATOR_ID",
                    help="an indicator whose indications its assessments may cite")
+    p.add_argument("--source-ref", default=None, metavar="TEXT", help="where in the source documents it comes from")
+    p.add_argument("--ladder", default=None, metavar="NAME", help="the escalation ladder it is a rung of")
+    p.add_argument("--rung", type=int, default=None, metavar="N", help="its rung on the ladder, 1 the lowest")
+    p.add_argument("--emerging-at", type=float, default=None, metavar="VALUE",
+                   help="value of its numeric series from which it reads emerging")
+    p.add_argument("--observed-at", type=float, default=None, metavar="VALUE",
+                   help="value of its numeric series from which it reads observed")
+    p.add_argument("--aggregate", choices=["latest", "max", "sum"], default=None,
+                   help="how the series is read against the thresholds (default latest)")
+    p.add_argument("--window-days", type=int, default=None, metavar="DAYS",
+                   help="only values within this many days count (with max or sum)")
     _writer(p)
     p = verb("add-scenario", cmd_add_scenario, "Add a scenario, watched from --date, with the rating of each "
              "indicator against it; prints what is left to rate.",

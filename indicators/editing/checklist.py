@@ -269,11 +269,14 @@ def plan_add_indicator(ws: Workspace, indicator_id: str, *, title: str, criteria
                        priority: str | None = None, actors: list[str] | None = None,
                        expected_by: dt.date | None = None, description: str | None = None,
                        related: list[str] | None = None, marking: str | None = None,
-                       today: dt.date | None = None) -> Edit:
+                       source_ref: str | None = None, ladder: str | None = None, rung: int | None = None,
+                       thresholds: dict[str, float] | None = None, aggregate: str | None = None,
+                       window_days: int | None = None, today: dt.date | None = None) -> Edit:
     """Plan adding an indicator to the checklist of `theme`, watched from `date` (its `added` date).
 
-    It must be rated against every scenario watched on that date. The theme's file is created when
-    there is none."""
+    It must be rated against every scenario watched on that date. It may be a rung of a ladder
+    (`ladder` and `rung`) and read its numeric series against `thresholds` ({emerging, observed}).
+    The theme's file is created when there is none."""
     day = _dated(date, today, "new indicator")
     indicator_id = indicator_id.strip().upper().replace(" ", "-")
     if not re.match(INDICATOR_ID, indicator_id):
@@ -292,7 +295,10 @@ def plan_add_indicator(ws: Workspace, indicator_id: str, *, title: str, criteria
     fields = {"id": indicator_id, "title": title, "description": description, "actors": list(actors or []),
               "criteria": criteria, "priority": canonical_value(PRIORITY, priority),
               "expected_by": expected_by, "ratings": rated, "marking": canonical_value(MARKING, marking),
-              "added": day, "related": [canonical_id(r, known) for r in related or []]}
+              "added": day, "related": [canonical_id(r, known) for r in related or []],
+              "source_ref": source_ref, "ladder": ladder, "rung": rung,
+              "thresholds": {k: v for k, v in (thresholds or {}).items() if v is not None} or None,
+              "aggregate": aggregate, "window_days": window_days}
     theme = re.sub(r"[\s_]+", "-", theme.strip().lower())
     if not re.fullmatch(THEME, theme):
         raise EditRefused.of(Code.BAD_FORMAT, f"{theme!r} is not a theme name",

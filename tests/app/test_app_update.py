@@ -365,3 +365,22 @@ def test_a_refused_withdrawal_shows_why_and_writes_nothing(tiny):
     at.button(key="preview_withdrawal").click().run()
     assert "reason is empty or only white space" in errors(at)
     assert digest(core(tiny)) == before
+
+
+def test_add_an_indicator_as_a_ladder_rung_with_thresholds(tiny):
+    at = open_app(UPDATE)
+    at.radio(key="update_form").set_value("indicator").run()
+    at.text_input(key="ni_id").input("TT-05")
+    at.date_input(key="ni_date").set_value(MAR_10)
+    at.text_input(key="ni_title").input("Troops deployed")
+    at.text_area(key="ni_criteria").input("Observed from 5,000.")
+    at.text_input(key="ni_ladder").input("deploy")
+    at.number_input(key="ni_rung").set_value(1)
+    at.number_input(key="ni_emerging_at").set_value(1000)
+    at.number_input(key="ni_observed_at").set_value(5000)
+    at.button(key="preview_indicator").click().run()
+    assert not at.error
+    assert "+    ladder: deploy" in at.code[0].value.splitlines()
+    at.button(key="save_indicator").click().run()
+    new = load_workspace(tiny).indicator_by_id["TT-05"]
+    assert (new.ladder, new.rung, new.thresholds.emerging, new.thresholds.observed) == ("deploy", 1, 1000, 5000)

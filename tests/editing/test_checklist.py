@@ -308,3 +308,20 @@ def test_a_pair_rated_twice_is_refused(tiny: Path) -> None:
         checklist.plan_add_indicator(load_workspace(tiny), "TT-05", date=dt.date(2024, 3, 1), title="t",
                                      criteria="c", theme="core", ratings={"AA": "HL", "aa": "U", "BB": "U"},
                                      analyst="Cat", today=TODAY)
+
+
+def test_a_new_indicator_can_be_a_ladder_rung_with_thresholds_from_the_cli(tiny: Path,
+                                                                          capsys: pytest.CaptureFixture) -> None:
+    args = ["add-indicator", "TT-05", "--data", str(tiny), "--date", "2024-03-01", "--theme", "core",
+            "--title", "Troops", "--criteria", "Observed from 5,000.", "--rate", "AA=HL", "--rate", "BB=U",
+            "--analyst", "Cat", "--ladder", "deploy", "--rung", "2", "--emerging-at", "1000",
+            "--observed-at", "5000", "--aggregate", "max", "--window-days", "365", "--source-ref", "Brief §2"]
+    assert main(args) == 0
+    new = load_workspace(tiny).indicator_by_id["TT-05"]
+    assert (new.ladder, new.rung, new.aggregate, new.window_days, new.source_ref) == ("deploy", 2, "max", 365,
+                                                                                     "Brief §2")
+    assert (new.thresholds.emerging, new.thresholds.observed) == (1000, 5000)
+    core = (tiny / "indicators" / "core.yaml").read_text()
+    assert main([args[0], "TT-06", *args[2:18], "--emerging-at", "6000", "--observed-at", "5000"]) == 1
+    assert "must be below the 'observed' one" in capsys.readouterr().err
+    assert (tiny / "indicators" / "core.yaml").read_text() == core  # refused: nothing written

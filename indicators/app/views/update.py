@@ -61,7 +61,8 @@ FIELDS = {
     "withdrawal": ["wd_entry", "wd_date", "wd_reason", ANALYST_KEY],
     "retirement": ["rt_item", "rt_date", "rt_reason", ANALYST_KEY],
     "indicator": ["ni_theme", "ni_new_theme", "ni_id", "ni_date", "ni_title", "ni_criteria", "ni_description",
-                  "ni_priority", "ni_actors", "ni_expected", "ni_marking", *[f"ni_rate_{n}" for n in range(64)],
+                  "ni_priority", "ni_actors", "ni_expected", "ni_marking", "ni_ladder", "ni_rung", "ni_emerging_at",
+                  "ni_observed_at", *[f"ni_rate_{n}" for n in range(64)],
                   ANALYST_KEY],
     "scenario": ["ns_id", "ns_date", "ns_title", "ns_description", "ns_ratings", ANALYST_KEY],
     "import": ["im_file", ANALYST_KEY],
@@ -75,7 +76,8 @@ CLEARED_ON_SAVE: dict[str, dict[str, Any]] = {
     "review": {"rv_rationale": ""},
     "withdrawal": {"wd_reason": ""},
     "retirement": {"rt_reason": ""},
-    "indicator": {"ni_id": "", "ni_title": "", "ni_criteria": "", "ni_description": "", "ni_actors": ""},
+    "indicator": {"ni_id": "", "ni_title": "", "ni_criteria": "", "ni_description": "", "ni_actors": "",
+                  "ni_rung": None},
     "scenario": {"ns_id": "", "ns_title": "", "ns_description": ""},
     "import": {},
 }
@@ -266,6 +268,17 @@ def indicator_form(ws: Workspace) -> Planner | None:
     actors = cols[1].text_input("Actors (optional)", key="ni_actors", placeholder="North Korea, Russia")
     expected = cols[2].date_input("Expected by (optional)", value=None, key="ni_expected", format="YYYY-MM-DD")
     marking = _scale_select("TLP marking (optional)", MARKING, "ni_marking", optional=True, column=cols[3])
+    with st.expander("Ladder and thresholds (optional)"):
+        steps = st.columns(4)
+        ladder = steps[0].text_input("Ladder", key="ni_ladder", placeholder="e.g. personnel",
+                                     help="Escalation ladder it is a rung of: "
+                                          f"{', '.join(sorted({i.ladder for i in ws.indicators if i.ladder}))}")
+        rung = steps[1].number_input("Rung (1 the lowest)", min_value=1, max_value=20, value=None, step=1,
+                                     key="ni_rung")
+        emerging_at = steps[2].number_input("Emerging from value", value=None, key="ni_emerging_at",
+                                            help="Value of its numeric series from which it reads emerging")
+        observed_at = steps[3].number_input("Observed from value", value=None, key="ni_observed_at",
+                                            help="Value of its numeric series from which it reads observed")
     st.markdown("**Ratings** — how likely the indicator is to appear if each scenario is true")
     rating_cols = st.columns(min(max(len(ws.scenarios), 1), 4))
     ratings = {}
@@ -278,7 +291,9 @@ def indicator_form(ws: Workspace) -> Planner | None:
         ws, forms.required(ident) or suggested, date=day, title=forms.required(title),
         criteria=forms.required(criteria), theme=theme, ratings={k: str(v) for k, v in ratings.items()},
         priority=priority, actors=forms.names(actors), expected_by=expected,
-        description=forms.optional(description), marking=marking, analyst=forms.required(analyst))
+        description=forms.optional(description), marking=marking, analyst=forms.required(analyst),
+        ladder=forms.optional(ladder), rung=None if rung is None else int(rung),
+        thresholds={"emerging": emerging_at, "observed": observed_at})
 
 
 def scenario_form(ws: Workspace) -> Planner | None:
