@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarString, LiteralScalarString
 
 _Loader = yaml.CSafeLoader if getattr(yaml, "__with_libyaml__", False) else yaml.SafeLoader
 _RESOLVER = yaml.resolver.Resolver()
@@ -101,22 +101,100 @@ def to_yaml_value(value: Any) -> Any:
     return value
 
 
+class Folding:
+    """How a file writes long text: the keys whose values it folds (`summary: >-` then lines), and
+    the column its folded lines end by. New text under those keys is folded the same way."""
+
+    def __init__(self, keys: frozenset[str] = frozenset(), width: int = 0) -> None:
+        self.keys, self.width = keys, width
+
+    @classmethod
+    def of(cls, root: yaml.Node | None, lines: list[str]) -> Folding:
+        """The folding found in a composed file (`lines`: its text, line by line)."""
+        keys: set[str] = set()
+        width = 0
+        stack = [root] if root is not None else []
+        while stack:
+            node = stack.pop()
+            if isinstance(node, yaml.MappingNode):
+                for key, value in node.value:
+                    if isinstance(value, yaml.ScalarNode) and value.style == ">" and isinstance(key, yaml.ScalarNode):
+                        keys.add(key.value)
+                        body = lines[value.start_mark.line + 1:value.end_mark.line]
+                        width = max([width, *(len(line.rstrip("\r\n")) for line in body)])
+                    else:
+                        stack.append(value)
+            elif isinstance(node, yaml.SequenceNode):
+                stack.extend(node.value)
+        return cls(frozenset(keys), width)
+
+    def apply(self, value: Any, column: int) -> Any:
+        """`value` (a ruamel mapping) with its long one-line texts under the folded keys folded so
+        that no line passes the width; `column` is where its keys start."""
+        if not self.keys or not isinstance(value, CommentedMap):
+            return value
+        for key in self.keys & set(value):
+            text = value[key]
+            if not isinstance(text, str) or isinstance(text, LiteralScalarString):
+                continue
+            if column + len(key) + 2 + len(text) <= self.width or not _foldable(text):
+                continue
+            folded = FoldedScalarString(str(text))
+            folded.fold_pos = _fold_positions(str(text), self.width - column - 2)
+            value[key] = folded
+        return value
+
+
+def _foldable(text: str) -> bool:
+    """Text that folds back to itself: one line of single-spaced words (YAML folds a break to one space)."""
+    return bool(text) and text == text.strip() and "  " not in text and not any(c in text for c in "\n\r\t")
+
+
+def _fold_positions(text: str, room: int) -> list[int]:
+    """The spaces at which to break `text` so that each line holds at most `room` characters (a word
+    longer than that stands alone on its line)."""
+    positions, start, last_space = [], 0, -1
+    for i, char in enumerate(text):
+        if char == " ":
+            if i - start > room and last_space > start:
+                positions.append(last_space)
+                start = last_space + 1
+            last_space = i
+    if len(text) - start > room and last_space > start:
+        positions.append(last_space)
+    return positions
+
+
 def render_item(item: dict[str, Any], dash_column: int, content_offset: int = 2, *, width: int = 4096,
                 block_lists: frozenset[str] = frozenset(), list_offset: int = 0,
-                flow_maps: frozenset[str] = frozenset()) -> list[str]:
+                flow_maps: frozenset[str] = frozenset(), folding: Folding | None = None) -> list[str]:
     """The lines of `- key: value …` for one new list entry, the dash at `dash_column` and the
     keys `content_offset` further right (matching the entries already there); long text folded at
     `width`, lists in flow style (`[a, b]`) but those named in `block_lists`, whose dashes stand
     `list_offset` columns right of their key; nested mappings in block style but those named in
-    `flow_maps` (`{a: 1}`).
+    `flow_maps` (`{a: 1}`); long text under the keys the file folds, folded as it does (`folding`).
 
     The lines are read back before they are used: an entry that would not read as the same data
     (a YAML 1.1 surprise, a fold that changes the text) is a SpliceError, never a silent change."""
+    if folding is not None and folding.keys:
+        try:
+            return _render_item(item, dash_column, content_offset, width, block_lists, list_offset, flow_maps,
+                                (folding, dash_column + content_offset))
+        except SpliceError:
+            pass  # folding would change the text: write it on one line instead
+    return _render_item(item, dash_column, content_offset, width, block_lists, list_offset, flow_maps, None)
+
+
+def _render_item(item: dict[str, Any], dash_column: int, content_offset: int, width: int,
+                 block_lists: frozenset[str], list_offset: int, flow_maps: frozenset[str],
+                 fold: tuple[Folding, int] | None) -> list[str]:
     y = YAML()
     y.width = width
     offset = max(0, min(list_offset, dash_column)) if block_lists else 0
     y.indent(mapping=2, sequence=max(content_offset, 2) + offset, offset=offset)
     value = to_yaml_value(item)
+    if fold is not None:
+        value = fold[0].apply(value, fold[1])
     for key in block_lists:
         if isinstance(value.get(key), CommentedSeq):
             value[key].fa.set_block_style()
@@ -166,13 +244,15 @@ def append_to_list(text: str, parent: yaml.MappingNode, key: str, item: dict[str
         dash = _dash_column(plain, last)
         block_lists, list_offset, flow_maps = _block_lists(node, plain)
         new = render_item(item, dash, last.start_mark.column - dash, width=_file_width(lines),
-                          block_lists=block_lists, list_offset=list_offset, flow_maps=flow_maps)
+                          block_lists=block_lists, list_offset=list_offset, flow_maps=flow_maps,
+                          folding=Folding.of(parent, plain))
         at = _insertion_line(node, item.get("date"), _last_line(last) + 1)
         return _insert(lines, at, new, newline)
     key_column = parent.start_mark.column
+    folding = Folding.of(parent, [ln.rstrip("\r\n") for ln in lines])
     if node is None:  # no such key: add it after the mapping's last content line
         header = [" " * key_column + f"{key}:"]
-        new = header + render_item(item, key_column + 2)
+        new = header + render_item(item, key_column + 2, folding=folding)
         return _insert(lines, _last_line(parent) + 1, new, newline)
     is_empty = (isinstance(node, yaml.SequenceNode) and not node.value) or (
         isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null")
@@ -187,7 +267,7 @@ def append_to_list(text: str, parent: yaml.MappingNode, key: str, item: dict[str
     if "#" in original[node.end_mark.column:]:
         comment = "  " + original[original.index("#", node.end_mark.column):].rstrip("\r\n")
     lines[line_no] = original[: key_node.start_mark.column] + f"{key}:{comment}" + ending
-    return _insert(lines, line_no + 1, render_item(item, key_column + 2), newline)
+    return _insert(lines, line_no + 1, render_item(item, key_column + 2, folding=folding), newline)
 
 
 def _entry_date(entry: yaml.Node) -> dt.date | None:

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from indicators.cli import main
 from indicators.editing import updates
@@ -390,3 +391,38 @@ def test_an_entry_that_would_not_read_back_as_written_is_refused(monkeypatch) ->
     monkeypatch.setattr(splice, "to_yaml_value", lambda value: dict(value))
     with pytest.raises(splice.SpliceError, match="would not read back"):
         splice.render_item({"summary": "yes"}, 0, 2)
+
+
+FOLDED = """\
+indicators:
+  - id: FD-01
+    indications:
+      - id: FD-01.1
+        date: 2024-01-01
+        summary: >-
+          A hand-written summary that the analyst folded by hand at about
+          seventy columns, as the default workspace does.
+        url: https://example.org/a-very-long-address/that-makes-the-longest-line-of-the-file-far-wider-than-the-folded-text
+"""
+
+
+def test_long_text_is_folded_as_the_file_folds_it() -> None:
+    """A file that writes `summary: >-` folded at 73 columns gets new summaries folded the same
+    way (not one 120-column line, its longest line being a URL); text that folding would change
+    (double spaces) stays on one line; a key the file does not fold is left alone."""
+    from indicators.editing.splice import append_to_list, compose, find_item
+
+    text = FOLDED
+    assert max(len(line) for line in FOLDED.splitlines()[6:8]) == 73
+    words = "Seoul says the shipments went on through the summer, by sea and by rail, " * 3
+    entry = {"id": "FD-01.2", "date": dt.date(2024, 2, 1), "summary": words.strip(), "source": words.strip()}
+    after = append_to_list(text, find_item(compose(text), "indicators", "FD-01"), "indications", entry)
+    new = after[len(text):].splitlines()
+    assert new[2] == "        summary: >-"
+    body = new[3:new.index(next(line for line in new if line.startswith("        source:")))]
+    assert len(body) > 2 and max(len(line) for line in body) <= 73 and all(line.startswith(" " * 10) for line in body)
+    assert yaml.safe_load(after)["indicators"][0]["indications"][1] == entry  # folded back to the same text
+    spaced = {**entry, "id": "FD-01.3", "summary": "Two  spaces " + words.strip()}
+    again = append_to_list(after, find_item(compose(after), "indicators", "FD-01"), "indications", spaced)
+    assert yaml.safe_load(again)["indicators"][0]["indications"][2]["summary"] == spaced["summary"]
+    assert ">-" not in again[len(after):]
