@@ -32,7 +32,9 @@ from indicators.reports.export import (
 from indicators.reports.html import script_json
 from indicators.reports.markings import ExportRefused
 from indicators.reports.snapshot import SnapshotError, build_snapshot, list_snapshots, load_snapshot, parse_snapshot
+from indicators.workspace.entries import watch_on
 from indicators.workspace.load import load_workspace
+from indicators.workspace.vocab import Watch
 
 from tests.conftest import DATA, FIXTURES, TODAY
 
@@ -301,10 +303,13 @@ def test_csv_guards_formulas_and_keeps_text(hostile) -> None:
 
 
 def test_csv_has_bom_and_keeps_non_ascii(data) -> None:
-    text = export_csv(data, dt.date(2024, 11, 30))
+    day = dt.date(2024, 11, 30)
+    text = export_csv(data, day)
     assert text.startswith("\ufeff") and "Russia–North Korea" in text
     assert "withheld" in text.splitlines()[0]
-    assert len(list(csv.reader(io.StringIO(text[1:])))) == 2 + len(data.indicators)
+    watched = [i for i in data.indicators if watch_on(i, day) == Watch.WATCHED]
+    assert len(watched) < len(data.indicators)  # indicators added later are not on the list of that day
+    assert len(list(csv.reader(io.StringIO(text[1:])))) == 2 + len(watched)
 
 
 class _Tags(HTMLParser):
