@@ -335,6 +335,61 @@ def cmd_add_scenario(args: argparse.Namespace) -> int:
                   description=args.description, ratings=dict(args.rate))
 
 
+def cmd_merge_driver(args: argparse.Namespace) -> int:
+    """What git runs to merge a workspace file (see 'git-setup'): exit 1 leaves a conflict to resolve."""
+    from indicators.editing.merge import run_driver
+
+    outcome = run_driver(args.base, args.ours, args.theirs, args.path)
+    for message in outcome.messages:
+        print(f"indicators merge: {message}", file=sys.stderr)
+    return EXIT_PROBLEMS if outcome.conflict else EXIT_OK
+
+
+def cmd_git_setup(args: argparse.Namespace) -> int:
+    from indicators.editing.git import git_setup
+    from indicators.editing.updates import EditRefused
+
+    try:
+        notes = git_setup(args.data)
+    except EditRefused as refused:
+        return _refused(refused.problems)
+    for note in notes:
+        print(note)
+    return EXIT_OK
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    """Commit, pull with the merge driver, push, and say in plain words what came in."""
+    from indicators.editing.git import sync, workspace_at
+    from indicators.editing.updates import EditRefused, default_analyst
+    from indicators.reports.compare import diff_versions, format_diff, is_empty
+
+    try:
+        report = sync(args.data, args.analyst or default_analyst(), push=not args.no_push)
+    except EditRefused as refused:
+        return _refused(refused.problems)
+    for note in report.notes:
+        print(note, file=sys.stderr)
+    if report.committed:
+        print(f"Committed: {report.committed}")
+    incoming = None
+    if report.after != report.before:
+        with workspace_at(args.data, report.before) as old, workspace_at(args.data, report.after) as new:
+            versions = [load_workspace(folder) for folder in (old, new) if folder is not None]
+            if len(versions) == 2 and not any(v.errors for v in versions):
+                incoming = diff_versions(*versions, dt.date.today(), old_label=report.before[:7],
+                                         new_label=report.after[:7])
+            else:
+                print("what came in cannot be summarised: run 'indicators validate'", file=sys.stderr)
+    if incoming is None or is_empty(incoming):
+        print("Nothing new came in." if report.after == report.before else "Came in: nothing that changes the board.")
+    else:
+        print("Came in:")
+        print(format_diff(incoming), end="")
+    print("Pushed." if report.pushed else "Not pushed (--no-push).")
+    return EXIT_OK
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     """Import a CSV/TSV file of indications: all rows or none; --dry-run prints the diff only."""
     from indicators.editing.importer import plan_import
@@ -692,6 +747,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rate", action="append", default=[], type=_rating, metavar="INDICATOR=RATING",
                    help=f"rating of an indicator against the new scenario ({_one_of(RATING)})")
     _writer(p, marking=False)
+    p = verb("git-setup", cmd_git_setup, "Set this clone up for the team: install the merge driver that merges "
+             "workspace files by identity (git takes drivers only from each clone's own config) and register the "
+             "workspace's YAML files for it in .gitattributes.", "indicators git-setup --data data")
+    p.add_argument("--data", type=Path, default=None, metavar="PATH",
+                   help="workspace folder (default: $INDICATORS_DATA or ./data)")
+    p = verb("sync", cmd_sync, "Commit the workspace's changes, pull the team's with the merge driver, push, and "
+             "say what came in (as 'diff' does). Refused when the clone has changes outside the workspace.",
+             "indicators sync --data data")
+    p.add_argument("--data", type=Path, default=None, metavar="PATH",
+                   help="workspace folder (default: $INDICATORS_DATA or ./data)")
+    p.add_argument("--analyst", default=None, metavar="NAME",
+                   help="named in the commit (default $INDICATORS_ANALYST, else your user name)")
+    p.add_argument("--no-push", action="store_true", help="commit and pull, but do not push")
+    p = verb("merge-driver", cmd_merge_driver, "Merge three versions of a workspace file by identity (run by git "
+             "as the merge driver that 'git-setup' installs; exit 1 leaves a conflict marked in the file).",
+             "indicators merge-driver BASE OURS THEIRS data/indicators/space.yaml")
+    p.add_argument("base", type=Path, metavar="BASE", help="the common ancestor's version (%%O)")
+    p.add_argument("ours", type=Path, metavar="OURS", help="this side's version; the result is written here (%%A)")
+    p.add_argument("theirs", type=Path, metavar="THEIRS", help="the other side's version (%%B)")
+    p.add_argument("path", metavar="PATH", help="the file's path in the repository (%%P)")
     p = verb("import", cmd_import, "Import indications (and assessments citing them) from a CSV or TSV file: all "
              "rows or none, every bad row listed with its line; rows already recorded are skipped.",
              "indicators import events.csv --dry-run")

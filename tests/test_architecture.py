@@ -8,6 +8,7 @@ Layers, bottom to top (README: the package layout):
     indicators.editing     updates written into the YAML            workspace
     indicators.reports     snapshots, markings, exports             workspace, scoring
     indicators.cli         the command line                         everything but app
+    indicators.__main__    `python -m indicators` (git's merge driver)  cli
     indicators.app         the Streamlit board                      everything
 
 Every layer may import `indicators.settings` and the package itself (`indicators/__init__.py`, a facade
@@ -40,6 +41,7 @@ ALLOWED: dict[str, set[str]] = {
     "indicators.editing": {"indicators.workspace"},
     "indicators.reports": {"indicators.workspace", "indicators.scoring"},
     "indicators.cli": {"indicators.workspace", "indicators.scoring", "indicators.editing", "indicators.reports"},
+    "indicators.__main__": {"indicators.cli"},
     APP: {"indicators.workspace", "indicators.scoring", "indicators.editing", "indicators.reports",
           "indicators.cli"},
     FACADE: {"indicators.workspace"},

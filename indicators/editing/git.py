@@ -1,8 +1,16 @@
-"""Git for a workspace kept in a repository: is it in one, and commit a saved edit."""
+"""Git for a workspace kept in a repository: commit a saved edit, set a clone up for the team's
+merges, and sync it (commit, pull with the merge driver, push)."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import subprocess
+import sys
+import tarfile
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from indicators.editing.updates import Edit, EditRefused
@@ -44,3 +52,136 @@ def git_commit(edit: Edit, analyst: str) -> str:
             raise EditRefused.of(Code.GIT_FAILED, f"the change was saved but not committed: {done.stderr.strip()}",
                           "commit it by hand", str(edit.path))
     return message
+
+
+# ------------------------------------------------------------------------------------------ team
+
+DRIVER = "indicators"  # the merge driver's name in .gitattributes and git config
+
+
+def _run(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """A git command that must work; a failure is a located refusal, never a traceback."""
+    try:
+        done = _git(folder, *args)
+    except (OSError, subprocess.SubprocessError) as err:
+        raise EditRefused.of(Code.GIT_FAILED, f"git {args[0]} failed: {err}", "check that git is installed") from None
+    return done
+
+
+def repository_top(folder: Path) -> Path:
+    """The top folder of the git work tree holding `folder`."""
+    done = _run(folder, "rev-parse", "--show-toplevel")
+    if done.returncode != 0:
+        raise EditRefused.of(Code.NOT_A_REPOSITORY, f"{folder} is not in a git repository",
+                             "clone the team's repository, or run 'git init'")
+    return Path(done.stdout.strip())
+
+
+def driver_command() -> str:
+    """How git runs the merge driver: this Python, so it works without the venv on PATH."""
+    return f"'{sys.executable}' -m indicators merge-driver %O %A %B %P"
+
+
+def git_setup(data: Path) -> list[str]:
+    """Install the merge driver in the clone's git config (git never takes it from the repository)
+    and register the workspace's YAML files for it in .gitattributes. Safe to run again."""
+    top = repository_top(data)
+    notes = []
+    for key, value in ((f"merge.{DRIVER}.name", "indicators: merge workspace YAML by identity"),
+                       (f"merge.{DRIVER}.driver", driver_command())):
+        done = _run(top, "config", key, value)
+        if done.returncode != 0:
+            raise EditRefused.of(Code.GIT_FAILED, f"git config failed: {done.stderr.strip()}", "check .git/config")
+    notes.append(f"merge driver '{DRIVER}' installed in {top / '.git' / 'config'}")
+    folder = data.resolve().relative_to(top.resolve()).as_posix()
+    pattern = f"{folder}/**/*.yaml merge={DRIVER}" if folder != "." else f"**/*.yaml merge={DRIVER}"
+    attributes = top / ".gitattributes"
+    existing = attributes.read_text(encoding="utf-8") if attributes.exists() else ""
+    if pattern not in existing.splitlines():
+        attributes.write_text(existing + ("" if not existing or existing.endswith("\n") else "\n") + pattern + "\n",
+                              encoding="utf-8")
+        notes.append(f"{pattern!r} added to .gitattributes (commit it, so the whole team's clones use it)")
+    return notes
+
+
+@dataclass
+class SyncReport:
+    """What `sync` did: the commit it made (if any), the commits before and after the pull (the
+    same when nothing came in), and whether it pushed."""
+
+    committed: str | None
+    before: str
+    after: str
+    pushed: bool
+    notes: list[str]
+
+
+def _changes(top: Path) -> list[str]:
+    done = _run(top, "status", "--porcelain", "--untracked-files=all")
+    if done.returncode != 0:
+        raise EditRefused.of(Code.GIT_FAILED, f"git status failed: {done.stderr.strip()}", "check the clone")
+    return [line[3:].strip().strip('"') for line in done.stdout.splitlines() if line.strip()]
+
+
+@contextlib.contextmanager
+def workspace_at(data: Path, commit: str) -> Iterator[Path | None]:
+    """The workspace folder as it was in `commit`, in a scratch folder (None: it did not exist)."""
+    top = repository_top(data)
+    folder = data.resolve().relative_to(top.resolve()).as_posix()
+    with tempfile.TemporaryDirectory() as scratch:
+        archive = subprocess.run(["git", "-C", str(top), "archive", "--format=tar", commit, "--", folder],
+                                 capture_output=True, timeout=GIT_TIMEOUT_S, check=False)
+        if archive.returncode != 0:
+            yield None
+            return
+        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+            if hasattr(tarfile, "data_filter"):  # Python 3.11.4+ (and distributions' backports)
+                tar.extractall(scratch, filter="data")
+            else:  # our own repository's files, read by git: regular files and folders only
+                tar.extractall(scratch, members=[m for m in tar.getmembers() if m.isfile() or m.isdir()])
+        yield Path(scratch) / folder
+
+
+def sync(data: Path, analyst: str, *, push: bool = True) -> SyncReport:
+    """Commit the workspace's local changes, pull with the merge driver and push; what came in is
+    the change from `before` to `after` (see `workspace_at`).
+
+    Refused, before anything is done, when the clone has changes outside the workspace folder."""
+    top = repository_top(data)
+    notes = git_setup(data)
+    folder = data.resolve().relative_to(top.resolve()).as_posix()
+    inside = "" if folder == "." else folder + "/"
+    local = _changes(top)
+    unrelated = [path for path in local if not path.startswith(inside) and path != ".gitattributes"]
+    if unrelated:
+        raise EditRefused.of(Code.UNRELATED_CHANGES, f"local changes outside {folder}: {', '.join(unrelated[:5])}"
+                             + (" …" if len(unrelated) > 5 else ""), Code.UNRELATED_CHANGES.hint)
+    upstream = _run(top, "rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}")
+    if upstream.returncode != 0:
+        raise EditRefused.of(Code.NO_UPSTREAM, "this branch has no upstream branch", Code.NO_UPSTREAM.hint)
+    committed = None
+    if local:
+        message = f"Workspace changes by {analyst}"
+        for args in (("add", "--", folder if folder != "." else ".", ".gitattributes"),
+                     ("commit", "-q", "-m", message, "-m", f"Analyst: {analyst}")):
+            done = _run(top, *args)
+            if done.returncode != 0 and "nothing to commit" not in done.stdout:
+                raise EditRefused.of(Code.GIT_FAILED, f"git {args[0]} failed: {done.stderr.strip()}",
+                                     "commit by hand")
+        committed = message
+    before = _run(top, "rev-parse", "HEAD").stdout.strip()
+    pulled = _run(top, "pull", "--no-rebase", "--no-edit", "-q")
+    if pulled.returncode != 0:
+        conflicted = _run(top, "diff", "--name-only", "--diff-filter=U").stdout.split()
+        detail = (f"conflicts in {', '.join(conflicted)}" if conflicted else pulled.stderr.strip() or "pull failed")
+        raise EditRefused.of(Code.MERGE_CONFLICT, f"the pull stopped: {detail}",
+                             Code.MERGE_CONFLICT.hint + "; then 'git commit' and 'indicators sync' again")
+    after = _run(top, "rev-parse", "HEAD").stdout.strip()
+    pushed = False
+    if push:
+        done = _run(top, "push", "-q")
+        if done.returncode != 0:
+            raise EditRefused.of(Code.GIT_FAILED, f"git push failed: {done.stderr.strip()}",
+                                 "pull again ('indicators sync'), then push")
+        pushed = True
+    return SyncReport(committed, before, after, pushed, notes)

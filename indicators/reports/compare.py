@@ -114,6 +114,14 @@ def diff_dates(ws: Workspace, start: dt.date, end: dt.date, marking: Marking | s
     return diff_snapshots(old, new)
 
 
+def diff_versions(old: Workspace, new: Workspace, as_of: dt.date, *, old_label: str | None = None,
+                  new_label: str | None = None) -> dict[str, Any]:
+    """What changed between two versions of a workspace (before and after a pull), both as of
+    `as_of`: the board each version shows that day, compared."""
+    return diff_snapshots(build_snapshot(old, as_of, as_of), build_snapshot(new, as_of, as_of),
+                          old_label=old_label, new_label=new_label)
+
+
 def is_empty(diff: dict[str, Any]) -> bool:
     """True when the diff lists no change of any kind."""
     return not any(diff[kind] for kind in KINDS)

@@ -128,6 +128,13 @@ class Code(StrEnum):
     NOT_A_REPOSITORY = ("not-a-repository", "the workspace is not in a git repository",
                         "run 'git init' or save without committing")
     GIT_FAILED = ("git-failed", "git could not commit the saved change", "commit it by hand")
+    MERGE_CONFLICT = ("merge-conflict", "the same entry was changed differently on both sides of a merge",
+                      "edit the entry between the <<<<<<< and >>>>>>> markers, then 'git add' the file")
+    MERGE_INVALID = ("merge-invalid", "the merged file would not be valid", "fix the merged file, then 'git add' it")
+    UNRELATED_CHANGES = ("unrelated-changes", "the clone has local changes outside the workspace",
+                         "commit or stash them first ('git status' lists them)")
+    NO_UPSTREAM = ("no-upstream", "the branch has no remote branch to pull from and push to",
+                   "set one once: git push -u origin BRANCH")
     # --- exports, snapshots and markings (reports/)
     UNKNOWN_FORMAT = ("unknown-format", "an export format that does not exist", "use html, md, csv or json")
     UNKNOWN_MARKING = ("unknown-marking", "not a TLP marking", "use CLEAR, GREEN, AMBER, AMBER+STRICT or RED")

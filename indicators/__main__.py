@@ -1,0 +1,5 @@
+"""`python -m indicators …`: the command line (what git runs as the merge driver)."""
+
+from indicators.cli import main
+
+raise SystemExit(main())

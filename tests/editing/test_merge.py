@@ -1,0 +1,232 @@
+"""Merging by identity: the merge driver on texts, then three clones of one repository merging
+through git with the driver that `git-setup` installs, and `sync`.
+
+Hand-worked case (tests/fixtures/tiny, core.yaml): TT-01 holds TT-01.1 and TT-01.2. Ann records
+"Trains" on 2024-03-05 and Bob "Ships" on 2024-03-04, both as TT-01.3, each with an assessment
+citing it. Bob's sorts first (earlier date), so it keeps TT-01.3 and Ann's becomes TT-01.4 — in
+both directions of the merge — and Ann's assessment then cites TT-01.4.
+"""
+
+from __future__ import annotations
+
+import difflib
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from indicators.cli import main
+from indicators.editing.merge import merge_texts, run_driver
+from indicators.workspace.load import load_workspace
+
+from tests.conftest import FIXTURES
+
+CORE = Path("data") / "indicators" / "core.yaml"
+
+
+def _cli(*args: str) -> None:
+    assert main(list(args)) == 0, args
+
+
+def _added_only(base: str, merged: str) -> list[str]:
+    """The lines `merged` adds to `base`; fails if it removes any."""
+    diff = list(difflib.ndiff(base.splitlines(), merged.splitlines()))
+    assert [d for d in diff if d.startswith("- ")] == []
+    return [d[2:] for d in diff if d.startswith("+ ")]
+
+
+def _sides(tmp_path: Path) -> tuple[Path, Path, Path]:
+    out = []
+    for name in ("base", "ann", "bob"):
+        out.append(Path(shutil.copytree(FIXTURES / "tiny", tmp_path / name)))
+    return out[0], out[1], out[2]
+
+
+def _ann_and_bob(ann: Path, bob: Path) -> None:
+    _cli("record", "TT-01", "--data", str(ann), "--date", "2024-03-05", "--summary", "Trains", "--source", "Wire",
+         "--reliability", "B", "--credibility", "2", "--analyst", "Ann")
+    _cli("assess", "TT-01", "--data", str(ann), "--date", "2024-03-06", "--status", "observed", "--confidence",
+         "high", "--rationale", "Trains.", "--cites", "TT-01.3", "--analyst", "Ann")
+    _cli("record", "TT-01", "--data", str(bob), "--date", "2024-03-04", "--summary", "Ships", "--source", "Wire",
+         "--reliability", "C", "--credibility", "3", "--analyst", "Bob")
+    _cli("assess", "TT-01", "--data", str(bob), "--date", "2024-03-06", "--status", "emerging", "--confidence",
+         "low", "--rationale", "Ships.", "--cites", "TT-01.3", "--analyst", "Bob")
+    _cli("add-indicator", "TT-09", "--data", str(bob), "--date", "2024-03-01", "--theme", "core", "--title", "New",
+         "--criteria", "Seen.", "--rate", "AA=L", "--rate", "BB=U", "--analyst", "Bob")
+
+
+def _texts(*folders: Path) -> list[str]:
+    return [(folder / "indicators" / "core.yaml").read_text() for folder in folders]
+
+
+def test_two_analysts_on_one_indicator_merge_the_same_both_ways(tmp_path: Path) -> None:
+    base, ann, bob = _sides(tmp_path)
+    _ann_and_bob(ann, bob)
+    o, a, b = _texts(base, ann, bob)
+    one, other = merge_texts(o, a, b), merge_texts(o, b, a)
+    assert one.clean and other.clean and one.text == other.text
+    assert one.renumbered == [("ours", "TT-01.3", "TT-01.4")] and other.renumbered == [("theirs", "TT-01.3",
+                                                                                         "TT-01.4")]
+    added = _added_only(o, one.text)
+    assert "  - id: TT-09" in added and "      - id: TT-01.4" in added
+    data = yaml.safe_load(one.text)["indicators"][0]
+    by_id = {i["id"]: i["summary"] for i in data["indications"]}
+    assert by_id == {"TT-01.1": "First sighting.", "TT-01.2": "Second sighting.", "TT-01.3": "Ships",
+                     "TT-01.4": "Trains"}
+    cites = {a["rationale"]: a["cites"] for a in data["assessments"] if a["date"].isoformat() == "2024-03-06"}
+    assert cites == {"Trains.": ["TT-01.4"], "Ships.": ["TT-01.3"]}  # each still cites its own sighting
+    (ann / "indicators" / "core.yaml").write_text(one.text)
+    assert load_workspace(ann).errors == []
+
+
+def test_a_true_conflict_is_marked_around_that_entry_alone(tmp_path: Path) -> None:
+    base, ann, bob = _sides(tmp_path)
+    _cli("withdraw", "TT-01.2", "--data", str(ann), "--date", "2024-03-10", "--reason", "Duplicate", "--analyst", "A")
+    _cli("withdraw", "TT-01.2", "--data", str(bob), "--date", "2024-03-11", "--reason", "Retracted", "--analyst", "B")
+    _cli("retire", "TT-04", "--data", str(ann), "--date", "2024-04-01", "--reason", "Overtaken", "--analyst", "A")
+    _cli("retire", "TT-04", "--data", str(bob), "--date", "2024-04-02", "--reason", "Overtaken", "--analyst", "A")
+    _cli("record", "TT-02", "--data", str(bob), "--date", "2024-03-04", "--summary", "Ships", "--source", "Wire",
+         "--reliability", "C", "--credibility", "3", "--analyst", "B")
+    merged = merge_texts(*_texts(base, ann, bob))
+    assert merged.conflicts == ["indicators.TT-01.indications.TT-01.2", "indicators.TT-04"]
+    lines = merged.text.splitlines()
+    ours, middle, theirs = (lines.index(m) for m in ("<<<<<<< ours", "=======", ">>>>>>> theirs"))
+    assert lines[ours + 1] == "      - id: TT-01.2" and lines[middle + 1] == "      - id: TT-01.2"
+    assert "Duplicate" in "\n".join(lines[ours:middle]) and "Retracted" in "\n".join(lines[middle:theirs])
+    assert lines.count("<<<<<<< ours") == 2  # the two conflicting entries, each marked on its own
+    assert "      - id: TT-02.1" in lines  # what did not conflict is merged
+
+
+def test_the_same_change_on_both_sides_is_taken_once(tmp_path: Path) -> None:
+    base, ann, bob = _sides(tmp_path)
+    for side in (ann, bob):
+        _cli("retire", "TT-04", "--data", str(side), "--date", "2024-04-01", "--reason", "Overtaken", "--analyst", "A")
+    merged = merge_texts(*_texts(base, ann, bob))
+    assert merged.clean and merged.text == _texts(ann)[0]
+
+
+def test_the_driver_refuses_a_merge_that_would_be_invalid(tmp_path: Path) -> None:
+    """Ann and Bob both record the same sighting (same date, summary and source) with different
+    grades: each side is valid; the merge would hold one indication twice, so it is a conflict."""
+    base, ann, bob = _sides(tmp_path)
+    for side, grade in ((ann, "B"), (bob, "C")):
+        _cli("record", "TT-01", "--data", str(side), "--date", "2024-03-05", "--summary", "Trains", "--source",
+             "Wire", "--reliability", grade, "--credibility", "2", "--analyst", "A")
+    files = [side / "indicators" / "core.yaml" for side in (base, ann, bob)]
+    outcome = run_driver(*files, path="indicators/core.yaml", root=ann)
+    assert outcome.conflict
+    assert any("would not be valid" in m and "repeats" in m for m in outcome.messages)
+
+
+def test_a_file_that_is_not_yaml_falls_back_to_a_line_merge(tmp_path: Path) -> None:
+    base, ours, theirs = (tmp_path / n for n in ("o.yaml", "a.yaml", "b.yaml"))
+    base.write_text("a: 1\nb: [\n")
+    ours.write_text("a: 2\nb: [\n")
+    theirs.write_text("a: 1\nb: [\nc: 3\n")
+    outcome = run_driver(base, ours, theirs, path="x.yaml", root=tmp_path)
+    assert not outcome.conflict and "merged line by line" in outcome.messages[0]
+    assert ours.read_text() == "a: 2\nb: [\nc: 3\n"
+
+
+# ------------------------------------------------------------------------------------------ through git
+
+
+def _git(folder: Path, *args: str) -> str:
+    done = subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, (args, done.stdout, done.stderr)
+    return done.stdout
+
+
+@pytest.fixture
+def team(tmp_path: Path) -> dict[str, Path]:
+    """An origin repository holding the tiny workspace under data/, and three clones, each set up."""
+    origin = tmp_path / "origin.git"
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(origin)], check=True)
+    seed = tmp_path / "seed"
+    subprocess.run(["git", "clone", "-q", str(origin), str(seed)], check=True, capture_output=True)
+    shutil.copytree(FIXTURES / "tiny", seed / "data")
+    for key, value in (("user.name", "Seed"), ("user.email", "seed@example.org")):
+        _git(seed, "config", key, value)
+    _git(seed, "add", ".")
+    _git(seed, "commit", "-q", "-m", "Workspace")
+    _git(seed, "push", "-q", "-u", "origin", "main")
+    clones = {}
+    for name in ("ann", "bob", "carol"):
+        clone = tmp_path / name
+        subprocess.run(["git", "clone", "-q", str(origin), str(clone)], check=True, capture_output=True)
+        for key, value in (("user.name", name.title()), ("user.email", f"{name}@example.org"), ("pull.rebase",
+                                                                                                 "false")):
+            _git(clone, "config", key, value)
+        _cli("git-setup", "--data", str(clone / "data"))
+        clones[name] = clone
+    return clones
+
+
+def test_three_clones_merge_both_ways_through_git_to_the_same_valid_file(team: dict[str, Path]) -> None:
+    ann, bob = team["ann"], team["bob"]
+    base = (ann / CORE).read_text()
+    _ann_and_bob(ann / "data", bob / "data")
+    for clone in (ann, bob):
+        _git(clone, "add", ".gitattributes")
+        _git(clone, "commit", "-q", "-am", f"{clone.name}'s entries")
+        _git(clone, "push", "-q", "origin", f"HEAD:{clone.name}")
+    _git(ann, "fetch", "-q", "origin")
+    _git(bob, "fetch", "-q", "origin")
+    _git(ann, "merge", "-q", "--no-edit", "origin/bob")
+    _git(bob, "merge", "-q", "--no-edit", "origin/ann")
+    merged = (ann / CORE).read_text()
+    assert merged == (bob / CORE).read_text()
+    _added_only(base, merged)
+    ws = load_workspace(ann / "data")
+    assert ws.errors == []
+    ids = [o.id for i in ws.indicators for o in i.indications]
+    assert len(ids) == len(set(ids)) and "TT-09" in ws.indicator_by_id
+    known = set(ids)
+    assert all(c in known for i in ws.indicators for a in i.assessments for c in a.cites)
+
+
+def test_a_conflict_through_git_stops_the_merge_with_the_entry_marked(team: dict[str, Path]) -> None:
+    ann, bob = team["ann"], team["bob"]
+    _cli("withdraw", "TT-01.2", "--data", str(ann / "data"), "--date", "2024-03-10", "--reason", "Duplicate",
+         "--analyst", "A")
+    _cli("withdraw", "TT-01.2", "--data", str(bob / "data"), "--date", "2024-03-11", "--reason", "Retracted",
+         "--analyst", "B")
+    for clone in (ann, bob):
+        _git(clone, "add", ".gitattributes")
+        _git(clone, "commit", "-q", "-am", "withdrawal")
+    _git(bob, "push", "-q", "origin", "HEAD:bob")
+    _git(ann, "fetch", "-q", "origin")
+    done = subprocess.run(["git", "-C", str(ann), "merge", "--no-edit", "origin/bob"], capture_output=True, text=True,
+                          check=False)
+    assert done.returncode != 0 and "conflict in indicators.TT-01.indications.TT-01.2" in done.stderr
+    text = (ann / CORE).read_text()
+    assert text.count("<<<<<<< ours") == 1 and "Duplicate" in text and "Retracted" in text
+
+
+def test_sync_commits_pulls_pushes_and_says_what_came_in(team: dict[str, Path], capsys) -> None:
+    ann, carol = team["ann"], team["carol"]
+    _cli("record", "TT-02", "--data", str(carol / "data"), "--date", "2024-03-04", "--summary", "Ships in port",
+         "--source", "Wire", "--reliability", "C", "--credibility", "3", "--analyst", "Carol")
+    _cli("sync", "--data", str(carol / "data"), "--analyst", "Carol")
+    out = capsys.readouterr().out
+    assert "Committed: Workspace changes by Carol" in out and "Nothing new came in." in out and "Pushed." in out
+    _cli("record", "TT-01", "--data", str(ann / "data"), "--date", "2024-03-05", "--summary", "Trains",
+         "--source", "Wire", "--reliability", "B", "--credibility", "2", "--analyst", "Ann")
+    _cli("sync", "--data", str(ann / "data"), "--analyst", "Ann")
+    out = capsys.readouterr().out
+    assert "Came in:" in out and "TT-02.1" in out and "Ships in port" in out and "Pushed." in out
+    assert _git(ann, "log", "-1", "--format=%s").strip().startswith("Merge")
+    _git(carol, "fetch", "-q")
+    assert "Trains" in _git(carol, "show", "origin/main:data/indicators/core.yaml")
+
+
+def test_sync_refuses_a_clone_with_changes_outside_the_workspace(team: dict[str, Path], capsys) -> None:
+    ann = team["ann"]
+    (ann / "notes.txt").write_text("private")
+    head = _git(ann, "rev-parse", "HEAD")
+    assert main(["sync", "--data", str(ann / "data")]) == 1
+    err = capsys.readouterr().err
+    assert "unrelated-changes" in err or "outside data" in err
+    assert _git(ann, "rev-parse", "HEAD") == head  # nothing committed
