@@ -441,13 +441,38 @@ def _writer(p: argparse.ArgumentParser, *, marking: bool = True, date: bool = Tr
     p.add_argument("--commit", action="store_true", help="commit the change with git (data folder in a repository)")
 
 
-def serve_command(data: Path, port: int, address: str) -> list[str]:
-    """The `streamlit run` command line that serves the board (offline settings forced)."""
+def serve_command(data: Path, port: int, address: str, secrets: Path | None = None) -> list[str]:
+    """The `streamlit run` command line that serves the board (offline settings forced); `secrets`:
+    the Streamlit secrets file holding the `[auth]` sign-in settings."""
     entry = Path(__file__).resolve().parent / "app" / "entry.py"
+    extra = ["--secrets.files", str(secrets.resolve())] if secrets is not None else []
     return [sys.executable, "-m", "streamlit", "run", str(entry),
             "--server.port", str(port), "--server.address", address, "--server.headless", "true",
-            "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
+            "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal", *extra,
             "--", "--data", str(data.resolve())]
+
+
+def auth_settings_problem(secrets: Path | None) -> str | None:
+    """Why sign-in cannot work with these secrets (no file, no `[auth]` with its keys), or None."""
+    import tomllib
+
+    candidates = [secrets] if secrets is not None else [Path(".streamlit/secrets.toml"),
+                                                         Path.home() / ".streamlit" / "secrets.toml"]
+    found = [path for path in candidates if path.is_file()]
+    if not found:
+        return (f"sign-in needs Streamlit's secrets file with an [auth] section: none at "
+                f"{', '.join(str(c) for c in candidates)} (give --secrets FILE; README: Working as a team)")
+    try:
+        auth = tomllib.loads(found[0].read_text(encoding="utf-8")).get("auth")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        return f"{found[0]}: cannot read it: {err}"
+    if not isinstance(auth, dict):
+        return f"{found[0]} has no [auth] section (README: Working as a team)"
+    needed = ["redirect_uri", "cookie_secret"]
+    providers = [v for v in auth.values() if isinstance(v, dict)] or [auth]
+    missing = [k for k in needed if k not in auth] + [k for k in ("client_id", "client_secret", "server_metadata_url")
+                                                       if not all(k in p for p in providers)]
+    return f"{found[0]} [auth] lacks {', '.join(missing)}" if missing else None
 
 def _generated_at() -> dt.datetime | None:
     """Generation time from $SOURCE_DATE_EPOCH (reproducible exports), else None (now)."""
@@ -560,7 +585,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     env = dict(os.environ, INDICATORS_DATA=str(args.data.resolve()))
     if args.read_only:
         env["INDICATORS_READ_ONLY"] = "1"
-    command = serve_command(args.data, args.port, args.address)
+    if args.auth:
+        problem = auth_settings_problem(args.secrets)
+        if problem:
+            print(f"indicators serve: error: {problem}", file=sys.stderr)
+            return EXIT_PROBLEMS
+        env["INDICATORS_AUTH"] = "1"
+    elif args.secrets is not None:
+        return _usage(args, "--secrets holds the sign-in settings: give --auth too")
+    command = serve_command(args.data, args.port, args.address, args.secrets)
     print(f"Serving {args.data} at http://{args.address}:{args.port}  (Ctrl+C to stop)", flush=True)
     os.execvpe(command[0], command, env)  # become the server, so signals (Ctrl+C, SIGTERM) reach it
 
@@ -812,6 +845,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8501, help="port to listen on (default 8501)")
     p.add_argument("--address", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--read-only", action="store_true", help="hide the Update page and refuse every write")
+    p.add_argument("--auth", action="store_true",
+                   help="serve behind sign-in with the organisation's identity provider (OpenID Connect); roles "
+                        "from workspace.yaml 'access:'")
+    p.add_argument("--secrets", type=Path, default=None, metavar="FILE",
+                   help="Streamlit secrets file with the [auth] settings (default .streamlit/secrets.toml)")
     return parser
 
 

@@ -92,6 +92,9 @@ class Setting(Generic[T]):
 DATA = Setting("INDICATORS_DATA", _path, None, "the data folder when `--data` is not given (default `./data`)")
 READ_ONLY = Setting("INDICATORS_READ_ONLY", _flag, False,
                     "`1` serves the board to readers: the Update page is hidden and every write is refused")
+AUTH = Setting("INDICATORS_AUTH", _flag, False,
+               "`1` serves the board behind sign-in (OpenID Connect, `[auth]` in Streamlit's secrets); "
+               "`indicators serve --auth` sets it")
 ANALYST = Setting("INDICATORS_ANALYST", _text, None, "the analyst named on new entries (default: the login name)")
 CACHE_DIR = Setting("INDICATORS_CACHE_DIR", _path, None,
                     "where the parse cache and the HTML report's Vega bundle are kept "
@@ -106,13 +109,18 @@ LOCK_TIMEOUT_S = Setting("INDICATORS_LOCK_TIMEOUT", _positive, 60.0,
 SOURCE_DATE_EPOCH = Setting("SOURCE_DATE_EPOCH", _epoch, None,
                             "fixes the 'generated' time of exports (reproducible builds convention)")
 
-SETTINGS: tuple[Setting[Any], ...] = (DATA, READ_ONLY, ANALYST, CACHE_DIR, XDG_CACHE_HOME, NO_DISK_CACHE, MAX_FILE_MB,
-                                      LOCK_TIMEOUT_S, SOURCE_DATE_EPOCH)
+SETTINGS: tuple[Setting[Any], ...] = (DATA, READ_ONLY, AUTH, ANALYST, CACHE_DIR, XDG_CACHE_HOME, NO_DISK_CACHE,
+                                      MAX_FILE_MB, LOCK_TIMEOUT_S, SOURCE_DATE_EPOCH)
 
 
 def read_only() -> bool:
     """True when the board is served to readers: pages show no write UI and every write is refused."""
     return READ_ONLY.get()
+
+
+def auth() -> bool:
+    """True when the board is served behind sign-in: who may read or write comes from the token."""
+    return AUTH.get()
 
 
 def data_folder(environ: Mapping[str, str] | None = None) -> Path:

@@ -85,6 +85,12 @@ def form_changed() -> Problem:
                    "press Preview again to see the change that Save will write")
 
 
+def not_allowed() -> Problem:
+    """The refusal of a write by a visitor who may not write (read-only board, or not an editor)."""
+    return Problem("input", 0, 0, Code.READ_ONLY, "you may not change this board; nothing was written",
+                   "ask the board's editors for the editor role")
+
+
 def os_problem(err: OSError, path: Path | str | None = None) -> Problem:
     """A file that could not be read or written, as a problem to show (not a traceback)."""
     where = str(path or err.filename or "file")

@@ -10,7 +10,7 @@ import datetime as dt
 
 import streamlit as st
 
-from indicators.app import state, ui
+from indicators.app import signin, state, ui
 from indicators.reports.escape import md_text
 from indicators.reports.markings import highest_present
 
@@ -36,19 +36,27 @@ def sidebar_dates() -> None:
 def main() -> None:
     """Run the board: one rerun of the entry script renders the sidebar, banners and the page."""
     st.set_page_config(page_title="Indicator & warning board", page_icon="📡", layout="wide")
-    ws = state.workspace()
-    pages = ui.sections(state.read_only())
+    gate = signin.gate()
+    if gate is not None:  # signed out, or not on the access list: that page only, nothing of the board
+        gate.run()
+        return
+    ws = state.workspace()  # for a capped reader: only what their marking may see
+    who = state.current_grant()
+    pages = ui.sections(state.read_only(), maintainers=state.marking_cap() is None)
     nav = st.navigation({section: [ui.page(name) for name in names] for section, names in pages.items() if names})
     with st.sidebar:
         sidebar_dates()
-        st.caption(f"Workspace: **{md_text(ws.meta.title)}**  \nData folder: {md_text(ws.root)}")
-        if state.read_only():
+        if who is not None:
+            signin.identity_box(who)
+        st.caption(f"Workspace: **{md_text(ws.meta.title)}**" + (f"  \nData folder: {md_text(ws.root)}"
+                                                                   if who is None or who.may_write else ""))
+        if state.read_only() and who is None:
             st.caption("Read-only: this board cannot change the data.")
     # The top banner is filled once the page has said what it showed (`ui.shows`); until then it
     # carries the highest marking present in the workspace, never a lower one.
     top = st.empty()
     ui.marking_banner(highest_present(ws), container=top)
-    ui.problems_banner(ws, link=nav.title != ui.PAGES["health"].title)
+    ui.problems_banner(ws, link=nav.title != ui.PAGES["health"].title and state.marking_cap() is None)
     ui.start_page()
     try:
         nav.run()

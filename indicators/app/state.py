@@ -16,9 +16,12 @@ from pathlib import Path
 import streamlit as st
 
 from indicators import settings
+from indicators.reports.markings import releasable
 from indicators.scoring import warning
+from indicators.workspace.access import Grant, grant
 from indicators.workspace.load import INDICATOR_DIR, WORKSPACE_FILE, Workspace, load_workspace
 from indicators.workspace.parse_cache import files_signature
+from indicators.workspace.vocab import Marking
 
 AS_OF_KEY = "as_of"  # query parameter and session key of the "as of" date
 SINCE_KEY = "since"  # … of the "changed since" date
@@ -39,11 +42,46 @@ def data_dir(argv: Sequence[str] | None = None, environ: dict[str, str] | None =
 
 
 def read_only() -> bool:
-    """True when the board is served read-only (INDICATORS_READ_ONLY=1): pages must show no write UI.
+    """True when this visitor may not write: the board is served read-only (INDICATORS_READ_ONLY=1),
+    or behind sign-in to someone who is not an editor. Pages then show no write UI, and the Update
+    page's Save asks again before it writes (`settings.read_only` also refuses in the library)."""
+    if settings.read_only():
+        return True
+    if settings.auth():
+        who = current_grant()
+        return who is None or not who.may_write
+    return False
 
-    The same switch refuses the writes themselves (`settings.read_only`).
-    """
-    return settings.read_only()
+
+def auth_required() -> bool:
+    """True when the board is served behind sign-in (`indicators serve --auth`)."""
+    return settings.auth()
+
+
+def signed_in() -> bool:
+    return bool(getattr(st.user, "is_logged_in", False))
+
+
+def current_grant() -> Grant | None:
+    """The signed-in visitor's role and marking cap, worked out afresh on every call from the token's
+    claims and the workspace's `access:` (None when signed out or when the board has no sign-in)."""
+    if not settings.auth() or not signed_in():
+        return None
+    claims = st.user.to_dict() if hasattr(st.user, "to_dict") else dict(st.user)
+    meta = _full().meta
+    return grant(meta.access, claims, meta.marking)
+
+
+def marking_cap() -> Marking | None:
+    """The highest marking this visitor may see (None: no cap)."""
+    who = current_grant()
+    return who.cap if who is not None else None
+
+
+def analyst_identity() -> str | None:
+    """Who entries made in the app are signed with: the signed-in identity (None without sign-in)."""
+    who = current_grant()
+    return who.identity if who is not None else None
 
 
 def file_signature(root: Path) -> FileSignature:
@@ -67,10 +105,27 @@ def _load(root: str, signature: FileSignature, today: dt.date) -> Workspace:
     return load_workspace(root)
 
 
-def workspace() -> Workspace:
-    """The current workspace, re-read when any of its files changed on disk."""
+def _full() -> Workspace:
     root = data_dir()
     return _load(str(root.resolve()), file_signature(root), dt.date.today())
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _capped(root: str, signature: FileSignature, today: dt.date, cap: str) -> Workspace:
+    """The workspace as a reader capped at `cap` may see it (what `export --marking` keeps); cached
+    per version of the files and cap, like the workspace itself."""
+    return releasable(_load(root, signature, today), cap, dt.date.max)[0]
+
+
+def workspace() -> Workspace:
+    """The current workspace, re-read when any of its files changed on disk; for a reader whose
+    marking is capped, only what that marking may see (everything the pages draw comes from it)."""
+    root = data_dir()
+    signature = file_signature(root)
+    cap = marking_cap()
+    if cap is None:
+        return _load(str(root.resolve()), signature, dt.date.today())
+    return _capped(str(root.resolve()), signature, dt.date.today(), str(cap))
 
 
 def as_of() -> dt.date:

@@ -36,6 +36,7 @@ class PageSpec:
     icon: str
     default: bool = False
     editors: bool = False
+    maintainers: bool = False
 
 
 PAGES: dict[str, PageSpec] = {
@@ -46,7 +47,8 @@ PAGES: dict[str, PageSpec] = {
     "scenarios": PageSpec("views/scenarios.py", "Scenarios", "scenarios", ":material/grid_on:"),
     "update": PageSpec("views/update.py", "Update", "update", ":material/edit_note:", editors=True),
     "export": PageSpec("views/export.py", "Export", "export", ":material/download:"),
-    "health": PageSpec("views/health.py", "Data health", "data-health", ":material/health_and_safety:"),
+    "health": PageSpec("views/health.py", "Data health", "data-health", ":material/health_and_safety:",
+                       maintainers=True),
 }
 SECTIONS: dict[str, list[str]] = {
     "Board": ["overview", "checklist", "indicator"],
@@ -55,9 +57,12 @@ SECTIONS: dict[str, list[str]] = {
 }
 
 
-def sections(read_only: bool) -> dict[str, list[str]]:
-    """The navigation's sections and pages; editors' pages are left out entirely when read-only."""
-    return {section: [name for name in names if not (read_only and PAGES[name].editors)]
+def sections(read_only: bool, maintainers: bool = True) -> dict[str, list[str]]:
+    """The navigation's sections and pages: editors' pages are left out entirely when read-only,
+    and maintainers' pages (Data health: files, paths and problems of every item) for a reader whose
+    marking is capped."""
+    return {section: [name for name in names if not (read_only and PAGES[name].editors)
+                      and not (not maintainers and PAGES[name].maintainers)]
             for section, names in SECTIONS.items()}
 
 

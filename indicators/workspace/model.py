@@ -149,6 +149,19 @@ class StaleEvidence(Strict):
     discount: float = Field(ge=0.0, le=1.0, description="Factor applied per such age (0.5 halves it)")
 
 
+class Access(Strict):
+    """Who may use a board served with sign-in (`indicators serve --auth`), by the signed-in user's
+    ID-token claims: a value of `claim` (a group) or the e-mail address, listed as editor or reader."""
+
+    claim: Annotated[str, StringConstraints(min_length=1, max_length=64)] = Field(
+        default="groups", description="The ID-token claim holding the user's groups (a list or one value)")
+    editors: list[ShortText] = Field(default_factory=list,
+                                     description="Groups or e-mail addresses that may read and write")
+    readers: list[ShortText] = Field(default_factory=list, description="Groups or e-mail addresses that may read")
+    caps: dict[ShortText, Marking] = Field(
+        default_factory=dict, description="A reader group or address -> the highest TLP marking it may see")
+
+
 class WorkspaceFile(Strict):
     """`workspace.yaml`: what the board watches and how it scores."""
 
@@ -170,6 +183,7 @@ class WorkspaceFile(Strict):
     overdue_evidence: float = Field(default=0.0, ge=0.0, le=1.0,
                                     description="Negative evidence of an overdue indicator (0: off)")
     stale_evidence: StaleEvidence | None = Field(default=None, description="Discount old assessments (off if absent)")
+    access: Access | None = Field(default=None, description="Roles on a board served with sign-in (none: readers)")
 
     @field_validator("warning_levels")
     @classmethod

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from indicators.app import ui
+from indicators.app import state, ui
 from indicators.editing import updates
+from indicators.workspace.access import Grant
 from indicators.workspace.load import load_workspace
 from indicators.workspace.vocab import LIKELIHOOD, STATUS
 
@@ -384,3 +385,31 @@ def test_add_an_indicator_as_a_ladder_rung_with_thresholds(tiny):
     at.button(key="save_indicator").click().run()
     new = load_workspace(tiny).indicator_by_id["TT-05"]
     assert (new.ladder, new.rung, new.thresholds.emerging, new.thresholds.observed) == ("deploy", 1, 1000, 5000)
+
+
+def test_save_asks_the_role_again_so_a_revoked_or_forged_save_writes_nothing(tiny, monkeypatch):
+    """Previewed as an editor; by the time Save arrives the visitor may no longer write (signed in as
+    a reader, a role taken away, a request forged to the page): the Save callback asks the role
+    again and writes nothing."""
+    at = open_app(UPDATE, indicator="TT-02", as_of="2024-03-15")
+    before = digest(core(tiny))
+    fill_indication(at)
+    at.button(key="preview_indication").click().run()
+    assert at.button(key="save_indication")
+    monkeypatch.setattr(state, "read_only", lambda: True)
+    at.button(key="save_indication").click().run()
+    assert not at.exception and not at.success
+    assert digest(core(tiny)) == before
+
+
+def test_signed_in_entries_carry_the_identity_from_the_token(tiny, monkeypatch):
+    monkeypatch.setenv("INDICATORS_AUTH", "1")
+    monkeypatch.setattr(state, "signed_in", lambda: True)
+    monkeypatch.setattr(state, "current_grant", lambda: Grant("editor", None, "Ann Analyst <ann@example.org>"))
+    at = open_app(UPDATE, indicator="TT-02", as_of="2024-03-15")
+    assert at.text_input(key="update_identity").value == "Ann Analyst <ann@example.org>"
+    assert at.text_input(key="update_identity").disabled
+    fill_indication(at)
+    at.button(key="preview_indication").click().run()
+    at.button(key="save_indication").click().run()
+    assert load_workspace(tiny).indicator_by_id["TT-02"].indications[0].analyst == "Ann Analyst <ann@example.org>"

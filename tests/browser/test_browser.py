@@ -58,12 +58,16 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _start(data: Path, log: Path) -> Server:
-    port = _free_port()
-    command = serve_command(data, port, "127.0.0.1")  # exactly what `indicators serve` runs …
+def _start(data: Path, log: Path, *, port: int | None = None, secrets: Path | None = None) -> Server:
+    """`secrets`: serve behind sign-in with this Streamlit secrets file (as `serve --auth --secrets`)."""
+    port = port or _free_port()
+    command = serve_command(data, port, "127.0.0.1", secrets)  # exactly what `indicators serve` runs …
     split = command.index("--")
     command[split:split] = ["--server.fileWatcherType", "none"]  # … without watching files
-    env = {k: v for k, v in os.environ.items() if k not in ("INDICATORS_DATA", "INDICATORS_READ_ONLY")}
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("INDICATORS_DATA", "INDICATORS_READ_ONLY", "INDICATORS_AUTH")}
+    if secrets is not None:
+        env["INDICATORS_AUTH"] = "1"
     with log.open("w") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     server = Server(f"http://127.0.0.1:{port}", process, log)
@@ -91,9 +95,9 @@ def _stop(server: Server) -> None:
 
 
 @contextlib.contextmanager
-def serving(data: Path, log: Path) -> Iterator[Server]:
+def serving(data: Path, log: Path, *, port: int | None = None, secrets: Path | None = None) -> Iterator[Server]:
     """A board served on `data` for the length of the block, stopped however the block ends."""
-    server = _start(data, log)
+    server = _start(data, log, port=port, secrets=secrets)
     try:
         yield server
     finally:

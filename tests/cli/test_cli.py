@@ -165,3 +165,22 @@ def test_writes_need_a_date_and_today_is_said_back(tmp_path: Path, capsys) -> No
     out, err = capsys.readouterr()
     today = dt.date.today().isoformat()
     assert out.strip() == f"TT-04@{today}" and f"--date today: {today}" in err
+
+
+def test_serve_with_sign_in_refuses_settings_it_cannot_use(tmp_path, capsys) -> None:
+    """Checked before the server starts: a missing secrets file, one without [auth], one lacking
+    keys; --secrets without --auth is a usage error."""
+    data = str(FIXTURES / "tiny")
+    missing = tmp_path / "none.toml"
+    assert main(["serve", "--data", data, "--auth", "--secrets", str(missing)]) == 1
+    assert "needs Streamlit's secrets file with an [auth] section" in capsys.readouterr().err
+    empty = tmp_path / "empty.toml"
+    empty.write_text("[other]\nx = 1\n")
+    assert main(["serve", "--data", data, "--auth", "--secrets", str(empty)]) == 1
+    assert "has no [auth] section" in capsys.readouterr().err
+    partial = tmp_path / "partial.toml"
+    partial.write_text('[auth]\nredirect_uri = "http://127.0.0.1:8501/oauth2callback"\nclient_id = "x"\n')
+    assert main(["serve", "--data", data, "--auth", "--secrets", str(partial)]) == 1
+    assert "lacks cookie_secret, client_secret, server_metadata_url" in capsys.readouterr().err
+    assert main(["serve", "--data", data, "--secrets", str(partial)]) == 2
+    assert "give --auth too" in capsys.readouterr().err

@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 
 from indicators.app import sharing, state, ui
-from indicators.reports import compare, export
+from indicators.reports import compare, export, markings
 from indicators.reports.escape import md_text
 from indicators.reports.markings import ExportRefused, check_marking
 from indicators.reports.snapshot import (
@@ -54,10 +54,12 @@ def _problems(problems: list[Problem], headline: str) -> None:
 def _marking(ws: Workspace) -> Marking | None:
     """The marking to export for, or None (and the reason shown) when it is refused."""
     st.subheader("Download", anchor=False)
-    values = MARKING.values()
+    cap = state.marking_cap()
+    values = [m for m in MARKING.values() if cap is None or not markings.above(m, cap)]
     own = MARKING.member(ws.meta.marking).value
     left, right = st.columns([1, 3], vertical_alignment="bottom")
-    chosen = left.selectbox("Export for", values, index=values.index(own), key=MARKING_KEY,
+    chosen = left.selectbox("Export for", values, index=values.index(own) if own in values else len(values) - 1,
+                            key=MARKING_KEY,
                             format_func=MARKING.label,
                             help="Items marked above this are left out and counted. The workspace is marked "
                                  f"{MARKING.label(own)}: exports below that are refused.")
@@ -186,6 +188,9 @@ def render() -> None:
         _downloads(ws, as_of, since, marking)
         _keep(ws, as_of, since, marking)
     kept = list_snapshots(ws.root)
+    cap = state.marking_cap()
+    if cap is not None:  # a capped reader sees only snapshots made for their marking or below
+        kept = [k for k in kept if k.marking is not None and not markings.above(k.marking, cap)]
     _kept(kept)
     _compare(ws, kept, as_of, since, marking)
 

@@ -362,6 +362,9 @@ def save(form: str) -> None:
     plan = st.session_state.get(PLAN_KEY)
     if not plan or plan["form"] != form or plan.get("edit") is None:
         return
+    if state.read_only():  # asked again at the moment of writing: the visitor's role, not the page's
+        st.session_state[PLAN_KEY] = {**plan, "edit": None, "problems": [forms.not_allowed()]}
+        return
     if plan["inputs"] != _inputs(form):
         st.session_state[PLAN_KEY] = {**plan, "edit": None, "problems": [forms.form_changed()]}
         return
@@ -378,7 +381,8 @@ def save(form: str) -> None:
     flash: dict[str, Any] = {"edit": change, "committed": None, "commit_problems": []}
     if st.session_state.get(COMMIT_KEY):
         try:
-            analyst = forms.optional(st.session_state.get(ANALYST_KEY)) or updates.default_analyst()
+            analyst = (state.analyst_identity() or forms.optional(st.session_state.get(ANALYST_KEY))
+                       or updates.default_analyst())
             flash["committed"] = git.git_commit(change, analyst)
         except EditRefused as refused:
             flash["commit_problems"] = refused.problems
@@ -483,8 +487,14 @@ def render() -> None:
                     "indicator": indicator_form, "scenario": scenario_form, "import": import_form}
         planner = builders[form](ws)
         analyst_col, commit_col = st.columns([1, 1], vertical_alignment="bottom")
-        analyst = analyst_col.text_input("Analyst", value=updates.default_analyst(), key=ANALYST_KEY,
-                                         help="Who makes this entry (default $INDICATORS_ANALYST, else your login)")
+        identity = state.analyst_identity()
+        if identity is not None:  # signed in: entries carry the identity from the token, not a typed name
+            analyst_col.text_input("Analyst", value=identity, disabled=True, key="update_identity",
+                                   help="You are signed in: your entries are signed with this name and address")
+            analyst = identity
+        else:
+            analyst = analyst_col.text_input("Analyst", value=updates.default_analyst(), key=ANALYST_KEY,
+                                             help="Who makes this entry (default $INDICATORS_ANALYST, else your login)")
         if git.in_git_repository(ws.root):
             commit_col.checkbox("Commit with git", key=COMMIT_KEY,
                                 help="Commit the changed file after saving (the data folder is a git repository)")
