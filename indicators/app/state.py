@@ -68,7 +68,7 @@ def current_grant() -> Grant | None:
     if not settings.auth() or not signed_in():
         return None
     claims = st.user.to_dict() if hasattr(st.user, "to_dict") else dict(st.user)
-    meta = _full().meta
+    meta = full_workspace().meta
     return grant(meta.access, claims, meta.marking)
 
 
@@ -105,7 +105,9 @@ def _load(root: str, signature: FileSignature, today: dt.date) -> Workspace:
     return load_workspace(root)
 
 
-def _full() -> Workspace:
+def full_workspace() -> Workspace:
+    """The whole workspace, whoever looks: only for what withholds by marking itself (exports,
+    which a capped reader may make only for their marking or below)."""
     root = data_dir()
     return _load(str(root.resolve()), file_signature(root), dt.date.today())
 

@@ -169,6 +169,7 @@ def test_a_capped_reader_sees_and_exports_only_up_to_their_marking(people, auth_
         page.get_by_role("button", name="HTML report").click()
     html = Path(info.value.path()).read_text(encoding="utf-8")
     assert SECRET_WORD not in html and "TLP:GREEN" in html and "TLP:AMBER" not in html
+    assert "6 items marked above TLP:GREEN are withheld" in html  # counted, as `export --marking GREEN` does
 
 
 def test_someone_not_on_the_list_is_told_so_and_sees_nothing(people, auth_server):

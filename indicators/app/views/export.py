@@ -178,7 +178,9 @@ def _compare(ws: Workspace, kept: list[KeptSnapshot], as_of: dt.date, since: dt.
 
 def render() -> None:
     """Lay out the Export page."""
-    ws = state.workspace()
+    # Exports withhold by the marking chosen (never above a capped reader's cap), and say what they
+    # left out: they are made from the whole workspace, exactly as `export --marking` makes them.
+    ws = state.full_workspace()
     as_of, since = state.as_of(), state.since()
     ui.shows(ws.meta.marking)  # the page shows no item but those of a comparison (`_show_diff`)
     ui.heading("Export", f"Share the board as of {as_of:%d %B %Y} (changes since {since:%d %B %Y}) as one file "

@@ -42,7 +42,7 @@ def _scenario_card(ws: Workspace, sid: str, row: pd.Series, history: pd.DataFram
                              ui.text(f"{CONFIDENCE.label(row['confidence'])} confidence"),
                              *ui.portion_chip(frames.portion_label(row.get("marking"), floor=ws.meta.marking)))
                 judged = pd.Timestamp(row["judged"]).date()
-                stale = f" · **stale: {row['judgment_age']} days old**" if row["judgment_stale"] else ""
+                stale = f" · **stale: {int(row['judgment_age'])} days old**" if row["judgment_stale"] else ""
                 st.caption(f"Judged {judged} by {md_text(row['analyst'])}{stale}")
                 with st.expander("Rationale"):
                     st.markdown(md_text(row["rationale"], one_line=False))
