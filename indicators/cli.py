@@ -468,10 +468,9 @@ def auth_settings_problem(secrets: Path | None) -> str | None:
         return f"{found[0]}: cannot read it: {err}"
     if not isinstance(auth, dict):
         return f"{found[0]} has no [auth] section (README: Working as a team)"
-    needed = ["redirect_uri", "cookie_secret"]
-    providers = [v for v in auth.values() if isinstance(v, dict)] or [auth]
-    missing = [k for k in needed if k not in auth] + [k for k in ("client_id", "client_secret", "server_metadata_url")
-                                                       if not all(k in p for p in providers)]
+    # The Sign in button signs in with the default provider: its settings belong under [auth] itself.
+    needed = ["redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url"]
+    missing = [k for k in needed if k not in auth]
     return f"{found[0]} [auth] lacks {', '.join(missing)}" if missing else None
 
 def _generated_at() -> dt.datetime | None:

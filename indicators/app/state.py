@@ -12,13 +12,14 @@ import datetime as dt
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
 from indicators import settings
 from indicators.reports.markings import releasable
 from indicators.scoring import warning
-from indicators.workspace.access import Grant, grant
+from indicators.workspace.access import Grant, grant, identity_of
 from indicators.workspace.load import INDICATOR_DIR, WORKSPACE_FILE, Workspace, load_workspace
 from indicators.workspace.parse_cache import files_signature
 from indicators.workspace.vocab import Marking
@@ -67,9 +68,17 @@ def current_grant() -> Grant | None:
     claims and the workspace's `access:` (None when signed out or when the board has no sign-in)."""
     if not settings.auth() or not signed_in():
         return None
-    claims = st.user.to_dict() if hasattr(st.user, "to_dict") else dict(st.user)
-    meta = full_workspace().meta
-    return grant(meta.access, claims, meta.marking)
+    claims = user_claims()
+    ws = full_workspace()
+    if any(Path(p.path).name == WORKSPACE_FILE for p in ws.errors):  # fail closed: the access list is unsure
+        return Grant(None, None, identity_of(claims), f"the board's {WORKSPACE_FILE} has errors, so it stays "
+                                                      "closed until an editor fixes them")
+    return grant(ws.meta.access, claims, ws.meta.marking)
+
+
+def user_claims() -> dict[str, Any]:
+    """The signed-in user's ID-token claims (Streamlit's `st.user`)."""
+    return st.user.to_dict() if hasattr(st.user, "to_dict") else dict(st.user)
 
 
 def marking_cap() -> Marking | None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indicators.editing.updates import Edit, EditRefused
+from indicators.workspace.load import load_workspace
 from indicators.workspace.problems import Code
 
 GIT_TIMEOUT_S = 60
@@ -129,9 +130,12 @@ def workspace_at(data: Path, commit: str) -> Iterator[Path | None]:
     top = repository_top(data)
     folder = data.resolve().relative_to(top.resolve()).as_posix()
     with tempfile.TemporaryDirectory() as scratch:
-        archive = subprocess.run(["git", "-C", str(top), "archive", "--format=tar", commit, "--", folder],
-                                 capture_output=True, timeout=GIT_TIMEOUT_S, check=False)
-        if archive.returncode != 0:
+        try:
+            archive = subprocess.run(["git", "-C", str(top), "archive", "--format=tar", commit, "--", folder],
+                                     capture_output=True, timeout=GIT_TIMEOUT_S, check=False)
+        except (OSError, subprocess.SubprocessError):
+            archive = None
+        if archive is None or archive.returncode != 0:
             yield None
             return
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
@@ -142,12 +146,36 @@ def workspace_at(data: Path, commit: str) -> Iterator[Path | None]:
         yield Path(scratch) / folder
 
 
+def _errors(root: Path | None) -> set[tuple[str, str]]:
+    return {(p.code.value, p.message) for p in load_workspace(root).errors} if root is not None else set()
+
+
+def _no_new_errors(data: Path, commit: str, what: str) -> None:
+    """Refuse when the workspace now has errors it did not have in `commit` (conflict markers, a
+    merge that does not hold together, a broken hand edit)."""
+    with workspace_at(data, commit) as earlier:
+        old = _errors(earlier)
+    new = [message for code, message in sorted(_errors(data) - old)]
+    if new:
+        raise EditRefused.of(Code.MERGE_INVALID, f"{what} would leave the workspace with errors: {'; '.join(new[:3])}"
+                             + (" …" if len(new) > 3 else ""),
+                             "run 'indicators validate', fix the files, commit, and 'indicators sync' again")
+
+
 def sync(data: Path, analyst: str, *, push: bool = True) -> SyncReport:
     """Commit the workspace's local changes, pull with the merge driver and push; what came in is
     the change from `before` to `after` (see `workspace_at`).
 
-    Refused, before anything is done, when the clone has changes outside the workspace folder."""
+    Refused, before anything is committed, when the clone has changes outside the workspace
+    folder, is in the middle of a merge, or when its changes (or the merge of the team's) would
+    leave the workspace with errors it did not have: nothing invalid is ever pushed."""
     top = repository_top(data)
+    merging = _run(top, "rev-parse", "-q", "--verify", "MERGE_HEAD").returncode == 0
+    unmerged = _run(top, "diff", "--name-only", "--diff-filter=U").stdout.split()
+    if merging or unmerged:
+        raise EditRefused.of(Code.MERGE_CONFLICT, "a merge is in progress" + (f": conflicts in {', '.join(unmerged)}"
+                                                                            if unmerged else ""),
+                             Code.MERGE_CONFLICT.hint + "; then 'git commit' and 'indicators sync' again")
     notes = git_setup(data)
     folder = data.resolve().relative_to(top.resolve()).as_posix()
     inside = "" if folder == "." else folder + "/"
@@ -161,6 +189,7 @@ def sync(data: Path, analyst: str, *, push: bool = True) -> SyncReport:
         raise EditRefused.of(Code.NO_UPSTREAM, "this branch has no upstream branch", Code.NO_UPSTREAM.hint)
     committed = None
     if local:
+        _no_new_errors(data, "HEAD", "the workspace's local changes")
         message = f"Workspace changes by {analyst}"
         for args in (("add", "--", folder if folder != "." else ".", ".gitattributes"),
                      ("commit", "-q", "-m", message, "-m", f"Analyst: {analyst}")):
@@ -177,6 +206,8 @@ def sync(data: Path, analyst: str, *, push: bool = True) -> SyncReport:
         raise EditRefused.of(Code.MERGE_CONFLICT, f"the pull stopped: {detail}",
                              Code.MERGE_CONFLICT.hint + "; then 'git commit' and 'indicators sync' again")
     after = _run(top, "rev-parse", "HEAD").stdout.strip()
+    if after != before:
+        _no_new_errors(data, before, "the merge of the team's changes")
     pushed = False
     if push:
         done = _run(top, "push", "-q")

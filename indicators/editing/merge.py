@@ -84,9 +84,13 @@ class Merged:
 # ------------------------------------------------------------------------------------------ reading
 
 
+def _newline(text: str) -> str:
+    return "\r\n" if "\r\n" in text else "\n"
+
+
 def _document(text: str, side: str) -> tuple[tuple[str, ...], yaml.Node | None, Any]:
     if text and not text.endswith("\n"):
-        text += "\n"
+        text += _newline(text)
     try:
         node = compose(text) if text.strip() else None
         data = yaml.safe_load(text) if text.strip() else None
@@ -114,7 +118,7 @@ def _keys(view: _View) -> dict[str, _View]:
     """The key blocks of a block mapping: each from the end of the one before (so comments above a
     key go with it) to the last line of its own content."""
     out: dict[str, _View] = {}
-    start = _first_line(view.node)
+    start = _first_line(view.node, view.lines)
     for key, value in view.node.value:
         end = _end(value, key)
         data = view.data.get(key.value) if isinstance(view.data, dict) else None
@@ -123,15 +127,21 @@ def _keys(view: _View) -> dict[str, _View]:
     return out
 
 
-def _first_line(node: yaml.Node) -> int:
-    """The line a block mapping or entry list begins on (an entry: its dash line)."""
+def _first_line(node: yaml.Node, lines: tuple[str, ...] = ()) -> int:
+    """The line a block mapping or entry list begins on: an entry list, its first dash's line (a
+    dash may stand alone on the line above the entry's first key)."""
     first = node.value[0]
-    return (first[0] if isinstance(first, tuple) else first).start_mark.line
+    start = (first[0] if isinstance(first, tuple) else first).start_mark
+    line = start.line
+    if isinstance(node, yaml.SequenceNode) and lines and not lines[line][:start.column].strip().endswith("-"):
+        while line > 0 and not lines[line].strip().startswith("-"):
+            line -= 1
+    return line
 
 
 def _head(view: _View) -> list[str]:
     """The lines of a mapping before its first key (comments above an entry, a file's header)."""
-    return list(view.lines[view.start:_first_line(view.node)])
+    return list(view.lines[view.start:_first_line(view.node, view.lines)])
 
 
 def _tail(view: _View) -> list[str]:
@@ -143,7 +153,7 @@ def _entries(view: _View) -> list[_View]:
     """The entries of an entry list: each from the end of the one before to its last content line."""
     datas = view.data if isinstance(view.data, list) else [None] * len(view.node.value)
     out = []
-    start = _first_line(view.node)
+    start = _first_line(view.node, view.lines)
     for item, data in zip(view.node.value, datas, strict=True):
         end = _end(item)
         out.append(_View(view.lines, item, start, end, data))
@@ -153,12 +163,12 @@ def _entries(view: _View) -> list[_View]:
 
 def _child(view: _View) -> _View:
     """The value of a key block, without the key's own lines: [first item line, end)."""
-    return _View(view.lines, view.node, _first_line(view.node), view.end, view.data)
+    return _View(view.lines, view.node, _first_line(view.node, view.lines), view.end, view.data)
 
 
 def _prefix(view: _View) -> list[str]:
     """The lines of a key block before its value's first item (comments, the `key:` line)."""
-    return list(view.lines[view.start:_first_line(view.node)])
+    return list(view.lines[view.start:_first_line(view.node, view.lines)])
 
 
 # ------------------------------------------------------------------------------------------ merging
@@ -172,6 +182,8 @@ def _canonical(data: Any, drop: str | None = None) -> str:
 
 def _date_of(data: Any) -> dt.date | None:
     value = data.get("date") if isinstance(data, dict) else None
+    if isinstance(value, dt.datetime):
+        return value.date()
     return value if isinstance(value, dt.date) else None
 
 
@@ -184,17 +196,18 @@ def _three_way(o: list[str] | None, a: list[str] | None, b: list[str] | None) ->
     raise _Conflict
 
 
-def _markers(ours: list[str], theirs: list[str]) -> list[str]:
-    def ended(lines: list[str]) -> list[str]:
-        return [*lines[:-1], lines[-1] if lines[-1].endswith("\n") else lines[-1] + "\n"] if lines else []
-    return ["<<<<<<< ours\n", *ended(ours), "=======\n", *ended(theirs), ">>>>>>> theirs\n"]
+def _markers(ours: list[str], theirs: list[str], newline: str = "\n") -> list[str]:
+    """Standard conflict markers around the two versions of one block."""
+    return [f"<<<<<<< ours{newline}", *_ended(ours, newline), f"======={newline}", *_ended(theirs, newline),
+            f">>>>>>> theirs{newline}"]
 
 
 class _Merger:
     """One merge of three versions; `renames` ({side: {old: new}}) are applied to what each side added."""
 
-    def __init__(self, all_text: str, renames: dict[str, dict[str, str]] | None = None) -> None:
+    def __init__(self, all_text: str, renames: dict[str, dict[str, str]] | None = None, newline: str = "\n") -> None:
         self.all_text = all_text  # the three versions, to find free ids
+        self.newline = newline
         self.renames = renames if renames is not None else {OURS: {}, THEIRS: {}}
         self.found: dict[str, dict[str, str]] = {OURS: {}, THEIRS: {}}
         self.conflicts: list[str] = []
@@ -205,9 +218,11 @@ class _Merger:
     def value(self, o: _View | None, a: _View | None, b: _View | None, where: str) -> list[str]:
         """The merged text of one block present on both sides (`o` None: added on both)."""
         to, ta, tb = (v.text if v else None for v in (o, a, b))
-        if ta == to:
-            return tb or []
-        if tb == to or ta == tb:
+        if ta == to:  # a block taken whole from one side carries that side's renumbering
+            return self._renamed(THEIRS, tb or [])
+        if tb == to:
+            return self._renamed(OURS, ta or [])
+        if ta == tb:
             return ta or []
         if a is None or b is None:
             raise _Conflict
@@ -245,8 +260,8 @@ class _Merger:
     def _key(self, o: _View | None, a: _View | None, b: _View | None, where: str) -> list[str]:
         if a is not None and b is not None:
             return self.keyed(o, a, b, where + ".")
-        if o is None:  # added on one side only
-            return (a or b).text  # type: ignore[union-attr]
+        if o is None:  # added on one side only, with that side's renumbering
+            return self._renamed(OURS if a is not None else THEIRS, (a or b).text)  # type: ignore[union-attr]
         present = a or b
         if present is None or present.text == o.text:
             return []  # removed on one side, untouched on the other (or removed on both)
@@ -261,7 +276,7 @@ class _Merger:
             return merge() or []
         except _Conflict:
             self.conflicts.append(where)
-            return _markers(ours, theirs)
+            return _markers(ours, theirs, self.newline)
 
     # ------------------------------------------------------------------ entry lists
 
@@ -281,7 +296,7 @@ class _Merger:
                     out_base.append(self._key(entry, ours, theirs, f"{where}{name}"))
             except _Conflict:
                 self.conflicts.append(f"{where}{name}")
-                out_base.append(_markers(ours.text if ours else [], theirs.text if theirs else []))
+                out_base.append(_markers(ours.text if ours else [], theirs.text if theirs else [], self.newline))
         added = self._added(a_new, b_new, where)
         return self._placed(base, out_base, added)
 
@@ -335,7 +350,8 @@ class _Merger:
             if ident is not None:
                 by_id.setdefault(str(ident), []).append((side, entry))
         out: list[tuple[tuple, list[str]]] = []
-        for side, entry in found:
+        # New numbers are handed out in the entries' own order, not by side: the same either way round.
+        for side, entry in sorted(found, key=lambda f: self._order(f[1])):
             ident = entry.data.get("id") if isinstance(entry.data, dict) else None
             text = self._renamed(side, entry.text)
             rivals = by_id.get(str(ident), []) if ident is not None else []
@@ -343,9 +359,9 @@ class _Merger:
                 match = NUMBERED.match(str(ident))
                 if match is None:  # an indicator, scenario or source id chosen twice: the analysts decide
                     self.conflicts.append(f"{where}{ident}")
-                    other = next(e for s, e in rivals if s != side)
+                    other = next((e for s, e in rivals if s != side), rivals[0][1])
                     ours_text, theirs_text = (text, other.text) if side == OURS else (other.text, text)
-                    out.append((self._order(entry), _markers(ours_text, theirs_text)))
+                    out.append((self._order(entry), _markers(ours_text, theirs_text, self.newline)))
                     continue
                 new_id = self.renames[side].get(str(ident)) or self._free(match["prefix"])
                 self.found[side][str(ident)] = new_id
@@ -356,7 +372,7 @@ class _Merger:
     @staticmethod
     def _order(entry: _View) -> tuple:
         day = _date_of(entry.data)
-        return (day is None, str(day), _canonical(entry.data, drop="id"))
+        return (day is None, day or dt.date.min, _canonical(entry.data, drop="id"))
 
     def _free(self, prefix: str) -> str:
         """The next indication number under `prefix` used in none of the three versions."""
@@ -373,14 +389,13 @@ class _Merger:
         pattern = re.compile(r"(?<![\w.-])(" + "|".join(map(re.escape, renames)) + r")(?![\w-]|\.\d)")
         return [pattern.sub(lambda m: renames[m.group(1)], line) for line in lines]
 
-    @staticmethod
-    def _placed(base: list[_View], merged: list[list[str]], added: list[tuple[tuple, list[str]]]) -> list[str]:
+    def _placed(self, base: list[_View], merged: list[list[str]], added: list[tuple[tuple, list[str]]]) -> list[str]:
         """Base entries in base order; each added entry after the last base entry dated on or before
         it (undated lists: at the end), added entries of one gap in their sort order."""
         gaps: dict[int, list[tuple[tuple, list[str]]]] = {}
         dates = [_date_of(entry.data) for entry in base]
         for order, text in added:
-            day = None if order[0] else dt.date.fromisoformat(order[1])
+            day = None if order[0] else order[1]
             if day is None or not any(d is not None for d in dates):
                 at = len(base)
             else:
@@ -390,22 +405,23 @@ class _Merger:
         out: list[str] = []
         for n in range(len(base) + 1):
             for _, text in sorted(gaps.get(n, []), key=lambda g: g[0]):
-                out += _ended(text)
+                out += _ended(text, self.newline)
             if n < len(base):
-                out += _ended(merged[n])
+                out += _ended(merged[n], self.newline)
         return out
 
 
-def _ended(lines: list[str]) -> list[str]:
+def _ended(lines: list[str], newline: str = "\n") -> list[str]:
+    """The lines, the last one ended with the file's line break."""
     if lines and not lines[-1].endswith("\n"):
-        return [*lines[:-1], lines[-1] + "\n"]
+        return [*lines[:-1], lines[-1] + newline]
     return lines
 
 
 def _merge_once(texts: tuple[str, str, str], renames: dict[str, dict[str, str]] | None) -> tuple[_Merger, list[str]]:
     (lo, no, do), (la, na, da), (lb, nb, db) = (_document(t, s) for t, s in zip(texts, ("base", OURS, THEIRS),
                                                                                    strict=True))
-    merger = _Merger("".join(texts), renames)
+    merger = _Merger("".join(texts), renames, _newline(texts[1]))
     if not (_is_block_map(na) and _is_block_map(nb)):
         return merger, list(_three_way_or_mark(lo, la, lb, merger))
     o = _View(lo, no, 0, len(lo), do) if _is_block_map(no) else None
@@ -420,7 +436,7 @@ def _three_way_or_mark(o: tuple[str, ...], a: tuple[str, ...], b: tuple[str, ...
         return _three_way(list(o), list(a), list(b)) or []
     except _Conflict:
         merger.conflicts.append("(whole file)")
-        return _markers(list(a), list(b))
+        return _markers(list(a), list(b), merger.newline)
 
 
 def merge_texts(base: str, ours: str, theirs: str) -> Merged:
@@ -451,6 +467,13 @@ class DriverOutcome:
     conflict: bool
 
 
+def _line_merge(base: Path, ours: Path, theirs: Path, path: str, why: str) -> DriverOutcome:
+    """git's own line merge into `ours` (conflict markers where lines clash)."""
+    done = subprocess.run(["git", "merge-file", "-L", "ours", "-L", "base", "-L", "theirs",
+                           str(ours), str(base), str(theirs)], capture_output=True, text=True, check=False)
+    return DriverOutcome([f"{path}: {why}; merged line by line"], done.returncode != 0)
+
+
 def run_driver(base: Path, ours: Path, theirs: Path, path: str, root: Path | None = None) -> DriverOutcome:
     """The git merge driver on one file: merge `theirs` into `ours` (written in place).
 
@@ -458,13 +481,13 @@ def run_driver(base: Path, ours: Path, theirs: Path, path: str, root: Path | Non
     workspace invalid is reported as a conflict (the merged text is left for the analyst to fix)."""
     from indicators.workspace.load import load_workspace
 
-    texts = [p.read_text(encoding="utf-8") for p in (base, ours, theirs)]
     try:
+        texts = [p.read_text(encoding="utf-8") for p in (base, ours, theirs)]
         merged = merge_texts(*texts)
-    except MergeError as exc:
-        done = subprocess.run(["git", "merge-file", "-L", "ours", "-L", "base", "-L", "theirs",
-                               str(ours), str(base), str(theirs)], capture_output=True, text=True, check=False)
-        return DriverOutcome([f"{path}: {exc}; merged line by line"], done.returncode != 0)
+    except (MergeError, UnicodeDecodeError) as exc:
+        return _line_merge(base, ours, theirs, path, str(exc))
+    except Exception as exc:  # noqa: BLE001 — a merge the driver cannot do is git's to do, never a lost side
+        return _line_merge(base, ours, theirs, path, f"the merge by identity failed ({type(exc).__name__}: {exc})")
     ours.write_text(merged.text, encoding="utf-8")
     messages = [f"{path}: {side} {old} renumbered to {new}, with its citations"
                 for side, old, new in merged.renumbered]

@@ -42,7 +42,8 @@ def identity_of(claims: Mapping[str, Any]) -> str:
 def grant(access: Access | None, claims: Mapping[str, Any], board: Marking | str = Marking.CLEAR) -> Grant:
     """The role and marking cap of a signed-in user on a board marked `board`.
 
-    Editors are listed groups or addresses in `editors`, readers in `readers`; without an `access:`
+    Editors are listed groups or addresses in `editors`, readers in `readers` (an address matches
+    only an e-mail the provider says is verified, `email_verified: true`); without an `access:`
     mapping every signed-in user is a reader (the least that sign-in can mean). A reader's cap is
     the highest of the caps of the entries they match, and none if one of them has no cap. A cap
     below the board's own marking leaves nothing to see: no role."""
@@ -57,14 +58,17 @@ def _grant(access: Access | None, claims: Mapping[str, Any]) -> Grant:
     who = identity_of(claims)
     if access is None:
         return Grant("reader", None, who)
-    values = _values(claims.get(access.claim))
-    email = _text(claims.get("email"))
-    if email:
-        values.add(email.casefold())
-    editors = {v.casefold() for v in access.editors}
-    if values & editors:
+    groups = _values(claims.get(access.claim))
+    email = _text(claims.get("email")).casefold() if claims.get("email_verified") is True else ""
+
+    def matches(entry: str) -> bool:
+        """An address matches only a verified e-mail, any other entry only a value of the claim."""
+        entry = entry.casefold()
+        return entry == email if "@" in entry else entry in groups
+
+    if any(matches(v) for v in access.editors):
         return Grant("editor", None, who)
-    matched = [v for v in access.readers if v.casefold() in values]
+    matched = [v for v in access.readers if matches(v)]
     if not matched:
         return Grant(None, None, who, "this board's access list does not include you")
     caps = {k.casefold(): Marking(v) for k, v in access.caps.items()}

@@ -31,6 +31,7 @@ def fresh_app(monkeypatch):
     """Tiny fixture, clean caches, no read-only flag, and no pytest arguments mistaken for --data."""
     monkeypatch.setenv("INDICATORS_DATA", str(FIXTURES / "tiny"))
     monkeypatch.delenv("INDICATORS_READ_ONLY", raising=False)
+    monkeypatch.delenv("INDICATORS_AUTH", raising=False)
     monkeypatch.setattr(sys, "argv", [str(APP)])
     st.cache_data.clear()
     st.cache_resource.clear()

@@ -230,3 +230,84 @@ def test_sync_refuses_a_clone_with_changes_outside_the_workspace(team: dict[str,
     err = capsys.readouterr().err
     assert "unrelated-changes" in err or "outside data" in err
     assert _git(ann, "rev-parse", "HEAD") == head  # nothing committed
+
+
+def test_a_side_that_adds_the_first_indications_of_an_indicator_keeps_its_citations(tmp_path: Path) -> None:
+    """TT-04 has no indications in the base. Ann records one; Bob records one and assesses citing
+    it. Both took TT-04.1: Bob's (later) becomes TT-04.2 — and his assessment must cite TT-04.2,
+    although his whole `assessments:` key is taken from his side as it is."""
+    base, ann, bob = _sides(tmp_path)
+    _cli("record", "TT-04", "--data", str(ann), "--date", "2024-03-05", "--summary", "Ann's", "--source", "Wire",
+         "--reliability", "B", "--credibility", "2", "--analyst", "A")
+    _cli("record", "TT-04", "--data", str(bob), "--date", "2024-03-06", "--summary", "Bob's", "--source", "Wire",
+         "--reliability", "B", "--credibility", "2", "--analyst", "B")
+    _cli("assess", "TT-04", "--data", str(bob), "--date", "2024-03-07", "--status", "emerging", "--confidence",
+         "low", "--rationale", "Bob's sighting.", "--cites", "TT-04.1", "--analyst", "B")
+    for merged in (merge_texts(*_texts(base, ann, bob)), merge_texts(*_texts(base, bob, ann))):
+        data = next(i for i in yaml.safe_load(merged.text)["indicators"] if i["id"] == "TT-04")
+        by_id = {o["id"]: o["summary"] for o in data["indications"]}
+        assert by_id == {"TT-04.1": "Ann's", "TT-04.2": "Bob's"}
+        assert data["assessments"][-1]["cites"] == ["TT-04.2"]
+
+
+def test_several_collisions_renumber_the_same_whichever_side_merges(tmp_path: Path) -> None:
+    """Ann adds TT-01.3 (5 March) and .4 (6 March); Bob adds .3 (4 March) and .4 (7 March). For .3
+    Bob's sorts first and keeps it, Ann's becomes .5 (the next number none of the three versions
+    uses); for .4 Ann's keeps it and Bob's becomes .6 — numbers handed out in date order, so the
+    same whichever side merges."""
+    base, ann, bob = _sides(tmp_path)
+    for side, days in ((ann, ("2024-03-05", "2024-03-06")), (bob, ("2024-03-04", "2024-03-07"))):
+        for day in days:
+            _cli("record", "TT-01", "--data", str(side), "--date", day, "--summary", f"Seen {day}", "--source", "W",
+                 "--reliability", "B", "--credibility", "2", "--analyst", "X")
+    one, other = merge_texts(*_texts(base, ann, bob)), merge_texts(*_texts(base, bob, ann))
+    assert one.text == other.text
+    data = yaml.safe_load(one.text)["indicators"][0]["indications"]
+    assert [(o["id"], o["summary"]) for o in data[2:]] == [
+        ("TT-01.3", "Seen 2024-03-04"), ("TT-01.5", "Seen 2024-03-05"), ("TT-01.4", "Seen 2024-03-06"),
+        ("TT-01.6", "Seen 2024-03-07")]
+
+
+def test_odd_files_merge_or_fall_back_never_lose_a_side(tmp_path: Path) -> None:
+    """A dash alone on its line, CRLF line ends, a timestamp for a date: merged by identity; a
+    file that is not UTF-8: git's line merge, both sides kept."""
+    base = ("indicators:\r\n  - id: X-01\r\n    indications:\r\n      -\r\n        id: X-01.1\r\n"
+            "        date: 2024-01-01\r\n")
+    ours = base + "      - id: X-01.2\r\n        date: 2024-02-01 10:00:00\r\n"
+    theirs = base.replace("date: 2024-01-01", "date: 2024-01-01\r\n        url: https://example.org/a")
+    merged = merge_texts(base, ours, theirs)
+    assert merged.clean and merged.text == merge_texts(base, theirs, ours).text
+    assert "\n" not in merged.text.replace("\r\n", "") and "url: https://example.org/a" in merged.text
+    assert "id: X-01.2" in merged.text
+    paths = [tmp_path / n for n in ("o.yaml", "a.yaml", "b.yaml")]
+    paths[0].write_bytes(b"a: 1\nb: caf\xe9\n")
+    paths[1].write_bytes(b"a: 2\nb: caf\xe9\n")
+    paths[2].write_bytes(b"a: 1\nb: caf\xe9\nc: 3\n")
+    outcome = run_driver(*paths, path="x.yaml", root=tmp_path)
+    assert not outcome.conflict and "merged line by line" in outcome.messages[0]
+    assert paths[1].read_bytes() == b"a: 2\nb: caf\xe9\nc: 3\n"
+
+
+def test_sync_never_pushes_a_conflict_or_an_invalid_workspace(team: dict[str, Path], capsys) -> None:
+    """Bob and Carol withdraw the same indication differently; Carol syncs first. Bob's sync stops on
+    the conflict; run again before resolving, it refuses (nothing committed, nothing pushed). A
+    local change that breaks the workspace is refused too."""
+    bob, carol = team["bob"], team["carol"]
+    for clone, reason in ((carol, "Retracted"), (bob, "Duplicate")):
+        _cli("withdraw", "TT-01.2", "--data", str(clone / "data"), "--date", "2024-03-10", "--reason", reason,
+             "--analyst", clone.name)
+    _cli("sync", "--data", str(carol / "data"), "--analyst", "Carol")
+    assert main(["sync", "--data", str(bob / "data"), "--analyst", "Bob"]) == 1
+    assert "the pull stopped: conflicts in data/indicators/core.yaml" in capsys.readouterr().err
+    assert main(["sync", "--data", str(bob / "data"), "--analyst", "Bob"]) == 1
+    assert "a merge is in progress" in capsys.readouterr().err
+    _git(bob, "fetch", "-q")
+    assert "<<<<<<<" not in _git(bob, "show", "origin/main:data/indicators/core.yaml")
+    _git(bob, "merge", "--abort")
+    _git(bob, "reset", "-q", "--hard", "origin/main")
+    core = bob / "data" / "indicators" / "core.yaml"
+    core.write_text(core.read_text().replace("reliability: B", "reliability: Z", 1))
+    head = _git(bob, "rev-parse", "HEAD")
+    assert main(["sync", "--data", str(bob / "data"), "--analyst", "Bob"]) == 1
+    assert "would leave the workspace with errors" in capsys.readouterr().err
+    assert _git(bob, "rev-parse", "HEAD") == head

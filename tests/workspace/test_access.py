@@ -13,8 +13,16 @@ ACCESS = Access(claim="groups", editors=["analysts", "chief@example.org"], reade
 def test_an_editor_by_group_or_address_writes_and_sees_everything() -> None:
     by_group = grant(ACCESS, {"name": "Ann", "email": "ann@example.org", "groups": ["Analysts"]})
     assert (by_group.role, by_group.cap, by_group.may_write) == ("editor", None, True)
-    by_address = grant(ACCESS, {"email": "Chief@Example.org", "groups": "partners"})
+    by_address = grant(ACCESS, {"email": "Chief@Example.org", "email_verified": True, "groups": "partners"})
     assert (by_address.role, by_address.cap) == ("editor", None)  # editors are never capped
+
+
+def test_an_address_counts_only_when_verified_and_only_as_an_address() -> None:
+    """An unverified e-mail claim proves nothing; a group named like an address is not the address."""
+    assert grant(ACCESS, {"email": "chief@example.org", "groups": ["readers"]}).role == "reader"
+    assert grant(ACCESS, {"email": "chief@example.org", "email_verified": False}).role is None
+    named_like = {"email": "x@example.org", "email_verified": True, "groups": ["chief@example.org"]}
+    assert grant(ACCESS, named_like).role is None
 
 
 def test_a_reader_is_capped_by_the_most_open_of_their_groups() -> None:
