@@ -88,12 +88,16 @@ def _newline(text: str) -> str:
     return "\r\n" if "\r\n" in text else "\n"
 
 
+_Constructor = yaml.CSafeLoader if getattr(yaml, "__with_libyaml__", False) else yaml.SafeLoader
+
+
 def _document(text: str, side: str) -> tuple[tuple[str, ...], yaml.Node | None, Any]:
+    """A version's lines, node tree and data (the data built from the same tree: parsed once, by libyaml)."""
     if text and not text.endswith("\n"):
         text += _newline(text)
     try:
         node = compose(text) if text.strip() else None
-        data = yaml.safe_load(text) if text.strip() else None
+        data = _Constructor("").construct_document(node) if node is not None else None
     except (SpliceError, yaml.YAMLError) as exc:
         raise MergeError(f"the {side} version is not valid YAML: {exc}") from None
     return tuple(text.splitlines(keepends=True)), node, data
@@ -108,9 +112,25 @@ def _is_entry_list(node: yaml.Node | None) -> bool:
             and all(_is_block_map(item) for item in node.value))
 
 
+_LAST: dict[int, int] = {}  # id(node) -> its last content line, for the nodes of the merge under way
+
+
+def _last_content_line(node: yaml.Node) -> int:
+    """`splice._last_line`, remembered per node: every level of the tree asks it of its blocks."""
+    found = _LAST.get(id(node))
+    if found is None:
+        if isinstance(node, yaml.ScalarNode) or node.flow_style or not node.value:
+            found = _last_line(node)
+        else:
+            children = node.value if isinstance(node, yaml.SequenceNode) else [v for pair in node.value for v in pair]
+            found = max(_last_content_line(child) for child in children)
+        _LAST[id(node)] = found
+    return found
+
+
 def _end(node: yaml.Node, key: yaml.Node | None = None) -> int:
     """The line after the last line holding content of `node` (its key's line at least)."""
-    last = _last_line(node)
+    last = _last_content_line(node)
     return max(last, key.start_mark.line if key is not None else last) + 1
 
 
@@ -418,9 +438,12 @@ def _ended(lines: list[str], newline: str = "\n") -> list[str]:
     return lines
 
 
-def _merge_once(texts: tuple[str, str, str], renames: dict[str, dict[str, str]] | None) -> tuple[_Merger, list[str]]:
-    (lo, no, do), (la, na, da), (lb, nb, db) = (_document(t, s) for t, s in zip(texts, ("base", OURS, THEIRS),
-                                                                                   strict=True))
+Document = tuple[tuple[str, ...], yaml.Node | None, Any]
+
+
+def _merge_once(texts: tuple[str, str, str], docs: tuple[Document, Document, Document],
+                renames: dict[str, dict[str, str]] | None) -> tuple[_Merger, list[str]]:
+    (lo, no, do), (la, na, da), (lb, nb, db) = docs
     merger = _Merger("".join(texts), renames, _newline(texts[1]))
     if not (_is_block_map(na) and _is_block_map(nb)):
         return merger, list(_three_way_or_mark(lo, la, lb, merger))
@@ -444,9 +467,15 @@ def merge_texts(base: str, ours: str, theirs: str) -> Merged:
 
     The result does not depend on which side is `ours` when both sides only added and changed
     different entries. Raises MergeError when a version is not YAML."""
-    first, _ = _merge_once((base, ours, theirs), None)
-    renames = first.found
-    merger, lines = _merge_once((base, ours, theirs), renames)
+    texts = (base, ours, theirs)
+    docs = tuple(_document(t, side) for t, side in zip(texts, ("base", OURS, THEIRS), strict=True))
+    _LAST.clear()
+    try:
+        first, _ = _merge_once(texts, docs, None)  # type: ignore[arg-type]
+        renames = first.found
+        merger, lines = _merge_once(texts, docs, renames)  # type: ignore[arg-type]
+    finally:
+        _LAST.clear()  # ids of nodes about to be freed must not answer for new ones
     renumbered = [(side, old, new) for side in (OURS, THEIRS) for old, new in sorted(renames[side].items())]
     return Merged("".join(lines), merger.conflicts, renumbered)
 
