@@ -94,14 +94,16 @@ def git_setup(data: Path) -> list[str]:
         if done.returncode != 0:
             raise EditRefused.of(Code.GIT_FAILED, f"git config failed: {done.stderr.strip()}", "check .git/config")
     notes.append(f"merge driver '{DRIVER}' installed in {top / '.git' / 'config'}")
-    folder = data.resolve().relative_to(top.resolve()).as_posix()
-    pattern = f"{folder}/**/*.yaml merge={DRIVER}" if folder != "." else f"**/*.yaml merge={DRIVER}"
+    folder = data.resolve().relative_to(top.resolve()).as_posix().replace(" ", "[[:space:]]")
+    prefix = "" if folder == "." else f"{folder}/"
     attributes = top / ".gitattributes"
     existing = attributes.read_text(encoding="utf-8") if attributes.exists() else ""
-    if pattern not in existing.splitlines():
-        attributes.write_text(existing + ("" if not existing or existing.endswith("\n") else "\n") + pattern + "\n",
-                              encoding="utf-8")
-        notes.append(f"{pattern!r} added to .gitattributes (commit it, so the whole team's clones use it)")
+    for suffix in ("yaml", "yml"):  # the loader reads both
+        pattern = f"{prefix}**/*.{suffix} merge={DRIVER}"
+        if pattern not in existing.splitlines():
+            existing += ("" if not existing or existing.endswith("\n") else "\n") + pattern + "\n"
+            notes.append(f"{pattern!r} added to .gitattributes (commit it, so the whole team's clones use it)")
+    attributes.write_text(existing, encoding="utf-8")
     return notes
 
 
