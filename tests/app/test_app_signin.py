@@ -14,7 +14,8 @@ from indicators.app import state
 from tests.app.test_app import fresh_app, open_app  # noqa: F401 — fresh_app is an autouse fixture
 from tests.conftest import FIXTURES
 
-ACCESS = "\naccess:\n  claim: groups\n  editors: [analysts]\n  readers: [readers, partners]\n  caps: {partners: GREEN}\n"
+ACCESS = ("\naccess:\n  claim: groups\n  editors: [analysts]\n  readers: [readers, partners]\n"
+          "  caps: {partners: GREEN}\n")
 
 
 @pytest.fixture
