@@ -26,6 +26,7 @@ from indicators.workspace.vocab import (
     CREDIBILITY,
     LIKELIHOOD,
     MARKING,
+    OUTCOME,
     PRIORITY,
     RATING,
     RELIABILITY,
@@ -387,6 +388,44 @@ def cmd_sync(args: argparse.Namespace) -> int:
         print("Came in:")
         print(format_diff(incoming), end="")
     print("Pushed." if report.pushed else "Not pushed (--no-push).")
+    return EXIT_OK
+
+
+def cmd_resolve(args: argparse.Namespace) -> int:
+    from indicators.editing import checklist
+    return _write(args, checklist.plan_resolution, args.id, date=args.date, outcome=args.outcome,
+                  rationale=args.rationale)
+
+
+def cmd_scores(args: argparse.Namespace) -> int:
+    """The Brier scores of resolved scenarios' judgments, per scenario and per analyst."""
+    from indicators.reports.markings import highest
+    from indicators.scoring.track import scores
+
+    ws = load_workspace(args.data)
+    if _missing_workspace(ws):
+        return _refused(ws.errors)
+    _print_problems(ws)
+    result = scores(ws)
+    shown = [j.marking for s in ws.scenarios if s.resolution for j in s.judgments]
+    marking = highest(ws.meta.marking, shown)
+    if args.json:
+        print(json.dumps({"marking": MARKING.label(marking), **result}, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    print(f"{ws.meta.title} — {MARKING.label(marking)} — track record")
+    if not result["scenarios"]:
+        print("No scenario is resolved yet: nothing to score.")
+        return EXIT_OK
+    for sc in result["scenarios"]:
+        brier = "not scored" if sc["brier"] is None else f"Brier {sc['brier']:.4f} (time-averaged)"
+        print(f"  {sc['id']:<20} {sc['outcome']:<14} {sc['resolved']}  {brier}")
+        for j in sc["judgments"]:
+            own = "" if j["brier"] is None else f"  {j['brier']:.4f}"
+            print(f"      {j['date']}  {j['likelihood']:<20} p={j['p']:<6} {j['analyst']}{own}")
+    if result["analysts"]:
+        print("ANALYSTS (mean of their judgments' scores; lower is better)")
+        for a in result["analysts"]:
+            print(f"  {a['analyst']:<30} {a['judgments']:>3} judgments  Brier {a['brier']:.4f}")
     return EXIT_OK
 
 
@@ -799,6 +838,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("ours", type=Path, metavar="OURS", help="this side's version; the result is written here (%%A)")
     p.add_argument("theirs", type=Path, metavar="THEIRS", help="the other side's version (%%B)")
     p.add_argument("path", metavar="PATH", help="the file's path in the repository (%%P)")
+    p = verb("resolve", cmd_resolve, "Resolve a scenario's question: how it came out (occurred, did_not_occur or "
+             "ambiguous), when, and why. Its judgments are then scored ('indicators scores').",
+             'indicators resolve ESCALATION --date 2025-12-31 --outcome did_not_occur --rationale "No nuclear test"')
+    p.add_argument("id", metavar="SCENARIO_ID")
+    p.add_argument("--outcome", required=True, help=_one_of(OUTCOME))
+    p.add_argument("--rationale", required=True, help="what settled it")
+    _writer(p, marking=False)
+    p = verb("scores", cmd_scores, "The track record: time-averaged Brier score of each resolved scenario's "
+             "judgments, each judgment's own score, and each analyst's mean (lower is better).",
+             "indicators scores --data data --json")
+    _common(p, as_of=False)
     p = verb("import", cmd_import, "Import indications (and assessments citing them) from a CSV or TSV file: all "
              "rows or none, every bad row listed with its line; rows already recorded are skipped.",
              "indicators import events.csv --dry-run")

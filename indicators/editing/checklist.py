@@ -39,12 +39,13 @@ from indicators.workspace.model import (
     SCENARIO_ID,
     THEME,
     IndicatorHeader,
+    Resolution,
     Retirement,
     Scenario,
     Withdrawal,
 )
 from indicators.workspace.problems import Code, Problem
-from indicators.workspace.vocab import MARKING, PRIORITY, RATING, Watch, loose_match
+from indicators.workspace.vocab import MARKING, OUTCOME, PRIORITY, RATING, Watch, loose_match
 
 # ------------------------------------------------------------------------------------------ shared
 
@@ -176,6 +177,32 @@ def plan_retirement(ws: Workspace, item_id: str, *, reason: str, analyst: str, d
     node = _node(path, text, lambda root: find_item(root, "scenarios" if scenario else "indicators", item_id))
     after = _with_keys(path, text, node, {"retired": entry})
     return _finish_all(ws, [FileText(path, text, after)], "retirement", item_id, item_id, entry)
+
+
+# ------------------------------------------------------------------------------------------ resolve
+
+
+def plan_resolution(ws: Workspace, scenario_id: str, *, outcome: str, rationale: str, analyst: str,
+                    date: dt.date | None = None, today: dt.date | None = None) -> Edit:
+    """Plan resolving a scenario's question: how it came out (occurred, did_not_occur, ambiguous),
+    on which day, and why; its judgments are then scored (`scoring.track`)."""
+    scenario_id = canonical_id(scenario_id, list(ws.scenario_by_id))
+    scenario = ws.scenario_by_id.get(scenario_id)
+    if scenario is None:
+        raise EditRefused.of(Code.UNKNOWN_SCENARIO, f"no scenario {scenario_id!r}",
+                             f"scenarios are: {', '.join(ws.scenario_by_id)}")
+    day = _dated(date, today, "resolution")
+    if scenario.resolution is not None:
+        raise EditRefused.of(Code.ALREADY_RESOLVED, f"{scenario_id} was already resolved on {scenario.resolution.date}",
+                             Code.ALREADY_RESOLVED.hint)
+    model = _check_entry(Resolution, {"date": day, "outcome": canonical_value(OUTCOME, outcome),
+                                      "rationale": rationale, "analyst": analyst})
+    entry = _entry(model)
+    path = ws.root / WORKSPACE_FILE
+    text = _read_text(path)
+    node = _node(path, text, lambda root: find_item(root, "scenarios", scenario_id))
+    after = _with_keys(path, text, node, {"resolution": entry})
+    return _finish_all(ws, [FileText(path, text, after)], "resolution", scenario_id, scenario_id, entry)
 
 
 # ------------------------------------------------------------------------------------------ review

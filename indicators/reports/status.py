@@ -40,6 +40,14 @@ def indicator_marking(snap: Snapshot, indicator: IndicatorOut) -> Marking:
                    + [o.marking for o in indicator.indications])
 
 
+def _resolution(ws: Workspace, scenario_id: str, as_of: dt.date) -> dict[str, str] | None:
+    """How a scenario's question came out, once resolved by `as_of`."""
+    resolved = ws.scenario_by_id[scenario_id].resolution
+    if resolved is None or resolved.date > as_of:
+        return None
+    return {"date": resolved.date.isoformat(), "outcome": resolved.outcome.value, "analyst": resolved.analyst}
+
+
 def status_report(ws: Workspace, as_of: dt.date | None = None, marking: Marking | str | None = None) -> dict[str, Any]:
     """The board as of `as_of` for recipients of `marking` (what `status --json` prints).
 
@@ -64,7 +72,8 @@ def status_report(ws: Workspace, as_of: dt.date | None = None, marking: Marking 
                           "score_text": w.score_value(s.score, snap), "level": s.level,
                           "level_label": w.level_label(snap, s.level), "trend": out["trend"],
                           "windows": out["windows"], "marginal": s.marginal, "ladders": list(s.ladders),
-                          "linchpins": out["linchpins"], "judgment": judgment})
+                          "linchpins": out["linchpins"], "judgment": judgment,
+                          "resolution": _resolution(ws, s.id, snap.as_of)})
     indicators = [
         {"id": i.id, "title": i.title, "theme": i.theme, "priority": out["priority"], "status": out["status"],
          "confidence": out["confidence"], "last_assessed": out["last_assessed"], "overdue": i.overdue,
@@ -108,11 +117,13 @@ def format_status(report: dict[str, Any]) -> str:
               f"{c['negated']} negated, {c['overdue']} overdue, {c['stale']} stale", "", "SCENARIOS"]
     for s in report["scenarios"]:
         j = s["judgment"]
-        stale = f", STALE: {j['age_days']} days old" if j and j["stale"] else ""
+        stale = f", STALE: {j['age_days']} days old" if j and j["stale"] and not s.get("resolution") else ""
         judged = (f"{j['likelihood']} ({j['confidence']} confidence, {j['date']}{stale})"
                   f"{_portion(report, j['marking'])}" if j else "no judgment")
+        settled = s.get("resolution")
+        resolved = f"  RESOLVED {settled['outcome']} {settled['date']}" if settled else ""
         lines.append(f"  {s['id']:<20} {s['level_label']:<10} {s['trend']:<13} score {s['score_text']:<5} "
-                     f"{judged}")
+                     f"{judged}{resolved}")
         plan = w.linchpin_text(s["linchpins"], {level["name"]: level["label"] for level in report["levels"]})
         extra = "; ".join(part for part in (", ".join(s["ladders"]), plan) if part)
         if extra:

@@ -85,7 +85,11 @@ def _level_notices(ws: Workspace, start: pd.Timestamp, end: pd.Timestamp) -> lis
     for sid, rows in levels.groupby("scenario", sort=False):
         rows = rows.sort_values("date")
         prev = None
+        resolution = ws.scenario_by_id[str(sid)].resolution
+        settled = pd.Timestamp(resolution.date) if resolution is not None else None
         for _, row in rows.iterrows():
+            if settled is not None and row["date"] > settled:  # a resolved question warns no more
+                break
             if prev is not None and row["rank"] != prev["rank"]:
                 day = row["date"]
                 speaks = set(weights.index[weights[sid] > 0]) if sid in weights.columns else set()

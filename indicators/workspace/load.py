@@ -414,7 +414,31 @@ def check_references(workspace: Workspace, located: _Located, today: dt.date) ->
             if judgment.withdrawn is not None and judgment.withdrawn.date < judgment.date:
                 problems.append(in_meta(("scenarios", s_index, "judgments", j_index, "withdrawn"),
                                         *_withdrawn_early(names[j_index], judgment.withdrawn.date, judgment.date)))
+        problems.extend(_resolution_problems(scenario, names, today, lambda loc, *rest, _s=s_index: in_meta(
+            ("scenarios", _s, *loc), *rest)))
     return problems
+
+
+def _resolution_problems(scenario: Any, names: list[str], today: dt.date, problem: Any) -> list[Problem]:
+    """A resolution in the future, before the first judgment, or followed by judgments."""
+    resolved = scenario.resolution
+    if resolved is None:
+        return []
+    found = []
+    if resolved.date > today:  # an error, not a warning: a question cannot be settled ahead of time
+        found.append(problem(("resolution", "date"), Code.FUTURE_DATE, f"{scenario.id} is resolved on "
+                             f"{resolved.date}, in the future (today is {today})", "give the day it was settled"))
+    standing = [j for j in scenario.judgments if j.withdrawn is None]
+    if standing and resolved.date < min(j.date for j in standing):
+        found.append(problem(("resolution", "date"), Code.RESOLVED_BEFORE_JUDGED,
+                             f"{scenario.id} is resolved on {resolved.date}, before its first judgment "
+                             f"({min(j.date for j in standing)})", Code.RESOLVED_BEFORE_JUDGED.hint))
+    for j_index, judgment in enumerate(scenario.judgments):
+        if judgment.withdrawn is None and judgment.date > resolved.date:
+            found.append(problem(("judgments", j_index, "date"), Code.JUDGED_AFTER_RESOLUTION,
+                                 f"{names[j_index]} is dated after {scenario.id} was resolved ({resolved.date})",
+                                 Code.JUDGED_AFTER_RESOLUTION.hint))
+    return found
 
 
 def _lives_meet(indicator: Any, scenario: Any) -> bool:

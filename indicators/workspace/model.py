@@ -19,6 +19,7 @@ from indicators.workspace.vocab import (
     Credibility,
     Likelihood,
     Marking,
+    Outcome,
     Priority,
     Rating,
     Reliability,
@@ -111,6 +112,15 @@ class Judgment(Strict):
     _name: str | None = PrivateAttr(default=None)  # SCENARIO@date(.n), set on load from the whole file
 
 
+class Resolution(Strict):
+    """How a scenario's question came out: scored against the judgments made before it."""
+
+    date: Day
+    outcome: Outcome = Field(description="occurred, did_not_occur or ambiguous (not scored)")
+    rationale: LongText = Field(description="What settled it")
+    analyst: Name
+
+
 class Scenario(Strict):
     """A development the team watches for (a hypothesis)."""
 
@@ -119,6 +129,8 @@ class Scenario(Strict):
     description: LongText | None = None
     added: Day | None = Field(default=None, description="When the team began to watch it")
     retired: Retirement | None = None
+    question_close: Day | None = Field(default=None, description="When the question must be resolved by")
+    resolution: Resolution | None = None
     judgments: list[Judgment] = Field(default_factory=list)
 
 

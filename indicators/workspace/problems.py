@@ -128,6 +128,12 @@ class Code(StrEnum):
     NOT_A_REPOSITORY = ("not-a-repository", "the workspace is not in a git repository",
                         "run 'git init' or save without committing")
     GIT_FAILED = ("git-failed", "git could not commit the saved change", "commit it by hand")
+    ALREADY_RESOLVED = ("already-resolved", "a scenario whose question is resolved already",
+                        "a question is resolved once: correct the resolution in workspace.yaml if it was wrong")
+    RESOLVED_BEFORE_JUDGED = ("resolved-before-judged", "a scenario resolved before its first judgment",
+                              "date the resolution on or after the first judgment, or judge the scenario first")
+    JUDGED_AFTER_RESOLUTION = ("judged-after-resolution", "a judgment dated after its scenario's resolution",
+                               "a resolved question takes no new judgment: withdraw the resolution first")
     MERGE_CONFLICT = ("merge-conflict", "the same entry was changed differently on both sides of a merge",
                       "edit the entry between the <<<<<<< and >>>>>>> markers, then 'git add' the file")
     MERGE_INVALID = ("merge-invalid", "the merged file would not be valid", "fix the merged file, then 'git add' it")

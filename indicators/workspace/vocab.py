@@ -203,6 +203,35 @@ LIKELIHOOD = Scale[Likelihood](
     },
 )
 
+# The probability a judgment is scored with: the midpoint of its ICD 203 band (01–05 % -> 0.03 …).
+LIKELIHOOD_P: dict[Likelihood, float] = {
+    Likelihood.ALMOST_NO_CHANCE: 0.03,
+    Likelihood.VERY_UNLIKELY: 0.125,
+    Likelihood.UNLIKELY: 0.325,
+    Likelihood.ROUGHLY_EVEN_CHANCE: 0.50,
+    Likelihood.LIKELY: 0.675,
+    Likelihood.VERY_LIKELY: 0.875,
+    Likelihood.ALMOST_CERTAIN: 0.97,
+}
+
+
+class Outcome(StrEnum):
+    """How a scenario's question was resolved."""
+
+    OCCURRED = "occurred"
+    DID_NOT_OCCUR = "did_not_occur"
+    AMBIGUOUS = "ambiguous"
+
+
+OUTCOME = Scale[Outcome](
+    "outcome",
+    {
+        Outcome.OCCURRED: ("Occurred", "The scenario came true within the question's window.", "#d7191c"),
+        Outcome.DID_NOT_OCCUR: ("Did not occur", "The scenario did not come true within the window.", "#2c7bb6"),
+        Outcome.AMBIGUOUS: ("Ambiguous", "Cannot be said either way: not scored.", "#bababa"),
+    },
+)
+
 # Lower and upper bound (percent) of each ICD 203 term, for charts on a probability axis.
 LIKELIHOOD_RANGE: dict[Likelihood, tuple[int, int]] = {
     Likelihood.ALMOST_NO_CHANCE: (1, 5),

@@ -10,7 +10,7 @@ from indicators.reports import markings
 from indicators.reports.escape import md_text
 from indicators.scoring import charts, frames, warning
 from indicators.workspace.load import Workspace
-from indicators.workspace.vocab import CONFIDENCE, LIKELIHOOD, TREND
+from indicators.workspace.vocab import CONFIDENCE, LIKELIHOOD, OUTCOME, TREND
 
 
 def _scenario_card(ws: Workspace, sid: str, row: pd.Series, history: pd.DataFrame) -> None:
@@ -36,13 +36,21 @@ def _scenario_card(ws: Workspace, sid: str, row: pd.Series, history: pd.DataFram
                 if line:
                     st.caption(md_text(line))
         with right:
+            resolution = ws.scenario_by_id[sid].resolution
+            if resolution is not None and resolution.date <= state.as_of():
+                outcome = resolution.outcome
+                ui.html_line(ui.chip(f"Resolved: {OUTCOME.label(outcome)}", OUTCOME.colour(outcome),
+                                     title=OUTCOME.term(outcome).description))
+                st.caption(f"Resolved {resolution.date} by {md_text(resolution.analyst)}: "
+                           f"{md_text(resolution.rationale)} No more warnings are raised for it.")
             if isinstance(row.get("likelihood"), str):
                 ui.html_line(ui.chip(LIKELIHOOD.label(row["likelihood"]), LIKELIHOOD.colour(row["likelihood"]),
                                      title=LIKELIHOOD.term(row["likelihood"]).description),
                              ui.text(f"{CONFIDENCE.label(row['confidence'])} confidence"),
                              *ui.portion_chip(frames.portion_label(row.get("marking"), floor=ws.meta.marking)))
                 judged = pd.Timestamp(row["judged"]).date()
-                stale = f" · **stale: {int(row['judgment_age'])} days old**" if row["judgment_stale"] else ""
+                stale = (f" · **stale: {int(row['judgment_age'])} days old**"
+                         if row["judgment_stale"] and not (resolution and resolution.date <= state.as_of()) else "")
                 st.caption(f"Judged {judged} by {md_text(row['analyst'])}{stale}")
                 with st.expander("Rationale"):
                     st.markdown(md_text(row["rationale"], one_line=False))

@@ -1,0 +1,77 @@
+"""The track record: how well the likelihood judgments of resolved scenarios did (Brier scores).
+
+Each ICD 203 term is scored at the midpoint of its band (`vocab.LIKELIHOOD_P`). For a scenario
+resolved as occurred (1) or did not occur (0) — an ambiguous one is not scored:
+
+- the **time-averaged Brier score**: the mean, over each day d from its first judgment up to the
+  day before the resolution, of (p_d − outcome)², where p_d is the probability of the judgment
+  standing on d (the latest one dated on or before d, withdrawn ones left out) — as Good Judgment
+  Open scores a forecast held over time; 0 is perfect, 1 the worst;
+- each judgment's own score, (p − outcome)²;
+- each analyst's score, the mean of their judgments' scores.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from indicators.workspace.load import Workspace
+from indicators.workspace.model import Judgment, Scenario
+from indicators.workspace.vocab import LIKELIHOOD_P, Likelihood, Outcome
+
+SCORED = {Outcome.OCCURRED: 1.0, Outcome.DID_NOT_OCCUR: 0.0}
+
+
+def probability(likelihood: Likelihood | str) -> float:
+    """The probability a judgment is scored with (the midpoint of its ICD 203 band)."""
+    return LIKELIHOOD_P[Likelihood(likelihood)]
+
+
+def _standing(scenario: Scenario) -> list[Judgment]:
+    """The judgments that count: not withdrawn, made before the resolution, in date order."""
+    end = scenario.resolution.date if scenario.resolution else dt.date.max
+    return sorted((j for j in scenario.judgments if j.withdrawn is None and j.date < end), key=lambda j: j.date)
+
+
+def time_averaged_brier(judgments: list[Judgment], outcome: float, resolved: dt.date) -> float | None:
+    """Mean of (p_d − outcome)² over each day from the first judgment to the day before `resolved`."""
+    if not judgments or judgments[0].date >= resolved:
+        return None
+    total, days = 0.0, 0
+    for n, judgment in enumerate(judgments):
+        until = judgments[n + 1].date if n + 1 < len(judgments) else resolved
+        span = (min(until, resolved) - judgment.date).days
+        total += span * (probability(judgment.likelihood) - outcome) ** 2
+        days += span
+    return total / days if days else None
+
+
+def scores(ws: Workspace) -> dict[str, Any]:
+    """The track record of every resolved scenario, and of every analyst, as plain data:
+    `{"scenarios": [{"id", "outcome", "resolved", "brier", "judgments": [{"date", "likelihood", "p",
+    "brier", "analyst"}]}], "analysts": [{"analyst", "judgments", "brier"}]}`."""
+    scenarios: list[dict[str, Any]] = []
+    by_analyst: dict[str, list[float]] = {}
+    for scenario in ws.scenarios:
+        resolution = scenario.resolution
+        if resolution is None:
+            continue
+        outcome = SCORED.get(resolution.outcome)
+        judged = _standing(scenario)
+        rows = []
+        for judgment in judged:
+            p = probability(judgment.likelihood)
+            brier = (p - outcome) ** 2 if outcome is not None else None
+            rows.append({"date": judgment.date.isoformat(), "likelihood": Likelihood(judgment.likelihood).value,
+                         "p": p, "brier": brier, "analyst": judgment.analyst})
+            if brier is not None:
+                by_analyst.setdefault(judgment.analyst, []).append(brier)
+        scenarios.append({
+            "id": scenario.id, "title": scenario.title, "outcome": Outcome(resolution.outcome).value,
+            "resolved": resolution.date.isoformat(),
+            "brier": time_averaged_brier(judged, outcome, resolution.date) if outcome is not None else None,
+            "judgments": rows})
+    analysts = [{"analyst": name, "judgments": len(values), "brier": sum(values) / len(values)}
+                for name, values in sorted(by_analyst.items())]
+    return {"scenarios": scenarios, "analysts": analysts}
