@@ -426,6 +426,12 @@ def cmd_scores(args: argparse.Namespace) -> int:
         print("ANALYSTS (mean of their judgments' scores; lower is better)")
         for a in result["analysts"]:
             print(f"  {a['analyst']:<30} {a['judgments']:>3} judgments  Brier {a['brier']:.4f}")
+    if result["calibration"]:
+        print("CALIBRATION (per term: the share of its judgments that came true, against its band)")
+        for c in result["calibration"]:
+            low, high = c["band"]
+            print(f"  {c['likelihood']:<20} {c['occurred']}/{c['judgments']} came true ({c['share']:.0%}); "
+                  f"band {low:.0%}–{high:.0%}")
     return EXIT_OK
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from indicators.workspace.load import Workspace
 from indicators.workspace.model import Judgment, Scenario
-from indicators.workspace.vocab import LIKELIHOOD_P, Likelihood, Outcome
+from indicators.workspace.vocab import LIKELIHOOD_P, LIKELIHOOD_RANGE, Likelihood, Outcome
 
 SCORED = {Outcome.OCCURRED: 1.0, Outcome.DID_NOT_OCCUR: 0.0}
 
@@ -50,7 +50,8 @@ def time_averaged_brier(judgments: list[Judgment], outcome: float, resolved: dt.
 def scores(ws: Workspace) -> dict[str, Any]:
     """The track record of every resolved scenario, and of every analyst, as plain data:
     `{"scenarios": [{"id", "outcome", "resolved", "brier", "judgments": [{"date", "likelihood", "p",
-    "brier", "analyst"}]}], "analysts": [{"analyst", "judgments", "brier"}]}`."""
+    "brier", "analyst"}]}], "analysts": [{"analyst", "judgments", "brier"}], "calibration": [{"likelihood",
+    "p", "band", "judgments", "occurred", "share"}]}`."""
     scenarios: list[dict[str, Any]] = []
     by_analyst: dict[str, list[float]] = {}
     for scenario in ws.scenarios:
@@ -74,4 +75,19 @@ def scores(ws: Workspace) -> dict[str, Any]:
             "judgments": rows})
     analysts = [{"analyst": name, "judgments": len(values), "brier": sum(values) / len(values)}
                 for name, values in sorted(by_analyst.items())]
-    return {"scenarios": scenarios, "analysts": analysts}
+    return {"scenarios": scenarios, "analysts": analysts, "calibration": calibration(scenarios)}
+
+
+def calibration(scenarios: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per ICD 203 term, of the scored judgments made with it: how many, how many came true, and
+    the share that did — to read against the term's band (well calibrated: the share falls in it)."""
+    out = []
+    for term in Likelihood:
+        outcomes = [sc["outcome"] == Outcome.OCCURRED.value for sc in scenarios if sc["brier"] is not None
+                    for j in sc["judgments"] if j["likelihood"] == term.value]
+        if outcomes:
+            low, high = LIKELIHOOD_RANGE[term]
+            out.append({"likelihood": term.value, "p": LIKELIHOOD_P[term], "band": [low / 100, high / 100],
+                        "judgments": len(outcomes), "occurred": sum(outcomes),
+                        "share": sum(outcomes) / len(outcomes)})
+    return out

@@ -108,3 +108,14 @@ def test_status_marks_resolved_scenarios_and_calls_their_judgments_no_longer_sta
     lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines() if line.startswith("  ")}
     assert lines["AA"].endswith("RESOLVED occurred 2024-01-21") and "STALE" not in lines["AA"]
     assert "RESOLVED" not in lines["DD"] and "STALE" in lines["DD"]
+
+
+def test_calibration_counts_how_often_each_term_came_true(capsys) -> None:
+    """tests/fixtures/calibration: "likely" 4 scored judgments, 3 came true (0.75, in its 0.55–0.80
+    band); "unlikely" 2, none came true; the open question's judgment is not counted."""
+    assert main(["scores", "--data", str(FIXTURES / "calibration"), "--json"]) == 0
+    rows = {c["likelihood"]: c for c in json.loads(capsys.readouterr().out)["calibration"]}
+    assert list(rows) == ["unlikely", "likely"]
+    assert (rows["likely"]["judgments"], rows["likely"]["occurred"], rows["likely"]["share"]) == (4, 3, 0.75)
+    assert rows["likely"]["band"] == [0.55, 0.80] and rows["likely"]["p"] == 0.675
+    assert (rows["unlikely"]["judgments"], rows["unlikely"]["occurred"], rows["unlikely"]["share"]) == (2, 0, 0.0)
