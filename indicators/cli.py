@@ -361,7 +361,7 @@ def cmd_git_setup(args: argparse.Namespace) -> int:
 
 def cmd_sync(args: argparse.Namespace) -> int:
     """Commit, pull with the merge driver, push, and say in plain words what came in."""
-    from indicators.editing.git import sync, workspace_at
+    from indicators.editing.git import sync
     from indicators.editing.updates import EditRefused, default_analyst
     from indicators.reports.compare import diff_versions, format_diff, is_empty
 
@@ -374,14 +374,13 @@ def cmd_sync(args: argparse.Namespace) -> int:
     if report.committed:
         print(f"Committed: {report.committed}")
     incoming = None
-    if report.after != report.before:
-        with workspace_at(args.data, report.before) as old, workspace_at(args.data, report.after) as new:
-            versions = [load_workspace(folder) for folder in (old, new) if folder is not None]
-            if len(versions) == 2 and not any(v.errors for v in versions):
-                incoming = diff_versions(*versions, dt.date.today(), old_label=report.before[:7],
-                                         new_label=report.after[:7])
-            else:
-                print("what came in cannot be summarised: run 'indicators validate'", file=sys.stderr)
+    if report.incoming is not None:
+        old, new = report.incoming
+        if old.errors or new.errors:
+            print("what came in cannot be summarised: run 'indicators validate'", file=sys.stderr)
+        else:
+            incoming = diff_versions(old, new, dt.date.today(), old_label=report.before[:7],
+                                     new_label=report.after[:7])
     if incoming is None or is_empty(incoming):
         print("Nothing new came in." if report.after == report.before else "Came in: nothing that changes the board.")
     else:

@@ -169,14 +169,18 @@ def plan_retirement(ws: Workspace, item_id: str, *, reason: str, analyst: str, d
     if item.added is not None and day < item.added:
         raise EditRefused.of(Code.RETIRED_BEFORE_ADDED, f"{item_id} was added on {item.added}: it cannot be retired "
                              f"on {day}", Code.RETIRED_BEFORE_ADDED.hint)
-    model = _check_entry(Retirement, {"date": day, "reason": reason, "analyst": analyst})
-    entry = _entry(model)
+    entry = _entry(_check_entry(Retirement, {"date": day, "reason": reason, "analyst": analyst}))
+    return _keyed_on(ws, item_id, "retired", entry, "retirement")
+
+
+def _keyed_on(ws: Workspace, item_id: str, key: str, entry: dict[str, Any], kind: str) -> Edit:
+    """Add `key: entry` under an indicator or scenario (only added lines), validated with the rest."""
     scenario = item_id in ws.scenario_by_id
     path = ws.root / WORKSPACE_FILE if scenario else _indicator_file(ws, item_id)
     text = _read_text(path)
     node = _node(path, text, lambda root: find_item(root, "scenarios" if scenario else "indicators", item_id))
-    after = _with_keys(path, text, node, {"retired": entry})
-    return _finish_all(ws, [FileText(path, text, after)], "retirement", item_id, item_id, entry)
+    after = _with_keys(path, text, node, {key: entry})
+    return _finish_all(ws, [FileText(path, text, after)], kind, item_id, item_id, entry)
 
 
 # ------------------------------------------------------------------------------------------ resolve
@@ -195,14 +199,9 @@ def plan_resolution(ws: Workspace, scenario_id: str, *, outcome: str, rationale:
     if scenario.resolution is not None:
         raise EditRefused.of(Code.ALREADY_RESOLVED, f"{scenario_id} was already resolved on {scenario.resolution.date}",
                              Code.ALREADY_RESOLVED.hint)
-    model = _check_entry(Resolution, {"date": day, "outcome": canonical_value(OUTCOME, outcome),
-                                      "rationale": rationale, "analyst": analyst})
-    entry = _entry(model)
-    path = ws.root / WORKSPACE_FILE
-    text = _read_text(path)
-    node = _node(path, text, lambda root: find_item(root, "scenarios", scenario_id))
-    after = _with_keys(path, text, node, {"resolution": entry})
-    return _finish_all(ws, [FileText(path, text, after)], "resolution", scenario_id, scenario_id, entry)
+    entry = _entry(_check_entry(Resolution, {"date": day, "outcome": canonical_value(OUTCOME, outcome),
+                                             "rationale": rationale, "analyst": analyst}))
+    return _keyed_on(ws, scenario_id, "resolution", entry, "resolution")
 
 
 # ------------------------------------------------------------------------------------------ review

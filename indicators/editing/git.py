@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indicators.editing.updates import Edit, EditRefused
-from indicators.workspace.load import load_workspace
+from indicators.workspace.load import Workspace, load_workspace
 from indicators.workspace.problems import Code
 
 GIT_TIMEOUT_S = 60
@@ -110,13 +110,15 @@ def git_setup(data: Path) -> list[str]:
 @dataclass
 class SyncReport:
     """What `sync` did: the commit it made (if any), the commits before and after the pull (the
-    same when nothing came in), and whether it pushed."""
+    same when nothing came in), whether it pushed, and the workspace before and after the pull
+    (`incoming` None when nothing came in) — already read, for what came in."""
 
     committed: str | None
     before: str
     after: str
     pushed: bool
     notes: list[str]
+    incoming: tuple[Workspace, Workspace] | None = None
 
 
 def _changes(top: Path) -> list[str]:
@@ -148,16 +150,14 @@ def workspace_at(data: Path, commit: str) -> Iterator[Path | None]:
         yield Path(scratch) / folder
 
 
-def _errors(root: Path | None) -> set[tuple[str, str]]:
-    return {(p.code.value, p.message) for p in load_workspace(root).errors} if root is not None else set()
+def _errors(ws: Workspace | None) -> set[tuple[str, str]]:
+    return {(p.code.value, p.message) for p in ws.errors} if ws is not None else set()
 
 
-def _no_new_errors(data: Path, commit: str, what: str) -> None:
-    """Refuse when the workspace now has errors it did not have in `commit` (conflict markers, a
-    merge that does not hold together, a broken hand edit)."""
-    with workspace_at(data, commit) as earlier:
-        old = _errors(earlier)
-    new = [message for code, message in sorted(_errors(data) - old)]
+def _no_new_errors(earlier: Workspace | None, now: Workspace, what: str) -> None:
+    """Refuse when the workspace now has errors it did not have earlier (conflict markers, a merge
+    that does not hold together, a broken hand edit)."""
+    new = [message for code, message in sorted(_errors(now) - _errors(earlier))]
     if new:
         raise EditRefused.of(Code.MERGE_INVALID, f"{what} would leave the workspace with errors: {'; '.join(new[:3])}"
                              + (" …" if len(new) > 3 else ""),
@@ -166,7 +166,7 @@ def _no_new_errors(data: Path, commit: str, what: str) -> None:
 
 def sync(data: Path, analyst: str, *, push: bool = True) -> SyncReport:
     """Commit the workspace's local changes, pull with the merge driver and push; what came in is
-    the change from `before` to `after` (see `workspace_at`).
+    the change between the two workspaces of `incoming`.
 
     Refused, before anything is committed, when the clone has changes outside the workspace
     folder, is in the middle of a merge, or when its changes (or the merge of the team's) would
@@ -190,8 +190,11 @@ def sync(data: Path, analyst: str, *, push: bool = True) -> SyncReport:
     if upstream.returncode != 0:
         raise EditRefused.of(Code.NO_UPSTREAM, "this branch has no upstream branch", Code.NO_UPSTREAM.hint)
     committed = None
+    mine = load_workspace(data)  # the workspace as this clone has it: `before` once committed
     if local:
-        _no_new_errors(data, "HEAD", "the workspace's local changes")
+        with workspace_at(data, "HEAD") as head:
+            _no_new_errors(load_workspace(head) if head is not None else None, mine,
+                           "the workspace's local changes")
         message = f"Workspace changes by {analyst}"
         for args in (("add", "--", folder if folder != "." else ".", ".gitattributes"),
                      ("commit", "-q", "-m", message, "-m", f"Analyst: {analyst}")):
@@ -208,8 +211,11 @@ def sync(data: Path, analyst: str, *, push: bool = True) -> SyncReport:
         raise EditRefused.of(Code.MERGE_CONFLICT, f"the pull stopped: {detail}",
                              Code.MERGE_CONFLICT.hint + "; then 'git commit' and 'indicators sync' again")
     after = _run(top, "rev-parse", "HEAD").stdout.strip()
+    incoming = None
     if after != before:
-        _no_new_errors(data, before, "the merge of the team's changes")
+        merged = load_workspace(data)
+        _no_new_errors(mine, merged, "the merge of the team's changes")
+        incoming = (mine, merged)
     pushed = False
     if push:
         done = _run(top, "push", "-q")
@@ -217,4 +223,4 @@ def sync(data: Path, analyst: str, *, push: bool = True) -> SyncReport:
             raise EditRefused.of(Code.GIT_FAILED, f"git push failed: {done.stderr.strip()}",
                                  "pull again ('indicators sync'), then push")
         pushed = True
-    return SyncReport(committed, before, after, pushed, notes)
+    return SyncReport(committed, before, after, pushed, notes, incoming)

@@ -23,6 +23,7 @@ from indicators.reports.markings import (
     shown_marking,
 )
 from indicators.reports.snapshot import IndicatorOut, Snapshot, build_snapshot
+from indicators.workspace.entries import resolved_by
 from indicators.workspace.load import Workspace
 from indicators.workspace.vocab import MARKING, Marking, Watch
 
@@ -42,8 +43,8 @@ def indicator_marking(snap: Snapshot, indicator: IndicatorOut) -> Marking:
 
 def _resolution(ws: Workspace, scenario_id: str, as_of: dt.date) -> dict[str, str] | None:
     """How a scenario's question came out, once resolved by `as_of`."""
-    resolved = ws.scenario_by_id[scenario_id].resolution
-    if resolved is None or resolved.date > as_of:
+    resolved = resolved_by(ws.scenario_by_id[scenario_id], as_of)
+    if resolved is None:
         return None
     return {"date": resolved.date.isoformat(), "outcome": resolved.outcome.value, "analyst": resolved.analyst}
 

@@ -17,7 +17,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from indicators.workspace.model import Assessment, Indication, Indicator, Judgment, Scenario, SourceDocument
+from indicators.workspace.model import (
+    Assessment,
+    Indication,
+    Indicator,
+    Judgment,
+    Resolution,
+    Scenario,
+    SourceDocument,
+)
 from indicators.workspace.vocab import Watch
 
 if TYPE_CHECKING:
@@ -139,6 +147,12 @@ def start_pin(ws: Workspace, indicator: Indicator, kind: str, day: dt.date) -> d
         first = first_record(ws)
         return min(first, day) if first else day
     return old if new > old else None
+
+
+def resolved_by(scenario: Scenario, day: dt.date) -> Resolution | None:
+    """The scenario's resolution when it is settled on or before `day` (else None: still open)."""
+    resolution = scenario.resolution
+    return resolution if resolution is not None and resolution.date <= day else None
 
 
 def watch_on(item: Indicator | Scenario, day: dt.date) -> Watch:

@@ -9,6 +9,7 @@ from indicators.app import state, ui
 from indicators.reports import markings
 from indicators.reports.escape import md_text
 from indicators.scoring import charts, frames, warning
+from indicators.workspace.entries import resolved_by
 from indicators.workspace.load import Workspace
 from indicators.workspace.vocab import CONFIDENCE, LIKELIHOOD, OUTCOME, TREND
 
@@ -36,8 +37,8 @@ def _scenario_card(ws: Workspace, sid: str, row: pd.Series, history: pd.DataFram
                 if line:
                     st.caption(md_text(line))
         with right:
-            resolution = ws.scenario_by_id[sid].resolution
-            if resolution is not None and resolution.date <= state.as_of():
+            resolution = resolved_by(ws.scenario_by_id[sid], state.as_of())
+            if resolution is not None:
                 outcome = resolution.outcome
                 ui.html_line(ui.chip(f"Resolved: {OUTCOME.label(outcome)}", OUTCOME.colour(outcome),
                                      title=OUTCOME.term(outcome).description))
@@ -50,7 +51,7 @@ def _scenario_card(ws: Workspace, sid: str, row: pd.Series, history: pd.DataFram
                              *ui.portion_chip(frames.portion_label(row.get("marking"), floor=ws.meta.marking)))
                 judged = pd.Timestamp(row["judged"]).date()
                 stale = (f" · **stale: {int(row['judgment_age'])} days old**"
-                         if row["judgment_stale"] and not (resolution and resolution.date <= state.as_of()) else "")
+                         if row["judgment_stale"] and resolution is None else "")
                 st.caption(f"Judged {judged} by {md_text(row['analyst'])}{stale}")
                 with st.expander("Rationale"):
                     st.markdown(md_text(row["rationale"], one_line=False))
