@@ -22,6 +22,7 @@ from indicators.workspace.load import Workspace, load_workspace
 from indicators.workspace.problems import Code, Problem, ProblemsError
 from indicators.workspace.schema import save_schemas, stale_schemas
 from indicators.workspace.vocab import (
+    ASSUMPTION_STATUS,
     CONFIDENCE,
     CREDIBILITY,
     LIKELIHOOD,
@@ -394,6 +395,18 @@ def cmd_resolve(args: argparse.Namespace) -> int:
     from indicators.editing import checklist
     return _write(args, checklist.plan_resolution, args.id, date=args.date, outcome=args.outcome,
                   rationale=args.rationale)
+
+
+def cmd_add_assumption(args: argparse.Namespace) -> int:
+    from indicators.editing import checklist
+    return _write(args, checklist.plan_assumption, args.scenario, date=args.date, statement=args.statement,
+                  assumption_id=args.id, status=args.status, rationale=args.rationale)
+
+
+def cmd_check_assumption(args: argparse.Namespace) -> int:
+    from indicators.editing import checklist
+    return _write(args, checklist.plan_assumption_check, args.scenario, assumption_id=args.assumption,
+                  date=args.date, status=args.status, rationale=args.rationale)
 
 
 def cmd_scores(args: argparse.Namespace) -> int:
@@ -849,6 +862,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", metavar="SCENARIO_ID")
     p.add_argument("--outcome", required=True, help=_one_of(OUTCOME))
     p.add_argument("--rationale", required=True, help="what settled it")
+    _writer(p, marking=False)
+    p = verb("add-assumption", cmd_add_assumption, "Add a key assumption to a scenario: a statement its judgments "
+             "rest on, with its first check (holding unless --status says otherwise).",
+             'indicators add-assumption MIL-COOP --statement "Russia still needs shells" --date today')
+    p.add_argument("scenario", metavar="SCENARIO_ID")
+    p.add_argument("--statement", required=True, help="the assumption, as one sentence")
+    p.add_argument("--id", default=None, metavar="KA-N", help="its id (default: the scenario's next free KA-n)")
+    p.add_argument("--status", default="holding", help=_one_of(ASSUMPTION_STATUS))
+    p.add_argument("--rationale", default=None, help="why (required unless it holds)")
+    _writer(p, marking=False)
+    p = verb("check-assumption", cmd_check_assumption, "Record a check of a key assumption: holding, questioned or "
+             "broken, and why. Judgments made before an assumption was questioned or broken are flagged until the "
+             "scenario is judged again.",
+             'indicators check-assumption MIL-COOP KA-1 --status broken --date today --rationale "Ceasefire"')
+    p.add_argument("scenario", metavar="SCENARIO_ID")
+    p.add_argument("assumption", metavar="ASSUMPTION_ID")
+    p.add_argument("--status", required=True, help=_one_of(ASSUMPTION_STATUS))
+    p.add_argument("--rationale", default=None, help="what changed (required unless it simply holds)")
     _writer(p, marking=False)
     p = verb("scores", cmd_scores, "The track record: time-averaged Brier score of each resolved scenario's "
              "judgments, each judgment's own score, and each analyst's mean (lower is better).",

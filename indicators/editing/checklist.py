@@ -38,6 +38,8 @@ from indicators.workspace.model import (
     INDICATOR_ID,
     SCENARIO_ID,
     THEME,
+    Assumption,
+    AssumptionCheck,
     IndicatorHeader,
     Resolution,
     Retirement,
@@ -45,7 +47,7 @@ from indicators.workspace.model import (
     Withdrawal,
 )
 from indicators.workspace.problems import Code, Problem
-from indicators.workspace.vocab import MARKING, OUTCOME, PRIORITY, RATING, Watch, loose_match
+from indicators.workspace.vocab import ASSUMPTION_STATUS, MARKING, OUTCOME, PRIORITY, RATING, Watch, loose_match
 
 # ------------------------------------------------------------------------------------------ shared
 
@@ -190,11 +192,8 @@ def plan_resolution(ws: Workspace, scenario_id: str, *, outcome: str, rationale:
                     date: dt.date | None = None, today: dt.date | None = None) -> Edit:
     """Plan resolving a scenario's question: how it came out (occurred, did_not_occur, ambiguous),
     on which day, and why; its judgments are then scored (`scoring.track`)."""
-    scenario_id = canonical_id(scenario_id, list(ws.scenario_by_id))
-    scenario = ws.scenario_by_id.get(scenario_id)
-    if scenario is None:
-        raise EditRefused.of(Code.UNKNOWN_SCENARIO, f"no scenario {scenario_id!r}",
-                             f"scenarios are: {', '.join(ws.scenario_by_id)}")
+    scenario = _scenario_of(ws, scenario_id)
+    scenario_id = scenario.id
     day = _dated(date, today, "resolution")
     if scenario.resolution is not None:
         raise EditRefused.of(Code.ALREADY_RESOLVED, f"{scenario_id} was already resolved on {scenario.resolution.date}",
@@ -202,6 +201,78 @@ def plan_resolution(ws: Workspace, scenario_id: str, *, outcome: str, rationale:
     entry = _entry(_check_entry(Resolution, {"date": day, "outcome": canonical_value(OUTCOME, outcome),
                                              "rationale": rationale, "analyst": analyst}))
     return _keyed_on(ws, scenario_id, "resolution", entry, "resolution")
+
+
+# ------------------------------------------------------------------------------------------ assumptions
+
+
+def _scenario_of(ws: Workspace, scenario_id: str) -> Scenario:
+    scenario = ws.scenario_by_id.get(canonical_id(scenario_id, list(ws.scenario_by_id)))
+    if scenario is None:
+        near = difflib.get_close_matches(scenario_id.upper(), list(ws.scenario_by_id), n=3)
+        raise EditRefused.of(Code.UNKNOWN_SCENARIO, f"no scenario {scenario_id!r}",
+                             f"did you mean {', '.join(near)}?" if near else
+                             f"scenarios are: {', '.join(ws.scenario_by_id)}")
+    return scenario
+
+
+def _check(day: dt.date, status: str, rationale: str | None, analyst: str) -> dict[str, Any]:
+    fields = {"date": day, "status": canonical_value(ASSUMPTION_STATUS, status), "analyst": analyst,
+              "rationale": rationale or None}
+    return _entry(_check_entry(AssumptionCheck, {k: v for k, v in fields.items() if v is not None}))
+
+
+def plan_assumption(ws: Workspace, scenario_id: str, *, statement: str, analyst: str, date: dt.date | None = None,
+                    assumption_id: str | None = None, status: str = "holding", rationale: str | None = None,
+                    today: dt.date | None = None) -> Edit:
+    """Plan adding a key assumption to a scenario, with its first check (holding unless said otherwise);
+    its id is the next free KA-n of the scenario unless given."""
+    scenario = _scenario_of(ws, scenario_id)
+    day = _dated(date, today, "assumption")
+    used = {a.id for a in scenario.assumptions}
+    new_id = (assumption_id or "").strip().upper() or next(f"KA-{n}" for n in range(1, len(used) + 2)
+                                                           if f"KA-{n}" not in used)
+    if new_id in used:
+        raise EditRefused.of(Code.ID_TAKEN, f"{scenario.id} already has an assumption {new_id}",
+                             f"choose another id (taken: {', '.join(sorted(used))})")
+    model = _check_entry(Assumption, {"id": new_id, "statement": statement,
+                                      "checks": [_check(day, status, rationale, analyst)]})
+    entry = _entry(model)
+    path = ws.root / WORKSPACE_FILE
+    text = _read_text(path)
+    try:
+        after = append_to_list(text, find_item(compose(text), "scenarios", scenario.id), "assumptions", entry)
+    except (SpliceError, yaml.YAMLError) as exc:
+        raise _cannot(path, exc) from None
+    return _finish_all(ws, [FileText(path, text, after)], "assumption", scenario.id, f"{scenario.id} {new_id}", entry)
+
+
+def plan_assumption_check(ws: Workspace, scenario_id: str, *, assumption_id: str, status: str, analyst: str,
+                          rationale: str | None = None, date: dt.date | None = None,
+                          today: dt.date | None = None) -> Edit:
+    """Plan a new check of a key assumption (holding, questioned, broken): from its date, judgments
+    made before it are flagged while the assumption is in doubt (`scoring.assumptions`)."""
+    scenario = _scenario_of(ws, scenario_id)
+    known = {a.id: a for a in scenario.assumptions}
+    wanted = assumption_id.strip().upper()
+    if wanted not in known:
+        raise EditRefused.of(Code.UNKNOWN_ASSUMPTION, f"{scenario.id} has no assumption {assumption_id!r}",
+                             f"its assumptions are: {', '.join(known) or '(none: add one first)'}")
+    day = _dated(date, today, "check")
+    last = max(c.date for c in known[wanted].checks)
+    if day < last:
+        raise EditRefused.of(Code.ASSUMPTION_CHECKS_ORDER, f"{scenario.id} {wanted} was last checked on {last}: "
+                             f"a check dated {day} would come before it", "date the check on or after the last one")
+    entry = _check(day, status, rationale, analyst)
+    path = ws.root / WORKSPACE_FILE
+    text = _read_text(path)
+    try:
+        node = find_item(find_item(compose(text), "scenarios", scenario.id), "assumptions", wanted)
+        after = append_to_list(text, node, "checks", entry)
+    except (SpliceError, yaml.YAMLError) as exc:
+        raise _cannot(path, exc) from None
+    return _finish_all(ws, [FileText(path, text, after)], "assumption check", scenario.id, f"{scenario.id} {wanted}",
+                       entry)
 
 
 # ------------------------------------------------------------------------------------------ review

@@ -25,7 +25,7 @@ from indicators.workspace.model import Indicator, IndicatorFile, Scenario, Works
 from indicators.workspace.parse_cache import FILE_CACHE, FileCache, FileResult
 from indicators.workspace.problems import Code, Problem, Severity, display_path
 from indicators.workspace.validate import locate, validate_file
-from indicators.workspace.vocab import Marking
+from indicators.workspace.vocab import AssumptionStatus, Marking
 from indicators.workspace.yaml_reader import LocDict, LocList, Pos, fast_parse, parse_text, read_text
 
 WORKSPACE_FILE = "workspace.yaml"
@@ -416,7 +416,41 @@ def check_references(workspace: Workspace, located: _Located, today: dt.date) ->
                                         *_withdrawn_early(names[j_index], judgment.withdrawn.date, judgment.date)))
         problems.extend(_resolution_problems(scenario, names, today, lambda loc, *rest, _s=s_index: in_meta(
             ("scenarios", _s, *loc), *rest)))
+        problems.extend(_assumption_problems(scenario, today, lambda loc, *rest, _s=s_index: in_meta(
+            ("scenarios", _s, *loc), *rest)))
     return problems
+
+
+def _assumption_problems(scenario: Any, today: dt.date, problem: Any) -> list[Problem]:
+    """Key assumptions: ids used twice, checks out of date order or in the future, and a change of
+    status with no rationale (questioned, broken, or holding again after either)."""
+    found = []
+    seen: set[str] = set()
+    for a_index, assumption in enumerate(scenario.assumptions):
+        if assumption.id in seen:
+            found.append(problem(("assumptions", a_index, "id"), Code.DUPLICATE_ID,
+                                 f"assumption id {assumption.id!r} is used twice in {scenario.id}",
+                                 "give each key assumption of a scenario its own id"))
+        seen.add(assumption.id)
+        previous = None
+        for c_index, check in enumerate(assumption.checks):
+            loc = ("assumptions", a_index, "checks", c_index)
+            if check.date > today:
+                found.append(problem((*loc, "date"), *_future(check.date, today)))
+            if previous is not None and check.date < previous.date:
+                found.append(problem((*loc, "date"), Code.ASSUMPTION_CHECKS_ORDER,
+                                     f"{scenario.id} {assumption.id}: the check of {check.date} is listed after "
+                                     f"the one of {previous.date}", Code.ASSUMPTION_CHECKS_ORDER.hint))
+            was = previous.status if previous is not None else AssumptionStatus.HOLDING
+            if check.rationale is None and (check.status != AssumptionStatus.HOLDING
+                                            or was != AssumptionStatus.HOLDING):
+                change = (f"from {was.value} back to holding" if check.status == AssumptionStatus.HOLDING
+                          else check.status.value)
+                found.append(problem(loc, Code.ASSUMPTION_WITHOUT_RATIONALE,
+                                     f"{scenario.id} {assumption.id} goes {change} on {check.date} with no "
+                                     "rationale", Code.ASSUMPTION_WITHOUT_RATIONALE.hint))
+            previous = check
+    return found
 
 
 def _resolution_problems(scenario: Any, names: list[str], today: dt.date, problem: Any) -> list[Problem]:

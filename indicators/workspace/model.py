@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraint
 from pydantic_core import PydanticCustomError
 
 from indicators.workspace.vocab import (
+    AssumptionStatus,
     Confidence,
     Credibility,
     Likelihood,
@@ -30,6 +31,7 @@ SCENARIO_ID = r"^[A-Z][A-Z0-9_-]{1,23}$"
 INDICATOR_ID = r"^[A-Z][A-Z0-9]{1,7}-[0-9]{2,3}$"
 INDICATION_ID = r"^[A-Z][A-Z0-9]{1,7}-[0-9]{2,3}\.[0-9]{1,5}$"
 SOURCE_ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$"
+ASSUMPTION_ID = r"^[A-Z][A-Z0-9]{0,7}-[0-9]{1,3}$"
 THEME = r"^[a-z0-9][a-z0-9-]{0,39}$"
 URL = r"^https?://[^\s<>\"'`]+$"
 COLOUR = r"^#[0-9a-fA-F]{6}$"
@@ -121,6 +123,24 @@ class Resolution(Strict):
     analyst: Name
 
 
+class AssumptionCheck(Strict):
+    """A dated check of a key assumption: holding, questioned or broken, and why."""
+
+    date: Day
+    status: AssumptionStatus
+    analyst: Name
+    rationale: LongText | None = Field(default=None, description="Why (required unless it simply holds)")
+
+
+class Assumption(Strict):
+    """A key assumption a scenario's judgments rest on; judgments made before it was questioned or
+    broken are flagged until the scenario is judged again."""
+
+    id: Annotated[str, StringConstraints(pattern=ASSUMPTION_ID)]
+    statement: LongText
+    checks: list[AssumptionCheck] = Field(min_length=1, description="Its status over time, oldest first")
+
+
 class Scenario(Strict):
     """A development the team watches for (a hypothesis)."""
 
@@ -131,6 +151,7 @@ class Scenario(Strict):
     retired: Retirement | None = None
     question_close: Day | None = Field(default=None, description="When the question must be resolved by")
     resolution: Resolution | None = None
+    assumptions: list[Assumption] = Field(default_factory=list, description="Key assumptions its judgments rest on")
     judgments: list[Judgment] = Field(default_factory=list)
 
 
@@ -312,3 +333,16 @@ class IndicatorFile(Strict):
     title: ShortText | None = None
     description: LongText | None = None
     indicators: list[Indicator] = Field(default_factory=list)
+
+
+class AnalystRatingsFile(Strict):
+    """`ratings/<analyst>.yaml`: one analyst's own Indicators Validator ratings, made before the team
+    agrees on the matrix. They never change the board (the indicators' own `ratings:` count); the
+    Disagreement view compares them."""
+
+    analyst: Name
+    date: Day | None = Field(default=None, description="When the ratings were made")
+    marking: Marking | None = None
+    note: LongText | None = None
+    ratings: dict[IndicatorId, dict[ScenarioId, Rating]] = Field(
+        default_factory=dict, description="Indicator id -> scenario id -> rating (HL, L, C, U, HU)")

@@ -134,6 +134,15 @@ class Code(StrEnum):
                               "date the resolution on or after the first judgment, or judge the scenario first")
     JUDGED_AFTER_RESOLUTION = ("judged-after-resolution", "a judgment dated after its scenario's resolution",
                                "a resolved question takes no new judgment: withdraw the resolution first")
+    UNKNOWN_ASSUMPTION = ("unknown-assumption", "no key assumption with this id in the scenario",
+                          "use an assumption id listed under the scenario's 'assumptions:'")
+    ASSUMPTION_WITHOUT_RATIONALE = ("assumption-without-rationale",
+                                    "an assumption questioned, broken, or holding again after it broke, "
+                                    "with no rationale", "say in 'rationale' what changed")
+    ASSUMPTION_CHECKS_ORDER = ("assumption-checks-order", "an assumption's checks out of date order",
+                               "list its checks oldest first")
+    DUPLICATE_ANALYST = ("duplicate-analyst", "two rating files for one analyst",
+                         "keep one file per analyst under ratings/")
     MERGE_CONFLICT = ("merge-conflict", "the same entry was changed differently on both sides of a merge",
                       "edit the entry between the <<<<<<< and >>>>>>> markers, then 'git add' the file")
     MERGE_INVALID = ("merge-invalid", "the merged file would not be valid", "fix the merged file, then 'git add' it")

@@ -215,6 +215,24 @@ LIKELIHOOD_P: dict[Likelihood, float] = {
 }
 
 
+class AssumptionStatus(StrEnum):
+    """Where a key assumption stands (Heuer and Pherson's key assumptions check)."""
+
+    HOLDING = "holding"
+    QUESTIONED = "questioned"
+    BROKEN = "broken"
+
+
+ASSUMPTION_STATUS = Scale[AssumptionStatus](
+    "assumption status",
+    {
+        AssumptionStatus.HOLDING: ("Holding", "Still supported by what is known.", "#1a9641"),
+        AssumptionStatus.QUESTIONED: ("Questioned", "New information puts it in doubt.", "#fdae61"),
+        AssumptionStatus.BROKEN: ("Broken", "No longer true: judgments resting on it need a fresh look.", "#d7191c"),
+    },
+)
+
+
 class Outcome(StrEnum):
     """How a scenario's question was resolved."""
 

@@ -1,0 +1,105 @@
+"""Key assumptions: which judgments rest on an assumption that has since been questioned or broken.
+
+A judgment is made in light of what was known on its day. When one of its scenario's key
+assumptions is questioned or broken *after* that day (a check dated later than the judgment), the
+judgment is flagged for as long as it stands — until the scenario is judged again (the new
+judgment is made knowing of the break), or the assumption is checked and holds again. A check
+dated on the judgment's own day counts as known to it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from indicators.workspace.entries import stands
+from indicators.workspace.model import Assumption, AssumptionCheck, Judgment, Scenario
+from indicators.workspace.vocab import ASSUMPTION_STATUS, AssumptionStatus
+
+DOUBTFUL = frozenset({AssumptionStatus.QUESTIONED, AssumptionStatus.BROKEN})
+
+
+@dataclass(frozen=True)
+class Flag:
+    """An assumption in doubt under a judgment: which, how (questioned or broken), since when, why."""
+
+    assumption: str
+    statement: str
+    status: AssumptionStatus
+    since: dt.date
+    rationale: str | None
+
+    def text(self) -> str:
+        """One line for a page, a CLI line or an export."""
+        return f"{self.assumption} {ASSUMPTION_STATUS.label(self.status).lower()} since {self.since}"
+
+
+def check_on(assumption: Assumption, day: dt.date) -> AssumptionCheck | None:
+    """The assumption's latest check dated on or before `day` (None before its first)."""
+    known = [c for c in assumption.checks if c.date <= day]
+    return max(known, key=lambda c: c.date) if known else None
+
+
+def status_on(assumption: Assumption, day: dt.date) -> AssumptionStatus | None:
+    """Where the assumption stands on `day` (None before its first check)."""
+    check = check_on(assumption, day)
+    return AssumptionStatus(check.status) if check is not None else None
+
+
+def _doubt(assumption: Assumption, day: dt.date) -> AssumptionCheck | None:
+    """If the assumption is in doubt on `day`, the check that put it there: the first of the latest
+    run of checks with its present status (a questioned assumption checked again and still
+    questioned was in doubt since the first of those checks)."""
+    known = sorted((c for c in assumption.checks if c.date <= day), key=lambda c: c.date)
+    if not known or AssumptionStatus(known[-1].status) not in DOUBTFUL:
+        return None
+    first = known[-1]
+    for check in reversed(known):
+        if check.status != first.status:
+            break
+        first = check
+    return first
+
+
+def flags_of(scenario: Scenario, judgment: Judgment, day: dt.date) -> list[Flag]:
+    """The assumptions in doubt on `day` that were checked into doubt after `judgment` was made."""
+    out = []
+    for assumption in scenario.assumptions:
+        check = _doubt(assumption, day)
+        if check is not None and check.date > judgment.date:
+            out.append(Flag(assumption.id, assumption.statement, AssumptionStatus(check.status), check.date,
+                            check.rationale))
+    return out
+
+
+def standing_judgment(scenario: Scenario, day: dt.date) -> Judgment | None:
+    """The scenario's judgment in force on `day` (the latest made by then and not withdrawn by then)."""
+    standing = [(j.date, n, j) for n, j in enumerate(scenario.judgments) if j.date <= day and stands(j, day)]
+    return max(standing, key=lambda t: t[:2])[2] if standing else None
+
+
+def current_flags(scenario: Scenario, day: dt.date) -> list[Flag]:
+    """What flags the scenario's judgment standing on `day` (none when it has no judgment)."""
+    judgment = standing_judgment(scenario, day)
+    return flags_of(scenario, judgment, day) if judgment is not None else []
+
+
+def flagged_judgments(scenario: Scenario, as_of: dt.date) -> dict[int, list[Flag]]:
+    """For the judgment history up to `as_of`: index (in `scenario.judgments`) -> the flags it bore
+    while it stood, i.e. on the last day it was the standing judgment (as of `as_of` if it still is)."""
+    out: dict[int, list[Flag]] = {}
+    if not scenario.assumptions:
+        return out
+    made = sorted((j.date, n) for n, j in enumerate(scenario.judgments) if j.date <= as_of)
+    for k, (day, n) in enumerate(made):
+        judgment = scenario.judgments[n]
+        later = [d for d, _ in made[k + 1:] if d > day]
+        last_day = min([as_of, *(d - dt.timedelta(days=1) for d in later[:1])])
+        if judgment.withdrawn is not None:
+            last_day = min(last_day, judgment.withdrawn.date - dt.timedelta(days=1))
+        if last_day < day:
+            continue
+        found = flags_of(scenario, judgment, last_day)
+        if found:
+            out[n] = found
+    return out
