@@ -447,6 +447,45 @@ def cmd_scores(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_disagreement(args: argparse.Namespace) -> int:
+    """Where the analysts' own ratings (ratings/*.yaml) differ, and where the team matrix departs from them."""
+    from indicators.reports.markings import highest
+    from indicators.scoring.disagreement import analyst_summary, disagreement, median_text
+
+    ws = load_workspace(args.data)
+    if _missing_workspace(ws):
+        return _refused(ws.errors)
+    _print_problems(ws)
+    cells = disagreement(ws)
+    summary = analyst_summary(ws)
+    shown = [ws.indicator_by_id[i].marking for i in set(cells["indicator"])] if len(cells) else []
+    marking = highest(ws.meta.marking, [*shown, *(r.marking for r in ws.analyst_ratings)])
+    if not args.all:
+        cells = cells[(cells["spread"] >= args.min_spread) | cells["departs"]]
+    if args.json:
+        print(json.dumps({"marking": MARKING.label(marking), "analysts": _jsonable(summary.to_dict("records")),
+                          "cells": _jsonable(cells.to_dict("records"))}, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    print(f"{ws.meta.title} — {MARKING.label(marking)} — analysts' own ratings")
+    if not ws.analyst_ratings:
+        print("No analyst has rated on their own yet (ratings/<analyst>.yaml): nothing to compare.")
+        return EXIT_OK
+    for row in summary.itertuples():
+        off = "" if row.compared == 0 else f", {row.mean_steps_off:.2f} steps from the team on average"
+        print(f"  {row.analyst:<30} {row.rated:>4} rated, {row.agree} of {row.compared} as the team{off}")
+    which = "every rated cell" if args.all else f"spread of {args.min_spread} steps or more, or the team departs"
+    print(f"CELLS ({which}; steps HL=0 … HU=4)")
+    if cells.empty:
+        print("  none")
+    names = [a.analyst for a in sorted(ws.analyst_ratings, key=lambda a: (a.analyst.casefold(), a.analyst))]
+    for row in cells.to_dict("records"):
+        given = ", ".join(f"{name} {row.get(name) or '–'}" for name in names)
+        departs = (f"  team {row['team']} departs from their median, {median_text(row['median'])}"
+                   if row["departs"] else "")
+        print(f"  {row['indicator']:<10} {row['scenario']:<18} spread {row['spread']}  {given}{departs}")
+    return EXIT_OK
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     """Import a CSV/TSV file of indications: all rows or none; --dry-run prints the diff only."""
     from indicators.editing.importer import plan_import
@@ -885,6 +924,15 @@ def build_parser() -> argparse.ArgumentParser:
              "judgments, each judgment's own score, and each analyst's mean (lower is better).",
              "indicators scores --data data --json")
     _common(p, as_of=False)
+    p = verb("disagreement", cmd_disagreement, "Compare the analysts' own ratings (ratings/<analyst>.yaml, made "
+             "before the team agreed the matrix): each cell's spread in steps, the analysts two steps or more apart, "
+             "and where the team matrix departs from their median. They never change the board.",
+             "indicators disagreement --data data --min-spread 2")
+    _common(p, as_of=False)
+    p.add_argument("--min-spread", type=int, default=2, metavar="STEPS",
+                   help="list cells whose ratings are this many steps apart or more (default 2), and every cell "
+                        "where the team departs from the analysts' median")
+    p.add_argument("--all", action="store_true", help="list every cell rated by an analyst")
     p = verb("import", cmd_import, "Import indications (and assessments citing them) from a CSV or TSV file: all "
              "rows or none, every bad row listed with its line; rows already recorded are skipped.",
              "indicators import events.csv --dry-run")

@@ -145,6 +145,17 @@ def retirable(ws: Workspace) -> dict[str, str]:
     return out
 
 
+def assumptions(ws: Workspace) -> dict[str, str]:
+    """Every key assumption as "SCENARIO KA-n" -> a label with its standing status and statement."""
+    out = {}
+    for scenario in ws.scenarios:
+        for assumption in scenario.assumptions:
+            last = max(assumption.checks, key=lambda c: c.date)
+            out[f"{scenario.id} {assumption.id}"] = (f"{scenario.id} {assumption.id} ({last.status.value}) — "
+                                                     f"{_short(assumption.statement)}")
+    return out
+
+
 def names(text: str | None) -> list[str]:
     """Names typed in one field, separated by commas or semicolons (`China, Russia`)."""
     return [part.strip() for part in re.split(r"[,;]", text or "") if part.strip()]

@@ -45,6 +45,8 @@ PAGES: dict[str, PageSpec] = {
     "indicator": PageSpec("views/indicator.py", "Indicator", "indicator", ":material/visibility:"),
     "trends": PageSpec("views/trends.py", "Trends", "trends", ":material/trending_up:"),
     "scenarios": PageSpec("views/scenarios.py", "Scenarios", "scenarios", ":material/grid_on:"),
+    "track": PageSpec("views/track.py", "Track record", "track-record", ":material/scoreboard:"),
+    "disagreement": PageSpec("views/disagreement.py", "Disagreement", "disagreement", ":material/compare_arrows:"),
     "update": PageSpec("views/update.py", "Update", "update", ":material/edit_note:", editors=True),
     "export": PageSpec("views/export.py", "Export", "export", ":material/download:"),
     "health": PageSpec("views/health.py", "Data health", "data-health", ":material/health_and_safety:",
@@ -52,7 +54,7 @@ PAGES: dict[str, PageSpec] = {
 }
 SECTIONS: dict[str, list[str]] = {
     "Board": ["overview", "checklist", "indicator"],
-    "Analysis": ["trends", "scenarios"],
+    "Analysis": ["trends", "scenarios", "track", "disagreement"],
     "Data": ["update", "export", "health"],
 }
 

@@ -333,7 +333,7 @@ def _theme_file(ws: Workspace, theme: str) -> tuple[Path, str | None]:
     """The checklist file for a theme (one named after it, else one holding an indicator of it), and its text
     (None: the file does not exist yet and will be created)."""
     folder = ws.root / INDICATOR_DIR
-    for path in ws.files[1:]:
+    for path in _checklists(ws):
         if path.stem == theme:
             return path, _read_text(path)
     for indicator in ws.indicators:
@@ -343,9 +343,14 @@ def _theme_file(ws: Workspace, theme: str) -> tuple[Path, str | None]:
     return folder / f"{theme}.yaml", None
 
 
+def _checklists(ws: Workspace) -> list[Path]:
+    """The workspace's indicator files (not workspace.yaml, not the analysts' rating files)."""
+    return [path for path in ws.files if path.parent == ws.root / INDICATOR_DIR]
+
+
 def _schema_line(ws: Workspace) -> str:
     """The `# yaml-language-server: $schema=…` line the workspace's checklists start with, for a new one."""
-    for path in ws.files[1:]:
+    for path in _checklists(ws):
         with contextlib.suppress(EditRefused):
             first = _read_text(path).split("\n", 1)[0]
             if first.startswith("# yaml-language-server:"):

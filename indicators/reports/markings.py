@@ -77,7 +77,8 @@ def check_marking(ws: Workspace, marking: Marking | str | None, *, verb: str = "
 def releasable(ws: Workspace, marking: Marking | str, as_of: dt.date) -> tuple[Workspace, WithheldCount]:
     """A copy of the workspace holding only what a recipient of `marking` may see, and what was left out.
 
-    Counts cover indicators, and indications, assessments and judgments dated on or before
+    Analysts' rating files marked above `marking` are left out too (the Disagreement view then
+    lacks their columns). Counts cover indicators, and indications, assessments and judgments dated on or before
     `as_of` (later ones are not on the board that day anyway), including the contents of a
     withheld indicator. Citations of withheld indications are dropped from kept assessments.
     """
@@ -116,7 +117,8 @@ def releasable(ws: Workspace, marking: Marking | str, as_of: dt.date) -> tuple[W
         scenarios.append(scenario.model_copy(update={"judgments": judgments}))
     meta = ws.meta.model_copy(update={"scenarios": scenarios})
     sources = {i.id: ws.sources[i.id] for i in kept if i.id in ws.sources}
-    copy = Workspace(ws.root, meta, kept, sources, list(ws.problems), list(ws.files))
+    copy = Workspace(ws.root, meta, kept, sources, list(ws.problems), list(ws.files),
+                     [r for r in ws.analyst_ratings if not above(r.marking, limit)])
     return copy, WithheldCount(n_ind, n_obs, n_ass, n_jud)
 
 

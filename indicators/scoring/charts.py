@@ -293,3 +293,54 @@ def validator_with_diagnosticity(matrix: pd.DataFrame, diag: pd.DataFrame,
     bars = diagnosticity(diag[diag["indicator"].isin(rows)]).encode(
         y=alt.Y("indicator:N", sort=rows, axis=None)).properties(width=150)
     return alt.hconcat(validator_matrix(matrix, scenarios), bars, spacing=8).resolve_scale(color="independent")
+
+
+def calibration(frame: pd.DataFrame) -> alt.LayerChart:
+    """Calibration: per ICD 203 term, the share of its judgments that came true (a point sized by how
+    many, labelled with the term) against the term's band (a grey bar) and the diagonal of perfect
+    calibration."""
+    axis = alt.Axis(format="%")
+    x = alt.X("p:Q", title="Probability said (midpoint of the term's band)", axis=axis,
+              scale=alt.Scale(domain=[0, 1], nice=False))
+    y = alt.Y("share:Q", title="Share that came true", axis=axis, scale=alt.Scale(domain=[0, 1], nice=False))
+    diagonal = alt.Chart(pd.DataFrame({"p": [0.0, 1.0], "share": [0.0, 1.0]})).mark_line(
+        color=NEUTRAL, strokeDash=[4, 4]).encode(x=x, y=y)
+    base = alt.Chart(frame)
+    band = base.mark_rule(strokeWidth=16, opacity=0.3, color=NEUTRAL).encode(
+        x=x, y=alt.Y("low:Q", title="Share that came true", axis=axis, scale=alt.Scale(domain=[0, 1], nice=False)),
+        y2="high:Q")
+    tips = [alt.Tooltip("label:N", title="Term"), alt.Tooltip("judgments:Q", title="Judgments"),
+            alt.Tooltip("occurred:Q", title="Came true"), alt.Tooltip("share:Q", title="Share", format=".0%"),
+            alt.Tooltip("band:N", title="Band")]
+    counts = sorted({int(n) for n in frame["judgments"]})
+    points = base.mark_circle(opacity=1, stroke="black", strokeWidth=1).encode(
+        x=x, y=y, color=alt.Color("label:N", scale=_scale(LIKELIHOOD, list(frame["label"])), legend=None),
+        size=alt.Size("judgments:Q", title="Judgments", scale=alt.Scale(domain=[0, max(counts)], range=[0, 600]),
+                      legend=alt.Legend(orient="bottom", values=counts, format="d")),
+        tooltip=tips)
+    labels = base.mark_text(align="left", dx=12, fontSize=12).encode(x=x, y=y, text="label:N", tooltip=tips)
+    return alt.layer(diagonal, band, points, labels).properties(
+        title=_title("Calibration", "Well calibrated: each point inside its term's band (grey bar)"), height=340,
+        autosize=FIT_X)
+
+
+def disagreement_heatmap(frame: pd.DataFrame, scenarios: Sequence[str]) -> alt.LayerChart:
+    """Indicator x scenario cells coloured by how far apart the analysts' own ratings are (steps), with
+    a ring where the team matrix departs from their median."""
+    rows = list(dict.fromkeys(frame["indicator"]))
+    x = alt.X("scenario:N", title="Scenario", sort=list(scenarios), axis=alt.Axis(orient="top", labelAngle=0))
+    y = alt.Y("indicator:N", title="Indicator", sort=rows)
+    tips = [alt.Tooltip("indicator:N", title="Indicator"), alt.Tooltip("scenario:N", title="Scenario"),
+            alt.Tooltip("given:N", title="Analysts"), alt.Tooltip("spread:Q", title="Spread (steps)"),
+            alt.Tooltip("team:N", title="Team matrix")]
+    cells = alt.Chart(frame).mark_rect(stroke="white", strokeWidth=1).encode(
+        x=x, y=y, tooltip=tips,
+        color=alt.Color("spread:O", title="Spread (steps)", scale=alt.Scale(
+            domain=[0, 1, 2, 3, 4], range=["#f7f7f7", "#fddbc7", "#f4a582", "#d6604d", "#b2182b"]),
+            legend=alt.Legend(orient="bottom")))
+    rings = alt.Chart(frame[frame["departs"]]).mark_point(shape="circle", size=90, color="black", strokeWidth=2).encode(
+        x=x, y=y, tooltip=tips)
+    return alt.layer(cells, rings).properties(
+        title=_title("Where the analysts disagree", "Spread of their own ratings; ringed: the team matrix departs "
+                                                     "from their median"),
+        width=alt.Step(CELL_PX), height=alt.Step(ROW_PX))

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from indicators.scoring import notices, signals, warning
+from indicators.scoring import disagreement, notices, signals, warning
 from indicators.workspace.entries import watch_on
 from indicators.workspace.load import Workspace
 from indicators.workspace.model import safe_url
@@ -27,6 +27,7 @@ from indicators.workspace.vocab import (
     CREDIBILITY,
     LIKELIHOOD,
     MARKING,
+    OUTCOME,
     PRIORITY,
     RATING,
     RATING_VALUE,
@@ -709,3 +710,71 @@ def problem_counts(problems: Iterable[Problem]) -> tuple[int, int]:
     problems = list(problems)
     errors = sum(1 for p in problems if p.is_error)
     return errors, len(problems) - errors
+
+
+# ----------------------------------------------------------------------------- track record
+
+
+def track_scenarios(record: dict[str, Any]) -> pd.DataFrame:
+    """One row per resolved scenario of a `track.scores` result: outcome, date, judgments, Brier score."""
+    rows = [{"Scenario": sc["id"], "Title": sc["title"], "Outcome": OUTCOME.label(sc["outcome"]),
+             "Resolved": sc["resolved"], "Judgments": len(sc["judgments"]), "Brier": sc["brier"]}
+            for sc in record["scenarios"]]
+    return pd.DataFrame(rows, columns=["Scenario", "Title", "Outcome", "Resolved", "Judgments", "Brier"])
+
+
+def track_judgments(scenario: dict[str, Any]) -> pd.DataFrame:
+    """The judgments a resolved scenario was scored on, each with its own score."""
+    return pd.DataFrame([{"Date": j["date"], "Likelihood": LIKELIHOOD.label(j["likelihood"]), "p": j["p"],
+                          "Analyst": j["analyst"], "Brier": j["brier"]} for j in scenario["judgments"]],
+                        columns=["Date", "Likelihood", "p", "Analyst", "Brier"])
+
+
+def track_analysts(record: dict[str, Any]) -> pd.DataFrame:
+    """Each analyst's number of scored judgments and mean Brier score."""
+    return pd.DataFrame([{"Analyst": a["analyst"], "Judgments": a["judgments"], "Brier": a["brier"]}
+                         for a in record["analysts"]], columns=["Analyst", "Judgments", "Brier"])
+
+
+def calibration_frame(record: dict[str, Any]) -> pd.DataFrame:
+    """The calibration rows of a `track.scores` result, labelled for the chart."""
+    rows = [{"label": LIKELIHOOD.label(c["likelihood"]), "p": c["p"], "low": c["band"][0], "high": c["band"][1],
+             "band": f"{c['band'][0]:.0%}–{c['band'][1]:.0%}", "judgments": c["judgments"],
+             "occurred": c["occurred"], "share": c["share"]} for c in record["calibration"]]
+    return pd.DataFrame(rows, columns=["label", "p", "low", "high", "band", "judgments", "occurred", "share"])
+
+
+def lead_time_table(record: dict[str, Any]) -> pd.DataFrame:
+    """Per resolved scenario, when its warning level first reached each level and how many days
+    before the resolution ("—" when it never did)."""
+    rows = []
+    for sc in record["scenarios"]:
+        row = {"Scenario": sc["id"], "Outcome": OUTCOME.label(sc["outcome"]), "Resolved": sc["resolved"]}
+        for lead in sc.get("lead_times", []):
+            row[lead["label"]] = (f"{lead['reached']} ({lead['days_before']} days before)"
+                                  if lead["reached"] else "—")
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+# ----------------------------------------------------------------------------- analysts' own ratings
+
+
+def disagreement_table(cells: pd.DataFrame, analysts: Iterable[str]) -> pd.DataFrame:
+    """The cells of `disagreement.disagreement` for a page or report: each analyst's rating, the
+    spread, the median as ratings, the team's rating and whether it departs, the pairs apart."""
+    names = list(analysts)
+    rows = [{"Indicator": row["indicator"], "Scenario": row["scenario"],
+             **{name: row.get(name) or "–" for name in names},
+             "Spread": row["spread"], "Median": disagreement.median_text(row["median"]),
+             "Team": row["team"] or "–", "Team departs": bool(row["departs"]),
+             "Two steps or more apart": "; ".join(f"{a} {ra} / {b} {rb}" for a, ra, b, rb in row["apart"])}
+            for row in cells.to_dict("records")]
+    return pd.DataFrame(rows, columns=["Indicator", "Scenario", *names, "Spread", "Median", "Team", "Team departs",
+                                       "Two steps or more apart"])
+
+
+def analyst_summary_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """Each analyst's cells rated and closeness to the team matrix, labelled for a page or report."""
+    return summary.rename(columns={"analyst": "Analyst", "rated": "Rated", "compared": "Also rated by the team",
+                                   "agree": "Same as the team", "mean_steps_off": "Mean steps from the team"})

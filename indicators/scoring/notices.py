@@ -52,18 +52,6 @@ class Notice:
                 "key": self.key}
 
 
-def _change_days(ws: Workspace, start: pd.Timestamp, end: pd.Timestamp) -> list[pd.Timestamp]:
-    """Every day in (start, end] on which a score can change."""
-    t = warning.tables(ws)
-    days: set[pd.Timestamp] = set()
-    for frame in (t.assessments,):
-        days |= set(frame["date"]) | set(frame["withdrawn"].dropna())
-    for frame in (t.indicators, t.scenarios):
-        days |= set(frame["start"].dropna()) | set(frame["retired"].dropna())
-    days |= {d + pd.Timedelta(days=1) for d in t.indicators["expected_by"].dropna()}
-    return sorted(d for d in days if start < d <= end)
-
-
 def notices(ws: Workspace, since: dt.date | str, as_of: dt.date | str) -> list[Notice]:
     """The notices of (since, as_of], in date order (ties: kind, then subject)."""
     start, end = warning.day_stamp(since), warning.day_stamp(as_of)
@@ -74,7 +62,7 @@ def notices(ws: Workspace, since: dt.date | str, as_of: dt.date | str) -> list[N
 
 
 def _level_notices(ws: Workspace, start: pd.Timestamp, end: pd.Timestamp) -> list[Notice]:
-    days = _change_days(ws, start, end)
+    days = warning.change_days(ws, start, end)
     if not days:
         return []
     levels = warning.levels_over_time(ws, [start, *days])

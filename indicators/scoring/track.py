@@ -8,7 +8,10 @@ resolved as occurred (1) or did not occur (0) — an ambiguous one is not scored
   standing on d (the latest one dated on or before d, withdrawn ones left out) — as Good Judgment
   Open scores a forecast held over time; 0 is perfect, 1 the worst;
 - each judgment's own score, (p − outcome)²;
-- each analyst's score, the mean of their judgments' scores.
+- each analyst's score, the mean of their judgments' scores;
+- the **warning lead time**: for each warning level above the lowest, the first day the scenario's
+  warning level stood at or above it, and how many days that was before the resolution (a warning
+  of a scenario that did not occur is a false alarm, shown as such).
 """
 
 from __future__ import annotations
@@ -16,6 +19,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pandas as pd
+
+from indicators.scoring import warning
 from indicators.workspace.load import Workspace
 from indicators.workspace.model import Judgment, Scenario
 from indicators.workspace.vocab import LIKELIHOOD_P, LIKELIHOOD_RANGE, Likelihood, Outcome
@@ -47,16 +53,18 @@ def time_averaged_brier(judgments: list[Judgment], outcome: float, resolved: dt.
     return total / days if days else None
 
 
-def scores(ws: Workspace) -> dict[str, Any]:
+def scores(ws: Workspace, as_of: dt.date | None = None) -> dict[str, Any]:
     """The track record of every resolved scenario, and of every analyst, as plain data:
     `{"scenarios": [{"id", "outcome", "resolved", "brier", "judgments": [{"date", "likelihood", "p",
-    "brier", "analyst"}]}], "analysts": [{"analyst", "judgments", "brier"}], "calibration": [{"likelihood",
-    "p", "band", "judgments", "occurred", "share"}]}`."""
+    "brier", "analyst"}], "lead_times": [{"level", "label", "reached", "days_before"}]}],
+    "analysts": [{"analyst", "judgments", "brier"}],
+    "calibration": [{"likelihood", "p", "band", "judgments", "occurred", "share"}]}`.
+    With `as_of`, only the resolutions made by then count (the track record as it stood that day)."""
     scenarios: list[dict[str, Any]] = []
     by_analyst: dict[str, list[float]] = {}
     for scenario in ws.scenarios:
         resolution = scenario.resolution
-        if resolution is None:
+        if resolution is None or (as_of is not None and resolution.date > as_of):
             continue
         outcome = SCORED.get(resolution.outcome)
         judged = _standing(scenario)
@@ -72,7 +80,7 @@ def scores(ws: Workspace) -> dict[str, Any]:
             "id": scenario.id, "title": scenario.title, "outcome": Outcome(resolution.outcome).value,
             "resolved": resolution.date.isoformat(),
             "brier": time_averaged_brier(judged, outcome, resolution.date) if outcome is not None else None,
-            "judgments": rows})
+            "judgments": rows, "lead_times": lead_times(ws, scenario.id)})
     analysts = [{"analyst": name, "judgments": len(values), "brier": sum(values) / len(values)}
                 for name, values in sorted(by_analyst.items())]
     return {"scenarios": scenarios, "analysts": analysts, "calibration": calibration(scenarios)}
@@ -91,3 +99,30 @@ def calibration(scenarios: list[dict[str, Any]]) -> list[dict[str, Any]]:
                         "judgments": len(outcomes), "occurred": sum(outcomes),
                         "share": sum(outcomes) / len(outcomes)})
     return out
+
+
+def lead_times(ws: Workspace, scenario_id: str) -> list[dict[str, Any]]:
+    """For a resolved scenario, each warning level above the lowest: the first day its warning level
+    stood at or above it, up to the resolution day, and the days from then to the resolution
+    (`reached` and `days_before` None when it never got there)."""
+    resolution = ws.scenario_by_id[scenario_id].resolution
+    start = warning.history_start(ws)
+    if resolution is None or start is None:
+        return []
+    end = pd.Timestamp(resolution.date)
+    days = [start, *warning.change_days(ws, start, end)] if start <= end else []
+    levels = warning.levels_over_time(ws, days)
+    rows = levels[levels["scenario"] == scenario_id].sort_values("date")
+    out = []
+    for rank, level in enumerate(ws.meta.warning_levels[1:], start=1):
+        reached = rows[rows["rank"] >= rank]["date"]
+        first = reached.iloc[0].date() if len(reached) else None
+        out.append({"level": level.name, "label": level.label, "reached": first.isoformat() if first else None,
+                    "days_before": (resolution.date - first).days if first else None})
+    return out
+
+
+def awaiting_resolution(scenario: Scenario, day: dt.date) -> bool:
+    """True when the scenario's question closed before `day` and it is still not resolved by then."""
+    closed = scenario.question_close
+    return closed is not None and closed < day and (scenario.resolution is None or scenario.resolution.date > day)

@@ -517,6 +517,18 @@ def history_start(ws: Workspace) -> pd.Timestamp | None:
     return min(firsts) if firsts else None
 
 
+def change_days(ws: Workspace, start: pd.Timestamp, end: pd.Timestamp) -> list[pd.Timestamp]:
+    """Every day in (start, end] on which a score can change."""
+    t = tables(ws)
+    days: set[pd.Timestamp] = set()
+    for frame in (t.assessments,):
+        days |= set(frame["date"]) | set(frame["withdrawn"].dropna())
+    for frame in (t.indicators, t.scenarios):
+        days |= set(frame["start"].dropna()) | set(frame["retired"].dropna())
+    days |= {d + pd.Timedelta(days=1) for d in t.indicators["expected_by"].dropna()}
+    return sorted(d for d in days if start < d <= end)
+
+
 def timeline_dates(ws: Workspace, as_of: dt.date | str) -> list[pd.Timestamp]:
     """Month ends from the first recorded event to `as_of`: the x axis of trend charts."""
     start = history_start(ws)

@@ -17,7 +17,7 @@ import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from indicators.workspace.entries import dated_ids, name_entries, void_reviews, watch_start
 from indicators.workspace.files import describe
@@ -30,6 +30,9 @@ from indicators.workspace.yaml_reader import LocDict, LocList, Pos, fast_parse, 
 
 WORKSPACE_FILE = "workspace.yaml"
 INDICATOR_DIR = "indicators"
+
+if TYPE_CHECKING:
+    from indicators.workspace.ratings import AnalystRatings
 
 
 @dataclass
@@ -49,6 +52,7 @@ class Workspace:
     sources: dict[str, IndicatorSource]
     problems: list[Problem]
     files: list[Path] = field(default_factory=list)
+    analyst_ratings: list[AnalystRatings] = field(default_factory=list)  # ratings/*.yaml: never scored
 
     @property
     def scenarios(self) -> list[Scenario]:
@@ -184,14 +188,14 @@ def _outside(path: Path, root: Path) -> Problem | None:
                    "copy the file into the workspace instead of linking to it")
 
 
-def _indicator_paths(folder: Path, root: Path) -> list[Path] | Problem:
-    """The indicator files in `folder` (.yaml, then .yml, each sorted by name), or the problem
-    when `indicators` is there but is not a readable folder (a file, a named pipe, a broken link)."""
+def _indicator_paths(folder: Path, root: Path, kind: str = "indicator") -> list[Path] | Problem:
+    """The `kind` files in `folder` (.yaml, then .yml, each sorted by name), or the problem
+    when the folder is there but is not a readable folder (a file, a named pipe, a broken link)."""
     if not os.path.lexists(folder):
         return []
     if not folder.is_dir():
         return Problem(display_path(folder, root), 1, 1, Code.NOT_A_FOLDER, f"is {describe(folder)}, not a folder",
-                       f"keep indicator files in a folder named {INDICATOR_DIR}/")
+                       f"keep {kind} files in a folder named {folder.name}/")
     try:
         names = os.listdir(folder)
     except OSError as err:
@@ -279,6 +283,12 @@ def load_workspace(root: Path | str, *, today: dt.date | None = None,
         name_entries(scenario.id, scenario.judgments)
     workspace = Workspace(root, meta, indicators, sources, problems, files)
     problems.extend(check_references(workspace, located, today))
+    from indicators.workspace.ratings import read_analyst_ratings  # it builds on this module's helpers
+
+    workspace.analyst_ratings, rating_files, rating_problems = read_analyst_ratings(workspace, located, overrides,
+                                                                                     cache)
+    files.extend(rating_files)
+    problems.extend(rating_problems)
     return workspace
 
 

@@ -24,8 +24,11 @@ from indicators.workspace.yaml_reader import LocDict, LocList, Pos
 
 T = TypeVar("T", bound=BaseModel)
 
-# Paths (field names, with "*" for a list index) of the items that can be dropped on their own.
+# Paths (field names, with "*" for a list index and "#" for any key of a mapping) of the items that
+# can be dropped on their own, deepest first.
 DROPPABLE: tuple[tuple[str, ...], ...] = (
+    ("ratings", "#", "#"),  # ratings/<analyst>.yaml: one cell, then one indicator's ratings
+    ("ratings", "#"),
     ("indicators", "*", "indications", "*"),
     ("indicators", "*", "assessments", "*"),
     ("indicators", "*"),
@@ -46,7 +49,8 @@ _ID_EXAMPLES = {
 
 _FIELD_NAMES = sorted(
     {name for cls in (m.WorkspaceFile, m.Scenario, m.Judgment, m.WarningLevel, m.SourceDocument,
-                      m.IndicatorFile, m.Indicator, m.Indication, m.Assessment) for name in cls.model_fields}
+                      m.IndicatorFile, m.Indicator, m.Indication, m.Assessment, m.AnalystRatingsFile)
+     for name in cls.model_fields}
 )
 
 
@@ -119,7 +123,7 @@ def to_problem(err: dict[str, Any], data: Any, display: str) -> Problem:
         return Problem(display, pos.line, pos.column, Code.BLANK_TEXT, f"{field} is empty or only white space",
                        Code.BLANK_TEXT.hint)
     if kind == "enum":
-        what = f"rating against scenario {loc[-1]}" if len(loc) > 1 and loc[-2] == "ratings" else field
+        what = f"rating against scenario {loc[-1]}" if "ratings" in loc[-3:-1] else field
         allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
         near = difflib.get_close_matches(str(value).casefold(), [a.casefold() for a in allowed], n=1, cutoff=0.6)
         guess = next((f"did you mean {a!r}? " for a in allowed if near and a.casefold() == near[0]), "")
@@ -145,15 +149,17 @@ def to_problem(err: dict[str, Any], data: Any, display: str) -> Problem:
     return Problem(display, pos.line, pos.column, Code.INVALID, f"{field}: {message}", "see the schema for this field")
 
 
-def _pattern_of(loc: tuple[Any, ...]) -> tuple[str, ...]:
-    return tuple("*" if isinstance(s, int) else s for s in loc)
+def _fits(segment: Any, wanted: str) -> bool:
+    if wanted == "#":  # any mapping key, but not pydantic's "[key]" marker (the key itself is bad)
+        return segment != "[key]"
+    return ("*" if isinstance(segment, int) else segment) == wanted
 
 
 def _droppable(loc: tuple[Any, ...]) -> tuple[Any, ...] | None:
     """The deepest droppable item containing `loc`, as a concrete path."""
     for pattern in DROPPABLE:
         n = len(pattern)
-        if len(loc) >= n and _pattern_of(loc[:n]) == pattern:
+        if len(loc) >= n and all(_fits(s, w) for s, w in zip(loc, pattern)):
             return loc[:n]
     return None
 
@@ -219,10 +225,12 @@ def validate_file(cls: type[T], data: Any, text: str, display: str,
                 work.pop(loc[0], None)
             elif fallback is None:
                 return None, problems
-        for path in sorted(drops, key=lambda p: (len(p), p[-1]), reverse=True):
+        for path in sorted(drops, key=lambda p: (len(p), p[-1] if isinstance(p[-1], int) else -1), reverse=True):
             parent, key, _ = _walk(work, path)
             if isinstance(parent, LocList) and isinstance(key, int) and key < len(parent):
                 parent.delete(key)
+            elif isinstance(parent, dict) and key in parent:  # a mapping entry: nothing shifts
+                del parent[key]
         # dropped items shift later indexes: errors already reported must not be reported again
         seen = {loc for loc in seen if _droppable(loc) is None}
     return None, problems

@@ -119,3 +119,22 @@ def test_calibration_counts_how_often_each_term_came_true(capsys) -> None:
     assert (rows["likely"]["judgments"], rows["likely"]["occurred"], rows["likely"]["share"]) == (4, 3, 0.75)
     assert rows["likely"]["band"] == [0.55, 0.80] and rows["likely"]["p"] == 0.675
     assert (rows["unlikely"]["judgments"], rows["unlikely"]["occurred"], rows["unlikely"]["share"]) == (2, 0, 0.0)
+
+
+def test_warning_lead_time_counts_the_days_from_each_level_first_reached_to_the_resolution() -> None:
+    """signals fixture (scores worked out in test_signals.py): UP reaches Guarded on 10 January 2024,
+    Elevated on 10 February and Severe (so High too) on 10 March. Resolved as occurred on 31 March:
+    Guarded 21 + 29 + 31 = 81 days before, Elevated 19 + 31 = 50, High and Severe 21. DOWN, resolved
+    as did not occur on 14 January, never left Low by then (it rose on the 15th)."""
+    from indicators.scoring.track import lead_times
+    from indicators.workspace.model import Resolution
+
+    ws = load_workspace(FIXTURES / "signals")
+    ws.scenario_by_id["UP"].resolution = Resolution(date="2024-03-31", outcome="occurred", rationale="Seen.",
+                                                    analyst="Ann")
+    ws.scenario_by_id["DOWN"].resolution = Resolution(date="2024-01-14", outcome="did_not_occur", rationale="No.",
+                                                      analyst="Ann")
+    assert [(r["label"], r["reached"], r["days_before"]) for r in lead_times(ws, "UP")] == [
+        ("Guarded", "2024-01-10", 81), ("Elevated", "2024-02-10", 50), ("High", "2024-03-10", 21),
+        ("Severe", "2024-03-10", 21)]
+    assert {r["reached"] for r in lead_times(ws, "DOWN")} == {None}

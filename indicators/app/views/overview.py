@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
@@ -9,8 +11,11 @@ from indicators.app import state, ui
 from indicators.reports import markings
 from indicators.reports.escape import md_text
 from indicators.scoring import charts, frames, warning
+from indicators.scoring.assumptions import current_flags
+from indicators.scoring.track import awaiting_resolution
 from indicators.workspace.entries import resolved_by
 from indicators.workspace.load import Workspace
+from indicators.workspace.model import Scenario
 from indicators.workspace.vocab import CONFIDENCE, LIKELIHOOD, OUTCOME, TREND
 
 
@@ -57,6 +62,21 @@ def _scenario_card(ws: Workspace, sid: str, row: pd.Series, history: pd.DataFram
                     st.markdown(md_text(row["rationale"], one_line=False))
             else:
                 st.caption("No likelihood judgment yet")
+            _question_lines(ws.scenario_by_id[sid], state.as_of(), resolved=resolution is not None)
+
+
+def _question_lines(scenario: Scenario, as_of: dt.date, *, resolved: bool) -> None:
+    """Key assumptions in doubt under the standing judgment, and the question's closing date."""
+    if not resolved:
+        for flag in current_flags(scenario, as_of):
+            st.warning(f"Rests on **{md_text(flag.assumption)}**, {md_text(flag.status.value)} since {flag.since}: "
+                       f"{md_text(flag.statement)} — {md_text(flag.rationale or '')} Judge it again.",
+                       icon=":material/report:")
+    if awaiting_resolution(scenario, as_of):
+        st.warning(f"The question closed on {scenario.question_close} and is not resolved: resolve it on the "
+                   "Update page.", icon=":material/event_busy:")
+    elif scenario.question_close is not None and not resolved:
+        st.caption(f"Question closes {scenario.question_close}")
 
 
 def render() -> None:

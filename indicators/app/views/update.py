@@ -1,5 +1,5 @@
 """Update page (editors only): record, assess, judge, review, withdraw, retire, add indicators and
-scenarios, import a file of events.
+scenarios, add and check key assumptions, resolve a scenario, import a file of events.
 
 Each form plans the change with the library (`edit.plan_*`) on Preview and shows the exact diff
 that will be written; Save writes that planned edit (`updates.apply_edit`: atomic, refused if the
@@ -26,10 +26,12 @@ from indicators.reports.escape import md_text
 from indicators.workspace.load import Workspace
 from indicators.workspace.problems import Code, Problem
 from indicators.workspace.vocab import (
+    ASSUMPTION_STATUS,
     CONFIDENCE,
     CREDIBILITY,
     LIKELIHOOD,
     MARKING,
+    OUTCOME,
     PRIORITY,
     RATING,
     RELIABILITY,
@@ -40,6 +42,7 @@ from indicators.workspace.vocab import (
 FORMS = {"indication": "Record an indication", "assessment": "Assess an indicator",
          "judgment": "Judge a scenario", "review": "Review, no change", "withdrawal": "Withdraw an entry",
          "indicator": "Add an indicator", "scenario": "Add a scenario", "retirement": "Retire",
+         "assumption": "Add an assumption", "check": "Check an assumption", "resolution": "Resolve a scenario",
          "import": "Import a file"}
 FORM_KEY = "update_form"
 NEW_THEME = "\u0000new"  # the theme choice that opens a text field for a new theme
@@ -65,6 +68,9 @@ FIELDS = {
                   "ni_observed_at", *[f"ni_rate_{n}" for n in range(64)],
                   ANALYST_KEY],
     "scenario": ["ns_id", "ns_date", "ns_title", "ns_description", "ns_ratings", ANALYST_KEY],
+    "assumption": ["ka_scenario", "ka_date", "ka_statement", "ka_status", "ka_rationale", ANALYST_KEY],
+    "check": ["kc_assumption", "kc_date", "kc_status", "kc_rationale", ANALYST_KEY],
+    "resolution": ["rs_scenario", "rs_date", "rs_outcome", "rs_rationale", ANALYST_KEY],
     "import": ["im_file", ANALYST_KEY],
 }
 Planner = Callable[[str], Edit]  # plans the form's entry for an analyst; raises EditRefused
@@ -79,6 +85,9 @@ CLEARED_ON_SAVE: dict[str, dict[str, Any]] = {
     "indicator": {"ni_id": "", "ni_title": "", "ni_criteria": "", "ni_description": "", "ni_actors": "",
                   "ni_rung": None},
     "scenario": {"ns_id": "", "ns_title": "", "ns_description": ""},
+    "assumption": {"ka_statement": "", "ka_rationale": ""},
+    "check": {"kc_rationale": ""},
+    "resolution": {"rs_rationale": ""},
     "import": {},
 }
 
@@ -462,6 +471,62 @@ def _preview_and_save(ws: Workspace, form: str, planner: Planner | None, analyst
               help="Write this change to the file (refused if the file changed since the preview)")
 
 
+def assumption_form(ws: Workspace) -> Planner | None:
+    """A new key assumption of a scenario, with its first check (holding unless said otherwise)."""
+    titles = {s.id: s.title for s in ws.scenarios}
+    top = st.columns([3, 1])
+    scenario = top[0].selectbox("Scenario", list(titles), key="ka_scenario", format_func=lambda s: f"{s} — {titles[s]}")
+    day = _date("Date", "ka_date", top[1])
+    statement = st.text_area("Assumption", key="ka_statement", height=70,
+                             placeholder="What the judgments of this scenario take for granted, as one sentence")
+    status_col, rationale_col = st.columns([1, 3])
+    status = _scale_select("Status", ASSUMPTION_STATUS, "ka_status", default="holding", column=status_col)
+    rationale = rationale_col.text_input("Rationale", key="ka_rationale", placeholder="Why (required unless it holds)")
+    if scenario is None:
+        return None
+    return lambda analyst: checklist.plan_assumption(
+        ws, scenario, date=day, statement=forms.required(statement), status=str(status),
+        rationale=forms.optional(rationale), analyst=forms.required(analyst))
+
+
+def check_form(ws: Workspace) -> Planner | None:
+    """A new check of a key assumption: holding, questioned or broken, and why. Judgments made before
+    it was questioned or broke are flagged until the scenario is judged again."""
+    options = forms.assumptions(ws)
+    top = st.columns([3, 1])
+    chosen = top[0].selectbox("Assumption", list(options), index=None, key="kc_assumption", format_func=options.get,
+                              placeholder="Type a scenario id or words of the assumption")
+    day = _date("Date checked", "kc_date", top[1])
+    status_col, rationale_col = st.columns([1, 3])
+    status = _scale_select("Status", ASSUMPTION_STATUS, "kc_status", default="questioned", column=status_col)
+    rationale = rationale_col.text_input("Rationale", key="kc_rationale", placeholder="What changed")
+    if chosen is None:
+        return None
+    scenario, assumption = chosen.split(" ", 1)
+    return lambda analyst: checklist.plan_assumption_check(
+        ws, scenario, assumption_id=assumption, date=day, status=str(status), rationale=forms.optional(rationale),
+        analyst=forms.required(analyst))
+
+
+def resolution_form(ws: Workspace) -> Planner | None:
+    """Resolve a scenario's question: how it came out, when, and why (its judgments are then scored)."""
+    titles = {s.id: s.title for s in ws.scenarios if s.resolution is None}
+    if not titles:
+        st.info("Every scenario is resolved already.")
+        return None
+    top = st.columns([3, 1])
+    scenario = top[0].selectbox("Scenario", list(titles), key="rs_scenario", format_func=lambda s: f"{s} — {titles[s]}")
+    day = _date("Resolved on", "rs_date", top[1])
+    outcome = _scale_select("Outcome", OUTCOME, "rs_outcome", default="occurred",
+                            help="Ambiguous: cannot be said either way; not scored")
+    rationale = st.text_area("Rationale", key="rs_rationale", height=80, placeholder="What settled it")
+    if scenario is None:
+        return None
+    return lambda analyst: checklist.plan_resolution(ws, scenario, date=day, outcome=str(outcome),
+                                                     rationale=forms.required(rationale),
+                                                     analyst=forms.required(analyst))
+
+
 def render() -> None:
     """Lay out the Update page."""
     ui.heading("Update", "Record what was observed and what you judge. Preview shows the exact lines that will "
@@ -478,13 +543,14 @@ def render() -> None:
     if form in ("indication", "assessment", "review") and not ws.indicators:
         st.info("The workspace has no indicators yet: add them to a file in indicators/ first.")
         return
-    if form == "judgment" and not ws.scenarios:
+    if form in ("judgment", "assumption", "resolution") and not ws.scenarios:
         st.info("The workspace has no scenarios yet: add them to workspace.yaml first.")
         return
     with st.container(border=True):
         builders = {"indication": indication_form, "assessment": assessment_form, "judgment": judgment_form,
                     "review": review_form, "withdrawal": withdrawal_form, "retirement": retirement_form,
-                    "indicator": indicator_form, "scenario": scenario_form, "import": import_form}
+                    "indicator": indicator_form, "scenario": scenario_form, "assumption": assumption_form,
+                    "check": check_form, "resolution": resolution_form, "import": import_form}
         planner = builders[form](ws)
         analyst_col, commit_col = st.columns([1, 1], vertical_alignment="bottom")
         identity = state.analyst_identity()
