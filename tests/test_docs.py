@@ -40,6 +40,8 @@ from tests.conftest import ROOT
 README = ROOT / "README.md"
 LIVING = ROOT / "tests" / "fixtures" / "living"  # the README's living-checklist examples write to a copy
 TRACK = ROOT / "tests" / "fixtures" / "track"  # … and so does its track-record example
+ASSUMPTIONS = ROOT / "tests" / "fixtures" / "assumptions"  # … its key-assumptions example
+RATINGS = ROOT / "tests" / "fixtures" / "ratings"  # … and its example of analysts' own ratings (read only)
 ILLUSTRATIVE = "<!-- transcript: illustrative -->"
 GAP = "…"
 READ_ONLY_VERBS = {"validate", "status", "diff", "show", "list", "search"}
@@ -47,7 +49,7 @@ HASH = re.compile(r"^[0-9a-f]{7,40}\b")
 DATED = {"status": "--as-of", "export": "--as-of", "show": "--as-of", "list": "--as-of", "search": "--as-of",
          "record": "--date", "assess": "--date", "judge": "--date", "review": "--date", "withdraw": "--date",
          "retire": "--date", "add-indicator": "--date", "add-scenario": "--date", "alerts": "--as-of",
-         "resolve": "--date"}
+         "resolve": "--date", "add-assumption": "--date", "check-assumption": "--date"}
 
 
 @dataclass
@@ -146,7 +148,8 @@ def _env(home: Path) -> dict[str, str]:
 def _copy_of_the_data(folder: Path, env: dict[str, str]) -> Path:
     shutil.copytree(ROOT / "data", folder / "data")
     shutil.copytree(LIVING, folder / LIVING.relative_to(ROOT))
-    shutil.copytree(TRACK, folder / TRACK.relative_to(ROOT))
+    for fixture in (TRACK, ASSUMPTIONS, RATINGS):
+        shutil.copytree(fixture, folder / fixture.relative_to(ROOT))
     for command in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-q", "-m", "data"]):
         subprocess.run(command, cwd=folder, env=env, check=True, capture_output=True)
     return folder

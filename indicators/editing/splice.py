@@ -170,7 +170,7 @@ def render_item(item: dict[str, Any], dash_column: int, content_offset: int = 2,
                 flow_maps: frozenset[str] = frozenset(), folding: Folding | None = None) -> list[str]:
     """The lines of `- key: value …` for one new list entry, the dash at `dash_column` and the
     keys `content_offset` further right (matching the entries already there); long text folded at
-    `width`, lists in flow style (`[a, b]`) but those named in `block_lists`, whose dashes stand
+    `width`, lists in flow style (`[a, b]`) but lists of mappings and those named in `block_lists`, whose dashes stand
     `list_offset` columns right of their key; nested mappings in block style but those named in
     `flow_maps` (`{a: 1}`); long text under the keys the file folds, folded as it does (`folding`).
 
@@ -188,6 +188,11 @@ def render_item(item: dict[str, Any], dash_column: int, content_offset: int = 2,
 def _render_item(item: dict[str, Any], dash_column: int, content_offset: int, width: int,
                  block_lists: frozenset[str], list_offset: int, flow_maps: frozenset[str],
                  fold: tuple[Folding, int] | None) -> list[str]:
+    # a list of mappings is always a block list: entries are appended to it later, one `- …` each
+    if not block_lists:  # none beside it to follow: the dashes two columns right of their key
+        list_offset = 2
+    block_lists = block_lists | {key for key, v in item.items() if isinstance(v, list) and v
+                                 and all(isinstance(e, dict) for e in v)}
     y = YAML()
     y.width = width
     offset = max(0, min(list_offset, dash_column)) if block_lists else 0

@@ -24,7 +24,7 @@ from indicators.settings import read_only
 from indicators.workspace.files import write_atomic
 from indicators.workspace.load import Workspace
 from indicators.workspace.problems import Code, Problem
-from indicators.workspace.vocab import CONFIDENCE, LIKELIHOOD, MARKING, Marking, grade_meaning
+from indicators.workspace.vocab import CONFIDENCE, LIKELIHOOD, MARKING, OUTCOME, Marking, grade_meaning
 
 FORMATS: dict[str, str] = {"html": "HTML report", "md": "Markdown brief", "csv": "CSV checklist",
                            "json": "JSON snapshot"}
@@ -67,8 +67,19 @@ def render_markdown(snap: Snapshot) -> str:
             j = s.judgment
             reason = f": {md_text(j.rationale)}{w.portion(j.marking)}" if j else ""
             out += [f"**{md_text(s.id)} — {md_text(s.title)}.** {md_text(w.judgment_head(j, s))}{reason}", ""]
+            out += [f"- {md_text(line)}" for line in w.question_lines(s)] + ([""] if w.question_lines(s) else [])
     else:
         out += ["No scenarios are defined.", ""]
+    if snap.track.scenarios:
+        out += ["## Track record", "", md_text(w.TRACK_INTRO), ""]
+        out += _md_table(["Scenario", "Outcome", "Resolved", "Judgments", "Brier"],
+                         [[md_text(sc.id), OUTCOME.label(sc.outcome), str(sc.resolved), str(len(sc.judgments)),
+                           w.brier_text(sc.brier)] for sc in snap.track.scenarios])
+        if snap.track.analysts:
+            out += ["", *_md_table(["Analyst", "Judgments", "Brier (mean)"],
+                                   [[md_text(a.analyst), str(a.judgments), w.brier_text(a.brier)]
+                                    for a in snap.track.analysts])]
+        out.append("")
     out += ["## Indicators", "", md_text(w.counts_text(snap)), ""]
     out += [f"## Warning notices since {snap.since}", ""]
     if snap.notices:

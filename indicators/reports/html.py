@@ -78,12 +78,14 @@ def _sha256(text: str) -> str:
 
 
 class Chart(NamedTuple):
-    """One chart of the report: its element id, heading, caption and Vega-Lite specification."""
+    """One chart of the report: its element id, heading, caption, Vega-Lite specification, and the
+    section it belongs in."""
 
     id: str
     heading: str
     caption: str
     spec: dict[str, Any]
+    place: str = "trends"
 
 
 def _indication_points(snap: Snapshot) -> list[dict[str, Any]]:
@@ -112,8 +114,15 @@ def chart_specs(snap: Snapshot) -> list[Chart]:
         out.append(("chart-timeline", "Indications over time",
                     "Each mark is a dated indication, one row per theme." if not binned else
                     "Indications per week and theme.", charts.indication_timeline(timeline, binned)))
-    return [Chart(cid, head, caption, chart.properties(width=CHART_WIDTH).to_dict())
+    made = [Chart(cid, head, caption, chart.properties(width=CHART_WIDTH).to_dict())
             for cid, head, caption, chart in out]
+    calibration = frames.calibration_frame(snap.track.model_dump(mode="json"))
+    if not calibration.empty:
+        made.append(Chart("chart-calibration", "Calibration",
+                          "For each estimative term, the share of its scored judgments that came true (point, sized "
+                          "by how many) against the term's band (grey bar); the dashed line is perfect calibration.",
+                          charts.calibration(calibration).properties(width=CHART_WIDTH).to_dict(), "track"))
+    return made
 
 
 RENDER_SCRIPT = """(function () {
@@ -173,6 +182,7 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.globals.update(w=w, CONFIDENCE=vocab.CONFIDENCE, LIKELIHOOD=vocab.LIKELIHOOD, MARKING=vocab.MARKING,
+                       OUTCOME=vocab.OUTCOME, ASSUMPTION_STATUS=vocab.ASSUMPTION_STATUS,
                        RATING=vocab.RATING, STATUS=vocab.STATUS, WATCH=vocab.WATCH, TREND=vocab.TREND,
                        grade_meaning=vocab.grade_meaning,
                        text_colour=vocab.text_colour, chip=_chip, anchor=_anchor, safe_url=safe_url,

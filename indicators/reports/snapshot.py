@@ -12,27 +12,39 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
-from indicators.reports.markings import ExportRefused, WithheldCount, check_marking, latest, releasable, shown_marking
-from indicators.scoring import signals, warning
+from indicators.reports.markings import (
+    ExportRefused,
+    WithheldCount,
+    check_marking,
+    highest,
+    latest,
+    releasable,
+    shown_marking,
+)
+from indicators.scoring import disagreement, signals, warning
+from indicators.scoring.assumptions import check_on, current_flags
 from indicators.scoring.notices import notices
+from indicators.scoring.track import scores as track_scores
 from indicators.settings import max_file_bytes
-from indicators.workspace.entries import source_citation, source_document, source_name, withdrawn_by
+from indicators.workspace.entries import resolved_by, source_citation, source_document, source_name, withdrawn_by
 from indicators.workspace.files import DataFileError, read_bounded
 from indicators.workspace.load import Workspace
-from indicators.workspace.model import COLOUR, Indication, Url
+from indicators.workspace.model import COLOUR, Indication, Scenario, Url
 from indicators.workspace.problems import Code, Problem, ProblemsError
 from indicators.workspace.vocab import (
     MARKING,
+    AssumptionStatus,
     BoardStatus,
     Confidence,
     Credibility,
     Likelihood,
     Marking,
+    Outcome,
     Priority,
     Rating,
     Reliability,
@@ -41,10 +53,11 @@ from indicators.workspace.vocab import (
     Watch,
 )
 
-# 2 added `made_for` and the marking of each change; 3 added life spans, withdrawals and shared sources.
+# 2 added `made_for` and the marking of each change; 3 added life spans, withdrawals and shared sources;
+# 4 added resolutions, key assumptions, the track record and the analysts' own ratings.
 # A reader of an older version refuses a newer snapshot clearly.
-FORMAT_VERSION = 3
-READABLE_VERSIONS = (1, 2, 3)  # a version-1 snapshot reads with `made_for` equal to its marking
+FORMAT_VERSION = 4
+READABLE_VERSIONS = (1, 2, 3, 4)  # a version-1 snapshot reads with `made_for` equal to its marking
 SNAPSHOT_DIR = "snapshots"
 
 
@@ -99,6 +112,27 @@ class LinchpinOut(_Frozen):
     score: float
 
 
+class ResolutionOut(_Frozen):
+    """How a scenario's question came out (when resolved on or before the as-of date)."""
+
+    date: dt.date
+    outcome: Outcome
+    rationale: str
+    analyst: str
+
+
+class AssumptionOut(_Frozen):
+    """A key assumption where it stands on the as-of date; `flags` says it is in doubt under the
+    standing judgment (questioned or broken after that judgment was made)."""
+
+    id: str
+    statement: str
+    status: AssumptionStatus
+    since: dt.date = Field(description="Date of its latest check")
+    rationale: str | None = None
+    flags: bool = Field(False, description="It casts doubt on the standing judgment: judge the scenario again")
+
+
 class ScenarioOut(_Frozen):
     """A scenario on the as-of date: score, level, trend and latest judgment."""
 
@@ -116,6 +150,9 @@ class ScenarioOut(_Frozen):
     ladders: list[str] = Field(default_factory=list, description="Its ladders and the highest rung reached")
     judgment_age_days: int | None = Field(None, description="Age of the latest judgment on the as-of date")
     judgment_stale: bool = Field(False, description="The latest judgment is older than the review cadence")
+    question_close: dt.date | None = Field(None, description="When its question must be resolved by")
+    resolution: ResolutionOut | None = None
+    assumptions: list[AssumptionOut] = Field(default_factory=list)
 
 
 class ChangeOut(_Frozen):
@@ -241,6 +278,90 @@ class StatusCount(_Frozen):
     count: int
 
 
+class ScoredJudgmentOut(_Frozen):
+    """A judgment of a resolved scenario and its own Brier score (None when ambiguous)."""
+
+    date: dt.date
+    likelihood: Likelihood
+    p: float
+    analyst: str
+    brier: float | None = None
+
+
+class LeadTimeOut(_Frozen):
+    """When a resolved scenario's warning level first reached a level, and how long before the resolution."""
+
+    level: str
+    label: str
+    reached: dt.date | None = None
+    days_before: int | None = None
+
+
+class TrackScenarioOut(_Frozen):
+    """A resolved scenario's track record (see `scoring.track`)."""
+
+    id: str
+    title: str
+    outcome: Outcome
+    resolved: dt.date
+    brier: float | None = Field(None, description="Time-averaged Brier score (None when ambiguous)")
+    judgments: list[ScoredJudgmentOut] = Field(default_factory=list)
+    lead_times: list[LeadTimeOut] = Field(default_factory=list)
+
+
+class AnalystScoreOut(_Frozen):
+    analyst: str
+    judgments: int
+    brier: float
+
+
+class CalibrationOut(_Frozen):
+    """Of the scored judgments made with an ICD 203 term: how many, and how many came true."""
+
+    likelihood: Likelihood
+    p: float
+    band: tuple[float, float]
+    judgments: int
+    occurred: int
+    share: float
+
+
+class TrackOut(_Frozen):
+    """The track record as of the as-of date: resolved scenarios, analysts, calibration."""
+
+    scenarios: list[TrackScenarioOut] = Field(default_factory=list)
+    analysts: list[AnalystScoreOut] = Field(default_factory=list)
+    calibration: list[CalibrationOut] = Field(default_factory=list)
+
+
+class RatedCellOut(_Frozen):
+    """An indicator x scenario cell of the analysts' own ratings (see `scoring.disagreement`)."""
+
+    indicator: str
+    scenario: str
+    ratings: dict[str, Rating | None]
+    spread: int
+    median: float
+    team: Rating | None = None
+    departs: bool
+    apart: list[tuple[str, Rating, str, Rating]] = Field(default_factory=list)
+
+
+class AnalystRatingsOut(_Frozen):
+    analyst: str
+    rated: int
+    compared: int
+    agree: int
+    mean_steps_off: float | None = None
+
+
+class DisagreementOut(_Frozen):
+    """The analysts' own ratings side by side: who rated what, and the cells rated."""
+
+    analysts: list[AnalystRatingsOut] = Field(default_factory=list)
+    cells: list[RatedCellOut] = Field(default_factory=list)
+
+
 class SourceOut(_Frozen):
     """A document the workspace is built from."""
 
@@ -278,6 +399,10 @@ class Snapshot(_Frozen):
     status_history: list[StatusCount]
     newest_evidence: dt.date | None = Field(None, description="Date of the newest indication or assessment shown")
     notices: list[NoticeOut] = Field(default_factory=list, description="Warning notices of the 'what changed' window")
+    track: TrackOut = Field(default_factory=TrackOut,
+                            description="The track record of the scenarios resolved by the as-of date")
+    disagreement: DisagreementOut = Field(default_factory=DisagreementOut,
+                                          description="The analysts' own ratings (ratings/*.yaml) compared")
 
     @model_validator(mode="after")
     def _made_for(self) -> Snapshot:
@@ -329,10 +454,12 @@ def build_snapshot(ws: Workspace, as_of: dt.date | None = None, since: dt.date |
     limit = check_marking(ws, marking)
     as_of, since = resolve_dates(as_of, since)
     view, withheld = releasable(ws, limit, as_of)
+    track = _track(view, as_of)
+    rated = _disagreement(view)
     return Snapshot(
         title=ws.meta.title,
         question=ws.meta.question,
-        marking=snapshot_marking(view, as_of, since),
+        marking=snapshot_marking(view, as_of, since, track=bool(track.scenarios), rated=bool(rated.cells)),
         made_for=limit,
         workspace_marking=ws.meta.marking,
         as_of=as_of,
@@ -355,15 +482,47 @@ def build_snapshot(ws: Workspace, as_of: dt.date | None = None, since: dt.date |
         notices=[NoticeOut(date=n.date, kind=n.kind, subject=n.subject, title=n.title, text=n.text,
                            evidence=list(n.evidence), level=n.level, up=n.up)
                  for n in notices(view, since, as_of)],
+        track=track,
+        disagreement=rated,
     )
 
 
-def snapshot_marking(view: Workspace, as_of: dt.date, since: dt.date) -> Marking:
+def snapshot_marking(view: Workspace, as_of: dt.date, since: dt.date, *, track: bool = False,
+                     rated: bool = False) -> Marking:
     """The highest marking of what a snapshot of `view` holds: every indicator with all its indications,
     statuses at every month end and on the dates its scores, trends and changes rest on, the latest
-    judgments and those of the "what changed" window."""
-    return shown_marking(view, as_of, scores=True, history=True, indications=True, judged=[as_of],
-                         changes_since=since)
+    judgments and those of the "what changed" window; with a `track` record, every judgment of the
+    resolved scenarios and every status its lead times rest on; with analysts' ratings (`rated`), the
+    rating files' own markings."""
+    marking = shown_marking(view, as_of, scores=True, history=True, indications=True, judged=[as_of],
+                            changes_since=since, assessments=track)
+    found: list[Marking | None] = []
+    if track:
+        found += [j.marking for s in view.scenarios if resolved_by(s, as_of) for j in s.judgments if j.date <= as_of]
+    if rated:
+        found += [r.marking for r in view.analyst_ratings]
+    return highest(marking, found)
+
+
+def _track(ws: Workspace, as_of: dt.date) -> TrackOut:
+    """The track record of the scenarios resolved by `as_of` (`scoring.track.scores`)."""
+    return TrackOut.model_validate(track_scores(ws, as_of))
+
+
+def _disagreement(ws: Workspace) -> DisagreementOut:
+    """The analysts' own ratings compared (`scoring.disagreement`)."""
+    cells = disagreement.disagreement(ws)
+    names = sorted((r.analyst for r in ws.analyst_ratings), key=lambda n: (n.casefold(), n))
+    columns = [c for c in cells.columns if c not in ("indicator", "scenario", *disagreement.MEASURES)]
+    summary = disagreement.analyst_summary(ws)
+    return DisagreementOut(
+        analysts=[AnalystRatingsOut(analyst=r["analyst"], rated=r["rated"], compared=r["compared"], agree=r["agree"],
+                                    mean_steps_off=None if pd.isna(r["mean_steps_off"]) else r["mean_steps_off"])
+                  for r in summary.to_dict("records")],
+        cells=[RatedCellOut(indicator=r["indicator"], scenario=r["scenario"],
+                            ratings={name: r[column] for name, column in zip(names, columns, strict=True)},
+                            spread=r["spread"], median=r["median"], team=r["team"], departs=r["departs"],
+                            apart=list(r["apart"])) for r in cells.to_dict("records")])
 
 
 def _withheld(count: WithheldCount) -> Withheld:
@@ -396,8 +555,26 @@ def _scenarios(ws: Workspace, as_of: dt.date) -> list[ScenarioOut]:
                                linchpins=[LinchpinOut(**lp.to_dict()) for lp in pins.get(str(sid), [])],
                                ladders=[lad.text for lad in signals.ladders_for(ws, str(sid), as_of, known)],
                                judgment_age_days=age,
-                               judgment_stale=age is not None and age > ws.meta.review_cadence_days))
+                               judgment_stale=age is not None and age > ws.meta.review_cadence_days,
+                               **_question(ws.scenario_by_id[str(sid)], as_of)))
     return out
+
+
+def _question(scenario: Scenario, as_of: dt.date) -> dict[str, Any]:
+    """A scenario's question on `as_of`: its closing date, its resolution, its key assumptions."""
+    resolution = resolved_by(scenario, as_of)
+    flagged = {f.assumption for f in current_flags(scenario, as_of)} if resolution is None else set()
+    assumptions = []
+    for assumption in scenario.assumptions:
+        check = check_on(assumption, as_of)
+        if check is not None:
+            assumptions.append(AssumptionOut(id=assumption.id, statement=assumption.statement, status=check.status,
+                                             since=check.date, rationale=check.rationale,
+                                             flags=assumption.id in flagged))
+    return {"question_close": scenario.question_close, "assumptions": assumptions,
+            "resolution": ResolutionOut(date=resolution.date, outcome=resolution.outcome,
+                                        rationale=resolution.rationale, analyst=resolution.analyst)
+            if resolution else None}
 
 
 def _changes(ws: Workspace, since: dt.date, as_of: dt.date) -> list[ChangeOut]:

@@ -23,7 +23,6 @@ from indicators.reports.markings import (
     shown_marking,
 )
 from indicators.reports.snapshot import IndicatorOut, Snapshot, build_snapshot
-from indicators.workspace.entries import resolved_by
 from indicators.workspace.load import Workspace
 from indicators.workspace.vocab import MARKING, Marking, Watch
 
@@ -39,14 +38,6 @@ def indicator_marking(snap: Snapshot, indicator: IndicatorOut) -> Marking:
     """What a status row rests on: the indicator, its latest assessment and the indications it counts."""
     return highest(snap.workspace_marking, [indicator.marking, indicator.assessment_marking]
                    + [o.marking for o in indicator.indications])
-
-
-def _resolution(ws: Workspace, scenario_id: str, as_of: dt.date) -> dict[str, str] | None:
-    """How a scenario's question came out, once resolved by `as_of`."""
-    resolved = resolved_by(ws.scenario_by_id[scenario_id], as_of)
-    if resolved is None:
-        return None
-    return {"date": resolved.date.isoformat(), "outcome": resolved.outcome.value, "analyst": resolved.analyst}
 
 
 def status_report(ws: Workspace, as_of: dt.date | None = None, marking: Marking | str | None = None) -> dict[str, Any]:
@@ -74,7 +65,11 @@ def status_report(ws: Workspace, as_of: dt.date | None = None, marking: Marking 
                           "level_label": w.level_label(snap, s.level), "trend": out["trend"],
                           "windows": out["windows"], "marginal": s.marginal, "ladders": list(s.ladders),
                           "linchpins": out["linchpins"], "judgment": judgment,
-                          "resolution": _resolution(ws, s.id, snap.as_of)})
+                          "resolution": {"date": s.resolution.date.isoformat(), "outcome": s.resolution.outcome.value,
+                                         "analyst": s.resolution.analyst} if s.resolution else None,
+                          "question_close": s.question_close.isoformat() if s.question_close else None,
+                          "assumptions_in_doubt": [{"id": a.id, "status": a.status.value, "since": a.since.isoformat()}
+                                                   for a in s.assumptions if a.flags]})
     indicators = [
         {"id": i.id, "title": i.title, "theme": i.theme, "priority": out["priority"], "status": out["status"],
          "confidence": out["confidence"], "last_assessed": out["last_assessed"], "overdue": i.overdue,
@@ -123,10 +118,15 @@ def format_status(report: dict[str, Any]) -> str:
                   f"{_portion(report, j['marking'])}" if j else "no judgment")
         settled = s.get("resolution")
         resolved = f"  RESOLVED {settled['outcome']} {settled['date']}" if settled else ""
+        closed = s.get("question_close")
+        if not settled and closed and closed < report["as_of"]:
+            resolved = f"  QUESTION CLOSED {closed}, NOT RESOLVED"
         lines.append(f"  {s['id']:<20} {s['level_label']:<10} {s['trend']:<13} score {s['score_text']:<5} "
                      f"{judged}{resolved}")
         plan = w.linchpin_text(s["linchpins"], {level["name"]: level["label"] for level in report["levels"]})
-        extra = "; ".join(part for part in (", ".join(s["ladders"]), plan) if part)
+        doubt = ", ".join(f"ASSUMPTION {a['id']} {a['status'].upper()} since {a['since']}: judge again"
+                          for a in s.get("assumptions_in_doubt", []))
+        extra = "; ".join(part for part in (doubt, ", ".join(s["ladders"]), plan) if part)
         if extra:
             lines.append(f"  {'':<20} {extra}")
     lines += ["", "INDICATORS"]

@@ -13,7 +13,17 @@ from indicators.reports.snapshot import IndicationOut, IndicatorOut, JudgmentOut
 from indicators.scoring.frames import CHANGE_KINDS
 from indicators.scoring.warning import TREND_WINDOW_DAYS
 from indicators.scoring.warning import score_text as score_text_of
-from indicators.workspace.vocab import CONFIDENCE, LIKELIHOOD, MARKING, RATING, STATUS, TREND, Marking
+from indicators.workspace.vocab import (
+    ASSUMPTION_STATUS,
+    CONFIDENCE,
+    LIKELIHOOD,
+    MARKING,
+    OUTCOME,
+    RATING,
+    STATUS,
+    TREND,
+    Marking,
+)
 
 
 def plural(n: int, word: str) -> str:
@@ -153,6 +163,34 @@ def judgment_head(j: JudgmentOut | None, scenario: ScenarioOut | None = None) ->
         return "No likelihood judgment yet."
     return (f"{LIKELIHOOD.label(j.likelihood)} ({CONFIDENCE.label(j.confidence).lower()} confidence), "
             f"judged {j.date} by {j.analyst}{stale_text(scenario)}")
+
+
+TRACK_INTRO = ("Each resolved scenario's likelihood judgments scored against how it came out: the time-averaged "
+               "Brier score is the mean over each day of (p − outcome)², p the midpoint of the standing judgment's "
+               "ICD 203 band (0 perfect, 0.25 a steady 50 %, 1 the worst). Ambiguous outcomes are not scored.")
+
+
+def brier_text(value: float | None) -> str:
+    """A Brier score to four places, or "not scored" (an ambiguous outcome)."""
+    return "not scored" if value is None else f"{value:.4f}"
+
+
+def question_lines(scenario: ScenarioOut) -> list[str]:
+    """A scenario's resolution (or closing date) and key assumptions, one line each, those in doubt
+    under the standing judgment said so."""
+    lines = []
+    r = scenario.resolution
+    if r is not None:
+        lines.append(f"Resolved: {OUTCOME.label(r.outcome)} on {r.date} by {r.analyst}: {r.rationale} "
+                     "No more warnings are raised for it.")
+    elif scenario.question_close is not None:
+        lines.append(f"Question closes {scenario.question_close}.")
+    for a in scenario.assumptions:
+        why = f": {a.rationale}" if a.rationale else "."
+        doubt = " The standing judgment was made before this: judge the scenario again." if a.flags else ""
+        lines.append(f"Assumption {a.id}: {a.statement} {ASSUMPTION_STATUS.label(a.status)} since {a.since}{why}"
+                     f"{doubt}")
+    return lines
 
 
 def stale_text(scenario: ScenarioOut | None) -> str:

@@ -23,7 +23,8 @@ from indicators.workspace.vocab import LIKELIHOOD, MARKING, RATING
 from tests.conftest import FIXTURES, ROOT, TODAY
 
 APP = ROOT / "dashboard.py"
-PAGES = ["overview", "checklist", "indicator", "trends", "scenarios", "update", "export", "health"]
+PAGES = ["overview", "checklist", "indicator", "trends", "scenarios", "track", "disagreement", "update", "export",
+         "health"]
 
 
 @pytest.fixture(autouse=True)

@@ -102,3 +102,14 @@ def test_bad_assumptions_are_located_errors(copy: Path, old, new, code, line) ->
     path.write_text(text.replace(old, new, 1))
     found = [p for p in load_workspace(copy, today=D("2024-12-31")).errors if p.code == code]
     assert len(found) == 1 and found[0].line == line, found
+
+
+def test_status_names_the_assumption_in_doubt_under_the_standing_judgment(capsys) -> None:
+    assert main(["status", "--data", str(ASSUMPTIONS), "--as-of", "2024-03-15"]) == 0
+    out = capsys.readouterr().out
+    assert "ASSUMPTION KA-1 BROKEN since 2024-03-01: judge again" in out
+    assert "ASSUMPTION KA-1 QUESTIONED since 2024-02-10: judge again" in out
+    assert main(["status", "--data", str(ASSUMPTIONS), "--as-of", "2024-04-02", "--json"]) == 0
+    import json
+    doubts = {s["id"]: s["assumptions_in_doubt"] for s in json.loads(capsys.readouterr().out)["scenarios"]}
+    assert doubts == {"DEAL": [], "NODEAL": []}  # DEAL judged again on 1 April; NODEAL's KA-1 holds again

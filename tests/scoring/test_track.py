@@ -138,3 +138,11 @@ def test_warning_lead_time_counts_the_days_from_each_level_first_reached_to_the_
         ("Guarded", "2024-01-10", 81), ("Elevated", "2024-02-10", 50), ("High", "2024-03-10", 21),
         ("Severe", "2024-03-10", 21)]
     assert {r["reached"] for r in lead_times(ws, "DOWN")} == {None}
+
+
+def test_status_says_when_a_question_closed_without_a_resolution(capsys) -> None:
+    assert main(["status", "--data", str(TRACK), "--as-of", "2025-01-05"]) == 0
+    lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines() if line.startswith("  ")}
+    assert lines["DD"].endswith("QUESTION CLOSED 2024-12-31, NOT RESOLVED")
+    assert main(["status", "--data", str(TRACK), "--as-of", "2024-12-31"]) == 0  # closes that day: not yet late
+    assert "QUESTION CLOSED" not in capsys.readouterr().out
