@@ -334,7 +334,7 @@ def cmd_add_indicator(args: argparse.Namespace) -> int:
 def cmd_add_scenario(args: argparse.Namespace) -> int:
     from indicators.editing import checklist
     return _write(args, checklist.plan_add_scenario, args.id, date=args.date, title=args.title,
-                  description=args.description, ratings=dict(args.rate))
+                  description=args.description, ratings=dict(args.rate), question_close=args.question_close)
 
 
 def cmd_merge_driver(args: argparse.Namespace) -> int:
@@ -874,6 +874,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--description", default=None)
     p.add_argument("--rate", action="append", default=[], type=_rating, metavar="INDICATOR=RATING",
                    help=f"rating of an indicator against the new scenario ({_one_of(RATING)})")
+    p.add_argument("--question-close", type=_date, default=None, metavar="DATE",
+                   help="when its question must be resolved by (YYYY-MM-DD); past it, the board asks for a resolution")
     _writer(p, marking=False)
     p = verb("git-setup", cmd_git_setup, "Set this clone up for the team: install the merge driver that merges "
              "workspace files by identity (git takes drivers only from each clone's own config) and register the "

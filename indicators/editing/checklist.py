@@ -421,8 +421,9 @@ def plan_add_indicator(ws: Workspace, indicator_id: str, *, title: str, criteria
 
 def plan_add_scenario(ws: Workspace, scenario_id: str, *, title: str, analyst: str, date: dt.date | None = None,
                       description: str | None = None, ratings: dict[str, str] | None = None,
-                      today: dt.date | None = None) -> Edit:
-    """Plan adding a scenario, watched from `date`, with the rating of each indicator against it.
+                      question_close: dt.date | None = None, today: dt.date | None = None) -> Edit:
+    """Plan adding a scenario, watched from `date`, with the rating of each indicator against it, and
+    the date its question must be resolved by (`question_close`, optional).
 
     Ratings may be given for some indicators only: the change's `notes` list the indicators still to
     rate (the board counts an unrated indicator for nothing toward the scenario, and says so)."""
@@ -433,8 +434,12 @@ def plan_add_scenario(ws: Workspace, scenario_id: str, *, title: str, analyst: s
         raise EditRefused.of(Code.BAD_ID, f"{scenario_id!r} is not a scenario id", "use the form MIL-COOP")
     if scenario_id in ws.scenario_by_id:
         raise EditRefused.of(Code.ID_TAKEN, f"scenario id {scenario_id} is already used", "choose another id")
-    model = _check_entry(Scenario, {k: v for k, v in {"id": scenario_id, "title": title, "description": description,
-                                                      "added": day}.items() if v is not None})
+    if question_close is not None and question_close < day:
+        raise EditRefused.of(Code.BAD_DATE, f"the question would close on {question_close}, before the scenario is "
+                             f"watched ({day})", "give a closing date on or after the date it is watched from")
+    fields = {"id": scenario_id, "title": title, "description": description, "added": day,
+              "question_close": question_close}
+    model = _check_entry(Scenario, {k: v for k, v in fields.items() if v is not None})
     entry = _entry(model)
     meta = ws.root / WORKSPACE_FILE
     texts: dict[Path, str] = {meta: _read_text(meta)}

@@ -17,11 +17,13 @@ from typing import Any
 import pandas as pd
 
 from indicators.scoring import disagreement, notices, signals, warning
+from indicators.scoring.assumptions import check_on, current_flags
 from indicators.workspace.entries import watch_on
 from indicators.workspace.load import Workspace
 from indicators.workspace.model import safe_url
 from indicators.workspace.problems import Problem
 from indicators.workspace.vocab import (
+    ASSUMPTION_STATUS,
     BOARD_STATUS,
     CONFIDENCE,
     CREDIBILITY,
@@ -715,10 +717,15 @@ def problem_counts(problems: Iterable[Problem]) -> tuple[int, int]:
 # ----------------------------------------------------------------------------- track record
 
 
+def _four(score: float | None) -> float | None:
+    """A score as shown: four decimal places (the exact figures are in `indicators scores --json`)."""
+    return None if score is None else round(score, 4)
+
+
 def track_scenarios(record: dict[str, Any]) -> pd.DataFrame:
     """One row per resolved scenario of a `track.scores` result: outcome, date, judgments, Brier score."""
     rows = [{"Scenario": sc["id"], "Title": sc["title"], "Outcome": OUTCOME.label(sc["outcome"]),
-             "Resolved": sc["resolved"], "Judgments": len(sc["judgments"]), "Brier": sc["brier"]}
+             "Resolved": sc["resolved"], "Judgments": len(sc["judgments"]), "Brier": _four(sc["brier"])}
             for sc in record["scenarios"]]
     return pd.DataFrame(rows, columns=["Scenario", "Title", "Outcome", "Resolved", "Judgments", "Brier"])
 
@@ -726,13 +733,13 @@ def track_scenarios(record: dict[str, Any]) -> pd.DataFrame:
 def track_judgments(scenario: dict[str, Any]) -> pd.DataFrame:
     """The judgments a resolved scenario was scored on, each with its own score."""
     return pd.DataFrame([{"Date": j["date"], "Likelihood": LIKELIHOOD.label(j["likelihood"]), "p": j["p"],
-                          "Analyst": j["analyst"], "Brier": j["brier"]} for j in scenario["judgments"]],
+                          "Analyst": j["analyst"], "Brier": _four(j["brier"])} for j in scenario["judgments"]],
                         columns=["Date", "Likelihood", "p", "Analyst", "Brier"])
 
 
 def track_analysts(record: dict[str, Any]) -> pd.DataFrame:
     """Each analyst's number of scored judgments and mean Brier score."""
-    return pd.DataFrame([{"Analyst": a["analyst"], "Judgments": a["judgments"], "Brier": a["brier"]}
+    return pd.DataFrame([{"Analyst": a["analyst"], "Judgments": a["judgments"], "Brier": _four(a["brier"])}
                          for a in record["analysts"]], columns=["Analyst", "Judgments", "Brier"])
 
 
@@ -778,3 +785,19 @@ def analyst_summary_table(summary: pd.DataFrame) -> pd.DataFrame:
     """Each analyst's cells rated and closeness to the team matrix, labelled for a page or report."""
     return summary.rename(columns={"analyst": "Analyst", "rated": "Rated", "compared": "Also rated by the team",
                                    "agree": "Same as the team", "mean_steps_off": "Mean steps from the team"})
+
+
+def assumptions_table(ws: Workspace, as_of: dt.date) -> pd.DataFrame:
+    """Every key assumption checked by `as_of`: where it stands, since when and why, and whether it
+    casts doubt on its scenario's standing judgment (questioned or broken after it was made)."""
+    rows = []
+    for scenario in ws.scenarios:
+        doubted = {f.assumption for f in current_flags(scenario, as_of)}
+        for assumption in scenario.assumptions:
+            check = check_on(assumption, as_of)
+            if check is None:
+                continue
+            rows.append({"Scenario": scenario.id, "Id": assumption.id, "Assumption": assumption.statement,
+                         "Status": ASSUMPTION_STATUS.label(check.status), "Since": check.date,
+                         "Rationale": check.rationale or "", "Judge again": assumption.id in doubted})
+    return pd.DataFrame(rows, columns=["Scenario", "Id", "Assumption", "Status", "Since", "Rationale", "Judge again"])

@@ -40,7 +40,8 @@ END_OF_PAGE = ".tlp-banner.tlp-bottom"  # the marking banner drawn after the pag
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 # url path -> (title shown in the sidebar, charts the page draws at least)
 PAGES = {"": ("Overview", 1), "checklist": ("Checklist", 0), "indicator": ("Indicator", 1),
-         "trends": ("Trends", 4), "scenarios": ("Scenarios", 1), "data-health": ("Data health", 0)}
+         "trends": ("Trends", 4), "scenarios": ("Scenarios", 1), "track-record": ("Track record", 0),
+         "disagreement": ("Disagreement", 0), "data-health": ("Data health", 0)}
 
 
 @dataclass

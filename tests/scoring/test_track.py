@@ -146,3 +146,14 @@ def test_status_says_when_a_question_closed_without_a_resolution(capsys) -> None
     assert lines["DD"].endswith("QUESTION CLOSED 2024-12-31, NOT RESOLVED")
     assert main(["status", "--data", str(TRACK), "--as-of", "2024-12-31"]) == 0  # closes that day: not yet late
     assert "QUESTION CLOSED" not in capsys.readouterr().out
+
+
+def test_a_new_scenario_can_say_when_its_question_closes(track: Path, capsys) -> None:
+    assert main(["add-scenario", "EE", "--data", str(track), "--title", "New", "--date", "2024-02-01",
+                 "--question-close", "2024-12-31", "--analyst", "Ann"]) == 0
+    assert load_workspace(track).scenario_by_id["EE"].question_close.isoformat() == "2024-12-31"
+    before = (track / "workspace.yaml").read_bytes()
+    assert main(["add-scenario", "FF", "--data", str(track), "--title", "New", "--date", "2024-02-01",
+                 "--question-close", "2024-01-31", "--analyst", "Ann"]) == 1
+    assert "before the scenario is watched" in capsys.readouterr().err
+    assert (track / "workspace.yaml").read_bytes() == before

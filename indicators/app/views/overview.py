@@ -69,8 +69,9 @@ def _question_lines(scenario: Scenario, as_of: dt.date, *, resolved: bool) -> No
     """Key assumptions in doubt under the standing judgment, and the question's closing date."""
     if not resolved:
         for flag in current_flags(scenario, as_of):
-            st.warning(f"Rests on **{md_text(flag.assumption)}**, {md_text(flag.status.value)} since {flag.since}: "
-                       f"{md_text(flag.statement)} — {md_text(flag.rationale or '')} Judge it again.",
+            why = f": {md_text(flag.rationale)}" if flag.rationale else "."
+            st.warning(f"Rests on **{md_text(flag.assumption)}** ({md_text(flag.statement)}), "
+                       f"{md_text(flag.status.value)} since {flag.since}{why} Judge the scenario again.",
                        icon=":material/report:")
     if awaiting_resolution(scenario, as_of):
         st.warning(f"The question closed on {scenario.question_close} and is not resolved: resolve it on the "

@@ -8,6 +8,7 @@ from indicators.app import state, ui
 from indicators.reports import markings
 from indicators.reports.escape import md_text
 from indicators.scoring import charts, frames, warning
+from indicators.workspace.vocab import ASSUMPTION_STATUS
 
 
 def render() -> None:
@@ -61,6 +62,17 @@ def render() -> None:
         st.dataframe(pins, hide_index=True, width="stretch", column_config={
             "Scenario": st.column_config.TextColumn("Scenario", width=150),
             "Title": st.column_config.TextColumn("Title", width=380)})
+    assumptions = frames.assumptions_table(ws, state.as_of())
+    if not assumptions.empty:
+        st.subheader("Key assumptions", anchor=False)
+        st.caption("What each scenario's judgments rest on, as last checked. A judgment made before an assumption "
+                   "was questioned or broke is flagged (Judge again) until the scenario is judged again; add and "
+                   "check assumptions on the Update page.")
+        st.dataframe(frames.colour_cells(assumptions, {"Status": ASSUMPTION_STATUS}), hide_index=True,
+                     width="stretch", column_config={
+                         "Assumption": st.column_config.TextColumn("Assumption", width=340),
+                         "Since": st.column_config.DateColumn("Since", format="YYYY-MM-DD"),
+                         "Rationale": st.column_config.TextColumn("Rationale", width=220)})
     ladders = frames.ladders_table(ws, state.as_of())
     if not ladders.empty:
         st.subheader("Escalation ladders", anchor=False)

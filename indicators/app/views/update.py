@@ -67,7 +67,7 @@ FIELDS = {
                   "ni_priority", "ni_actors", "ni_expected", "ni_marking", "ni_ladder", "ni_rung", "ni_emerging_at",
                   "ni_observed_at", *[f"ni_rate_{n}" for n in range(64)],
                   ANALYST_KEY],
-    "scenario": ["ns_id", "ns_date", "ns_title", "ns_description", "ns_ratings", ANALYST_KEY],
+    "scenario": ["ns_id", "ns_date", "ns_title", "ns_description", "ns_close", "ns_ratings", ANALYST_KEY],
     "assumption": ["ka_scenario", "ka_date", "ka_statement", "ka_status", "ka_rationale", ANALYST_KEY],
     "check": ["kc_assumption", "kc_date", "kc_status", "kc_rationale", ANALYST_KEY],
     "resolution": ["rs_scenario", "rs_date", "rs_outcome", "rs_rationale", ANALYST_KEY],
@@ -311,7 +311,11 @@ def scenario_form(ws: Workspace) -> Planner | None:
     ident = top[0].text_input("Id", key="ns_id", placeholder="e.g. ARMS-UA")
     title = top[1].text_input("Title", key="ns_title", placeholder="The development the team watches for")
     day = _date("Watched from", "ns_date", top[2])
-    description = st.text_area("Description (optional)", key="ns_description", height=70)
+    described, closing = st.columns([4, 1])
+    description = described.text_area("Description (optional)", key="ns_description", height=70)
+    close = closing.date_input("Question closes (optional)", value=None, min_value=app_main.EARLIEST,
+                               key="ns_close", format="YYYY-MM-DD",
+                               help="When the question must be resolved by; past it, the board asks for a resolution")
     st.markdown("**Ratings** — how likely each indicator is to appear if this scenario is true (leave empty "
                 "to rate later: it is listed on the Scenarios page)")
     table = st.data_editor(forms.rating_rows(ws), key="ns_ratings", hide_index=True, width="stretch",
@@ -322,7 +326,7 @@ def scenario_form(ws: Workspace) -> Planner | None:
                                                                           width=90)})
     return lambda analyst: checklist.plan_add_scenario(
         ws, forms.required(ident), date=day, title=forms.required(title), description=forms.optional(description),
-        ratings=forms.ratings_from(table), analyst=forms.required(analyst))
+        ratings=forms.ratings_from(table), question_close=close, analyst=forms.required(analyst))
 
 
 def import_form(ws: Workspace) -> Planner | None:
