@@ -173,10 +173,9 @@ def _lookup(args: argparse.Namespace, find: Callable[..., dict[str, Any]], fmt: 
     from indicators.reports.lookup import NotFound
     from indicators.reports.markings import ExportRefused
 
-    ws = load_workspace(args.data)
-    if _missing_workspace(ws):
-        return _refused(ws.errors)
-    _print_problems(ws)
+    ws = _read_board(args)
+    if isinstance(ws, int):
+        return ws
     try:
         data = find(ws, *given, args.as_of or dt.date.today(), args.marking, **filters)
     except ExportRefused as refused:
@@ -411,16 +410,17 @@ def cmd_check_assumption(args: argparse.Namespace) -> int:
 
 def cmd_scores(args: argparse.Namespace) -> int:
     """The Brier scores of resolved scenarios' judgments, per scenario and per analyst."""
-    from indicators.reports.markings import highest
+    from indicators.reports.markings import highest, shown_marking
     from indicators.scoring.track import scores
 
-    ws = load_workspace(args.data)
-    if _missing_workspace(ws):
-        return _refused(ws.errors)
-    _print_problems(ws)
+    ws = _read_board(args)
+    if isinstance(ws, int):
+        return ws
     result = scores(ws)
+    # the judgments of resolved scenarios, and every status their warning lead times rest on
     shown = [j.marking for s in ws.scenarios if s.resolution for j in s.judgments]
-    marking = highest(ws.meta.marking, shown)
+    marking = highest(shown_marking(ws, dt.date.today(), assessments=True) if result["scenarios"] else
+                      ws.meta.marking, shown)
     if args.json:
         print(json.dumps({"marking": MARKING.label(marking), **result}, indent=2, ensure_ascii=False))
         return EXIT_OK
@@ -452,10 +452,9 @@ def cmd_disagreement(args: argparse.Namespace) -> int:
     from indicators.reports.markings import highest
     from indicators.scoring.disagreement import analyst_summary, disagreement, median_text
 
-    ws = load_workspace(args.data)
-    if _missing_workspace(ws):
-        return _refused(ws.errors)
-    _print_problems(ws)
+    ws = _read_board(args)
+    if isinstance(ws, int):
+        return ws
     cells = disagreement(ws)
     summary = analyst_summary(ws)
     shown = [ws.indicator_by_id[i].marking for i in set(cells["indicator"])] if len(cells) else []
@@ -580,6 +579,16 @@ def _refused(problems: list[Problem]) -> int:
     return EXIT_PROBLEMS
 
 
+def _read_board(args: argparse.Namespace) -> Workspace | int:
+    """The workspace of --data, its problems printed to stderr; the exit status instead when there is
+    no workspace.yaml there (nothing to read a board from)."""
+    ws = load_workspace(args.data)
+    if _missing_workspace(ws):
+        return _refused(ws.errors)
+    _print_problems(ws)
+    return ws
+
+
 def _missing_workspace(ws: Workspace) -> bool:
     """True when there is no workspace.yaml: nothing worth exporting or comparing."""
     return any(p.code == Code.MISSING_WORKSPACE_FILE for p in ws.problems)
@@ -608,10 +617,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     if fmt is None:
         return _usage(args, "say which format with --format html|md|csv|json (or give -o a .html, .md, .csv "
                             "or .json file name)")
-    ws = load_workspace(args.data)
-    if _missing_workspace(ws):
-        return _refused(ws.errors)
-    _print_problems(ws)
+    ws = _read_board(args)
+    if isinstance(ws, int):
+        return ws
     try:
         if args.output != "-":
             check_output_path(args.output)  # before the (slow) build: a bad path fails fast

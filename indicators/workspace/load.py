@@ -188,7 +188,7 @@ def _outside(path: Path, root: Path) -> Problem | None:
                    "copy the file into the workspace instead of linking to it")
 
 
-def _indicator_paths(folder: Path, root: Path, kind: str = "indicator") -> list[Path] | Problem:
+def _yaml_files(folder: Path, root: Path, kind: str = "indicator") -> list[Path] | Problem:
     """The `kind` files in `folder` (.yaml, then .yml, each sorted by name), or the problem
     when the folder is there but is not a readable folder (a file, a named pipe, a broken link)."""
     if not os.path.lexists(folder):
@@ -237,7 +237,7 @@ def load_workspace(root: Path | str, *, today: dt.date | None = None,
     sources: dict[str, IndicatorSource] = {}
     files = [meta_path]
     folder = root / INDICATOR_DIR
-    listed = _indicator_paths(folder, root)
+    listed = _yaml_files(folder, root)
     paths = listed if isinstance(listed, list) else []
     if overrides and isinstance(listed, list):  # a change may create a checklist: validate it with the rest
         paths += sorted(p for p in overrides if p.parent == folder and p.suffix in (".yaml", ".yml")

@@ -18,7 +18,7 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
-from indicators.workspace.load import Workspace, _indicator_paths, _load_file, _Located, _outside
+from indicators.workspace.load import Workspace, _load_file, _Located, _outside, _yaml_files
 from indicators.workspace.model import AnalystRatingsFile
 from indicators.workspace.parse_cache import FILE_CACHE, FileCache
 from indicators.workspace.problems import Code, Problem, display_path
@@ -47,7 +47,7 @@ def rating_paths(root: Path, overrides: dict[Path, str] | None = None) -> list[P
     """The rating files of a workspace (.yaml, then .yml, each sorted by name), plus new ones proposed in
     `overrides`; or the problem when `ratings` is there but is not a readable folder."""
     folder = root / RATINGS_DIR
-    listed = _indicator_paths(folder, root, "rating")
+    listed = _yaml_files(folder, root, "rating")
     if isinstance(listed, list) and overrides:
         listed += sorted(p for p in overrides if p.parent == folder and p.suffix in (".yaml", ".yml")
                          and p not in listed)

@@ -367,3 +367,30 @@ def test_any_two_sides_of_additions_merge_the_same_both_ways_with_citations_inta
             if assessment.rationale.startswith(("Ann rests on ", "Bob rests on ")):
                 meant = assessment.rationale.split(" rests on ", 1)[1]
                 assert [summary[c] for c in assessment.cites] == [meant]
+
+
+def test_checks_and_assumptions_added_on_both_sides_merge_without_conflict() -> None:
+    """Two analysts check MIL-COOP's KA-1 of the default workspace on different days, and one of them
+    adds KA-3: both checks are kept in date order, KA-3 after KA-2, and nothing conflicts."""
+    from indicators.editing.merge import merge_texts
+
+    from tests.conftest import ROOT
+
+    base = (ROOT / "data" / "workspace.yaml").read_text()
+    first_check = "            analyst: Default workspace (from PISM Bulletin 137)\n"
+    at = base.index(first_check, base.index("depends on the scale")) + len(first_check)
+
+    def with_check(day: str, status: str, who: str) -> str:
+        return (base[:at] + f"          - date: {day}\n            status: {status}\n            analyst: {who}\n"
+                f"            rationale: Seen.\n" + base[at:])
+
+    ours = with_check("2025-01-10", "questioned", "Ann")
+    theirs = with_check("2025-01-11", "broken", "Bob")
+    end = theirs.index("  # ----", theirs.index("paid for by barter"))
+    theirs = (theirs[:end] + "      - id: KA-3\n        statement: New.\n        checks:\n"
+              "          - date: 2025-01-11\n            status: holding\n            analyst: Bob\n" + theirs[end:])
+    merged = merge_texts(base, ours, theirs)
+    assert merged.conflicts == []
+    text = merged.text
+    assert text.index("status: questioned") < text.index("status: broken") < text.index("paid for by barter")
+    assert text.index("paid for by barter") < text.index("id: KA-3") < text.index("id: SANCTIONS-EROSION")
