@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from indicators.settings import max_file_bytes
+from indicators.workspace import yaml_rapid
 from indicators.workspace.files import DataFileError, read_bounded
 from indicators.workspace.problems import Code, Problem, Severity
 
@@ -333,7 +334,8 @@ def _has_special(text: str) -> bool:
 
 
 def fast_parse(text: str) -> Any:
-    """Parse at libyaml speed, or return None when the text needs the careful, located parse.
+    """Parse at rapidyaml speed (`yaml_rapid`, exactly what libyaml gives, or it defers), else at libyaml
+    speed, or return None when the text needs the careful, located parse.
 
     None for anything unusual: possible aliases or tags, deep nesting, duplicate keys, errors.
     A valid file (the common case) is then validated without positions, which are worked out
@@ -341,6 +343,10 @@ def fast_parse(text: str) -> Any:
     """
     if _has_special(text) or _nesting_bound(text) > _SCAN_ABOVE:
         return None
+    if yaml_rapid.available():
+        data = yaml_rapid.parse(text)
+        if data is not yaml_rapid.DEFER:
+            return data
     loader = _FastLoader(text)
     try:
         data = loader.get_single_data()

@@ -1,0 +1,263 @@
+"""The rapidyaml fast path: read a valid workspace file at C++ speed, exactly as PyYAML reads it.
+
+rapidyaml (the `rapidyaml` package, module `ryml`) parses 30-60 times faster than libyaml, but it
+reads YAML 1.2-ish: it would type `yes`, `010`, `1e3` or a date differently from PyYAML's YAML 1.1
+safe loader, whose data the board is defined by. So this path either gives exactly what
+`yaml.load(text, CSafeLoader)` gives — same values, same types, same key order — or steps aside
+(`DEFER`), and the caller reads the file with PyYAML:
+
+1. the text is screened first, cheaply, for anything where the two could differ or that the exact
+   path must report: tabs, backslash escapes, directives and document markers, a BOM, anchors,
+   aliases, tags and merge keys, block-scalar indicators, complex keys, reserved indicators,
+   numbers PyYAML reads as text (`1e3`, `-.5`), and quoted scalars that PyYAML would read as text
+   but could look typed here (`"2024-01-01"`, `'yes'`);
+2. rapidyaml parses the bytes and emits JSON, which `json.loads` turns into Python data; duplicate
+   keys, `NaN`/`Infinity` and invalid JSON defer;
+3. plain scalars that YAML 1.1 types but JSON left as strings (dates, `yes`/`no`/`on`/`off`, `~`,
+   `0x1F`, `1_000`, `.inf`, …) are typed with PyYAML's own resolver and constructor, keys as well.
+
+The screen runs before rapidyaml sees a byte; size, nesting and encoding limits are checked before
+that by the reader (`yaml_reader.read_text`, `_nesting_bound`). Differential property tests
+(tests/workspace/test_yaml_rapid.py) hold the two paths equal. Without the rapidyaml wheel the board
+reads with PyYAML, slower, and says so once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import math
+import os
+import re
+import sys
+import tempfile
+import threading
+from typing import Any
+
+import yaml
+
+try:  # a compiled wheel: where it is missing, PyYAML reads everything (slower)
+    import ryml
+except ImportError:  # pragma: no cover - exercised by the fallback test with the module hidden
+    ryml = None
+
+LOG = logging.getLogger("indicators")
+DEFER = object()  # "read this one with PyYAML"
+
+# Every place where rapidyaml and PyYAML could read the text differently (or that the exact path must
+# see, to report it) starts with one of these characters; where it stands then decides (`_alarm`).
+# Each pattern is a plain character class, so the scan skips everything else at C speed; a false
+# alarm only costs the slower read.
+# Anywhere, even on a comment line: tabs, escapes, a byte-order mark, the line breaks only PyYAML knows
+# (NEL, LS, PS, a lone CR).
+_ANYWHERE = re.compile(r"[\t\\\ufeff\x85\u2028\u2029]")
+_LONE_CR = re.compile(r"\r(?!\n)")
+_PLACED = re.compile(r"[%&*!@`?|>\]}<]")  # directives, anchors, aliases, tags, reserved indicators, complex
+                                          # keys, block-scalar headers, closing brackets, merge keys
+_MARKER = re.compile(r"\n(?:---|\.\.\.)(?=[ \r\n]|$)")  # a document marker (the file's first line aside)
+_SIGN_DOT = re.compile(r"\.(?<=[-+]\.)[0-9]")  # -.5: PyYAML reads it as text, rapidyaml writes -0.5
+_HEADER = re.compile(r"[|>][-+]?(?:[0-9]|[ ]+#)")  # a block scalar with an indentation indicator or a comment
+# A quote that could open a typed-looking scalar ("2024-01-01", 'yes'): the content is not consumed.
+_QUOTES = re.compile(r"""["'](?=[0-9+\-.~nNyYtTfFoO=][^"'\r\n]{0,39}["'])""")
+# A line holding one token alone: the whole of a block scalar (text to PyYAML) or of a plain scalar
+# on its own line (typed): JSON would not tell them apart.
+_LONE = re.compile(r"\n +([0-9+\-.~nNyYtTfFoO=][^ \r\n]*) *\r?(?=\n)")  # (typed ones only; the text ends with \n)
+_NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
+_RESOLVER = yaml.resolver.Resolver()
+_STR = "tag:yaml.org,2002:str"
+# The first characters of YAML 1.1's typed plain scalars (`=` is the value tag, which PyYAML refuses).
+_TYPED_START = frozenset("0123456789+-.~nNyYtTfFoO=")
+_DATE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
+_STDERR_LOCK = threading.Lock()
+_warned = False
+
+
+def available() -> bool:
+    """True when the rapidyaml wheel is installed; the first time it is not, say so once."""
+    global _warned
+    if ryml is None and not _warned:
+        _warned = True
+        LOG.warning("rapidyaml is not installed: workspace files are read with PyYAML only (slower); "
+                    "install the 'rapidyaml' package for the fast path")
+    return ryml is not None
+
+
+_NUMERIC = frozenset("0123456789_+-.:eE")
+
+
+def _typed(text: str) -> bool:
+    """True when PyYAML reads this plain scalar as something other than a string."""
+    if not text or text[0] not in _TYPED_START:
+        return False
+    if len(text) > 40 and not _NUMERIC.issuperset(text):  # long prose: only a number is typed so long
+        return False
+    return _DATE.match(text) is not None or _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) != _STR
+
+
+def _construct(text: str) -> Any:
+    """The value PyYAML gives a plain scalar it types (a date the common case, built directly)."""
+    date = _DATE.match(text)
+    if date:
+        return dt.date(int(date[1]), int(date[2]), int(date[3]))
+    return yaml.load(text, Loader=yaml.CSafeLoader)  # noqa: S506 - the safe loader, one scalar
+
+
+def _token_start(before: str) -> bool:
+    """True when a scalar can start right after `before` (the text of its line up to there): at
+    the start of the line, after `: ` or `- `, or after `[`, `{` or `,` in a flow collection."""
+    stripped = before.rstrip(" ")
+    return not stripped or stripped[-1] in "[{," or (stripped[-1] in ":-" and len(stripped) < len(before))
+
+
+def _alarm(text: str, at: int) -> bool:
+    """True when the character at `at` (found by `_PLACED` or `_SIGN_DOT`) is something the fast path
+    must leave to PyYAML: where a token starts, or a merge key, a block-scalar header, a directive."""
+    char = text[at]
+    line = text.rfind("\n", 0, at) + 1
+    before = text[line:at]
+    if before.lstrip(" ").startswith("#"):  # a comment line: never read
+        return False
+    after = text[at + 1: at + 2]
+    if char == "%":
+        return not before
+    if char in "&*!":
+        return (not before or before[-1] in " [{,") and after not in ("", " ", "\r", "\n")
+    if char in "@`":
+        return _token_start(before)
+    if char == "?":
+        return (not before or before[-1] in " [{,") and after in ("", " ", "\r", "\n")
+    if char in "|>":
+        return (not before or before[-1] in " :-") and bool(_HEADER.match(text, at))
+    if char in "]}":  # a closing bracket where a scalar would start (`[]` and `{}` aside)
+        return _token_start(before) and not before.rstrip(" ").endswith("[" if char == "]" else "{")
+    if char == "<":
+        return text.startswith("<<", at) and text[at + 2:at + 40].lstrip(" ").startswith(":")
+    # -.5 (found from its dot): where a scalar starts
+    return len(before) < 2 or before[-2] in " [{,:"
+
+
+def _quoted_typed(text: str) -> bool:
+    """True when a quoted scalar reads as text in PyYAML but could look typed in JSON ("2024-01-01",
+    'yes', "12"). Every quote is looked at (none consumed), so prose apostrophes cannot hide one."""
+    for match in _QUOTES.finditer(text):
+        at = match.start()
+        line = text.rfind("\n", 0, at) + 1
+        before = text[line:at]
+        if not _token_start(before) or before.lstrip(" ").startswith("#"):
+            continue
+        close = text.find(match[0], at + 1, at + 43)
+        if close > 0 and "\n" not in text[at:close] and _typed(text[at + 1:close]):
+            return True
+    return False
+
+
+def _document_marker(text: str) -> bool:
+    """True when a line starts with `---` or `...` (a document start or end): more than one document,
+    or text after the end, which the two read differently."""
+    return (text.startswith(("---", "...")) and text[3:4] in ("", " ", "\r", "\n")) or bool(_MARKER.search(text))
+
+
+def _screened(text: str) -> bool:
+    """True when the text is free of everything the fast path leaves to PyYAML."""
+    if _NON_PRINTABLE.search(text) or _ANYWHERE.search(text):  # control characters PyYAML refuses, …
+        return False
+    if "\r" in text and _LONE_CR.search(text):
+        return False
+    if not text.endswith("\n"):  # a block scalar ending the file without a line break reads otherwise
+        return False
+    if _document_marker(text):
+        return False
+    if any(_alarm(text, m.start()) for m in _PLACED.finditer(text)):
+        return False
+    if any(_alarm(text, m.start()) for m in _SIGN_DOT.finditer(text)):
+        return False
+    if _quoted_typed(text):
+        return False
+    return not any(_typed(match[1]) for match in _LONE.finditer("\n" + text))
+
+
+class _Duplicate(Exception):
+    pass
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):  # duplicate keys: PyYAML keeps the last, the exact path reports them
+        raise _Duplicate
+    return out
+
+
+def _number(text: str) -> Any:
+    """A number as rapidyaml wrote it (its own text, e.g. `1e3`), read as PyYAML reads that text:
+    `1e3` and `1E3` are text to YAML 1.1, `1.5e-3` a float."""
+    return _scalar(text) if _typed(text) else text
+
+
+def _reject(name: str) -> Any:
+    raise ValueError(name)  # NaN, Infinity: PyYAML reads plain `nan`/`inf` as text
+
+
+class _Unsure(Exception):
+    """A value the fast path will not vouch for (NaN or infinity: rapidyaml rewrites `nan` as `.nan`)."""
+
+
+def _scalar(text: str) -> Any:
+    value = _construct(text)
+    if isinstance(value, float) and (value != value or value in (math.inf, -math.inf)):
+        raise _Unsure
+    return value
+
+
+def _retype(value: Any) -> Any:
+    """Type, in place, the plain scalars JSON left as strings the way YAML 1.1 does (keys too)."""
+    if isinstance(value, dict):
+        if any(_typed(k) for k in value):
+            return {(_scalar(k) if _typed(k) else k): _retype(v) for k, v in value.items()}
+        for k, v in value.items():
+            if isinstance(v, (dict, list)) or (isinstance(v, str) and _typed(v)):
+                value[k] = _retype(v)
+        return value
+    if isinstance(value, list):
+        for n, v in enumerate(value):
+            if isinstance(v, (dict, list)) or (isinstance(v, str) and _typed(v)):
+                value[n] = _retype(v)
+        return value
+    if isinstance(value, str):
+        return _scalar(value) if _typed(value) else value
+    return value
+
+
+def _emit_quietly(data: bytes) -> str | bytes:
+    """rapidyaml's parse and JSON emission; the two lines its C++ prints on a parse error are kept
+    off the terminal (fd 2 is caught for the call and given back what others wrote meanwhile)."""
+    with _STDERR_LOCK, tempfile.TemporaryFile() as caught:
+        sys.stderr.flush()
+        saved = os.dup(2)
+        os.dup2(caught.fileno(), 2)
+        failed = False
+        try:
+            return ryml.emit_json(ryml.parse_in_arena(data))
+        except Exception:
+            failed = True
+            raise
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            if not failed:
+                caught.seek(0)
+                other = caught.read()
+                if other:
+                    os.write(2, other)
+
+
+def parse(text: str) -> Any:
+    """The data of a YAML text exactly as PyYAML's safe loader gives it, or `DEFER`."""
+    if ryml is None or not _screened(text):
+        return DEFER
+    try:
+        emitted = _emit_quietly(text.encode("utf-8"))
+        return _retype(json.loads(emitted, object_pairs_hook=_pairs, parse_constant=_reject, parse_float=_number,
+                                  parse_int=_number))
+    except Exception:  # noqa: BLE001 - a parse error, a duplicate key, JSON it cannot emit, NaN: PyYAML decides
+        return DEFER
