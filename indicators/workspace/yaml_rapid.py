@@ -45,6 +45,10 @@ except ImportError:  # pragma: no cover - exercised by the fallback test with th
 LOG = logging.getLogger("indicators")
 DEFER = object()  # "read this one with PyYAML"
 
+# The first characters of YAML 1.1's typed plain scalars (`=` and `<<`, the value and merge tags, PyYAML
+# refuses as values).
+_TYPED_START = frozenset("0123456789+-.~nNyYtTfFoO=<")
+_TYPED = "[" + re.escape("".join(sorted(_TYPED_START))) + "]"  # … as a regex character class
 # Every place where rapidyaml and PyYAML could read the text differently (or that the exact path must
 # see, to report it) starts with one of these characters; where it stands then decides (`_alarm`).
 # Each pattern is a plain character class, so the scan skips everything else at C speed; a false
@@ -56,19 +60,21 @@ _LONE_CR = re.compile(r"\r(?!\n)")
 _PLACED = re.compile(r"[%&*!@`?|>\]}<]")  # directives, anchors, aliases, tags, reserved indicators, complex
                                           # keys, block-scalar headers, closing brackets, merge keys
 _MARKER = re.compile(r"\n(?:---|\.\.\.)(?=[ \r\n]|$)")  # a document marker (the file's first line aside)
+_FLOW_INDICATOR = re.compile(r"[\[{,] *[?:]")  # `[?x]`, `[:x]`: PyYAML reads them as indicators in flow
+_COLON_START = re.compile(r"(?:\A|[\n\-:]) *:")  # a colon opening a token (`:x`, `- :x`, `a: :x`)
 _SIGN_DOT = re.compile(r"\.(?<=[-+]\.)[0-9]")  # -.5: PyYAML reads it as text, rapidyaml writes -0.5
 _HEADER = re.compile(r"[|>][-+]?(?:[0-9]|[ ]+#)")  # a block scalar with an indentation indicator or a comment
 # A quote that could open a typed-looking scalar ("2024-01-01", 'yes'): the content is not consumed.
-_QUOTES = re.compile(r"""["'](?=[0-9+\-.~nNyYtTfFoO=][^"'\r\n]{0,39}["'])""")
+_QUOTES = re.compile(r"""["'](?=""" + _TYPED + r"""[^"'\r\n]{0,39}["'])""")
 # A line holding one token alone: the whole of a block scalar (text to PyYAML) or of a plain scalar
 # on its own line (typed): JSON would not tell them apart.
-_LONE = re.compile(r"\n +([0-9+\-.~nNyYtTfFoO=][^ \r\n]*) *\r?(?=\n)")  # (typed ones only; the text ends with \n)
+_LONE = re.compile(r"\n +(" + _TYPED + r"[^ \r\n]*) *\r?(?=\n)")  # (typed ones only; the text ends with \n)
 _NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
 _RESOLVER = yaml.resolver.Resolver()
 _STR = "tag:yaml.org,2002:str"
-# The first characters of YAML 1.1's typed plain scalars (`=` is the value tag, which PyYAML refuses).
-_TYPED_START = frozenset("0123456789+-.~nNyYtTfFoO=")
 _DATE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
+_DECIMAL = re.compile(r"^-?(?:0|[1-9][0-9]*)$")  # what int() reads as PyYAML does (no 0-led octal, no _)
+_POINT = re.compile(r"^-?[0-9]+\.[0-9]+$")  # … and float()
 _STDERR_LOCK = threading.Lock()
 _warned = False
 
@@ -96,10 +102,15 @@ def _typed(text: str) -> bool:
 
 
 def _construct(text: str) -> Any:
-    """The value PyYAML gives a plain scalar it types (a date the common case, built directly)."""
+    """The value PyYAML gives a plain scalar it types (dates and plain decimals, the common cases,
+    built directly; anything else by PyYAML itself)."""
     date = _DATE.match(text)
     if date:
         return dt.date(int(date[1]), int(date[2]), int(date[3]))
+    if _DECIMAL.match(text):
+        return int(text)
+    if _POINT.match(text):
+        return float(text)
     return yaml.load(text, Loader=yaml.CSafeLoader)  # noqa: S506 - the safe loader, one scalar
 
 
@@ -111,16 +122,21 @@ def _token_start(before: str) -> bool:
 
 
 def _alarm(text: str, at: int) -> bool:
-    """True when the character at `at` (found by `_PLACED` or `_SIGN_DOT`) is something the fast path
-    must leave to PyYAML: where a token starts, or a merge key, a block-scalar header, a directive."""
+    """True when the character at `at` (found by `_PLACED`, `_SIGN_DOT` or `_FLOW_INDICATOR`) is something
+    the fast path must leave to PyYAML: where a token starts, or a merge key, a block-scalar header, a
+    directive (nothing on a comment line counts)."""
     char = text[at]
     line = text.rfind("\n", 0, at) + 1
     before = text[line:at]
     if before.lstrip(" ").startswith("#"):  # a comment line: never read
         return False
     after = text[at + 1: at + 2]
-    if char == "%":
-        return not before
+    if char == "%":  # a directive, or a plain scalar PyYAML refuses to start with %
+        return _token_start(before)
+    if char in "[{,":  # `?` or `:` opening a token in a flow collection (`_FLOW_INDICATOR`)
+        return True
+    if char == ":":  # a colon opening a token (`_COLON_START`)
+        return _token_start(before)
     if char in "&*!":
         return (not before or before[-1] in " [{,") and after not in ("", " ", "\r", "\n")
     if char in "@`":
@@ -172,6 +188,10 @@ def _screened(text: str) -> bool:
         return False
     if any(_alarm(text, m.start()) for m in _SIGN_DOT.finditer(text)):
         return False
+    if any(_alarm(text, m.start()) for m in _FLOW_INDICATOR.finditer(text)):
+        return False
+    if any(_alarm(text, m.end() - 1) for m in _COLON_START.finditer(text)):
+        return False
     if _quoted_typed(text):
         return False
     return not any(_typed(match[1]) for match in _LONE.finditer("\n" + text))
@@ -191,6 +211,8 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def _number(text: str) -> Any:
     """A number as rapidyaml wrote it (its own text, e.g. `1e3`), read as PyYAML reads that text:
     `1e3` and `1E3` are text to YAML 1.1, `1.5e-3` a float."""
+    if _DECIMAL.match(text):
+        return int(text)
     return _scalar(text) if _typed(text) else text
 
 

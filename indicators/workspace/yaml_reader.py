@@ -341,12 +341,14 @@ def fast_parse(text: str) -> Any:
     A valid file (the common case) is then validated without positions, which are worked out
     only when there is a problem to locate.
     """
-    if _has_special(text) or _nesting_bound(text) > _SCAN_ABOVE:
+    if _nesting_bound(text) > _SCAN_ABOVE:
         return None
-    if yaml_rapid.available():
+    if yaml_rapid.available():  # its screen holds every check below
         data = yaml_rapid.parse(text)
         if data is not yaml_rapid.DEFER:
             return data
+    if _has_special(text):
+        return None
     loader = _FastLoader(text)
     try:
         data = loader.get_single_data()
