@@ -108,8 +108,9 @@ def file_signature(root: Path) -> FileSignature:
 def _load(root: str, signature: FileSignature, today: dt.date) -> Workspace:
     """Parse the workspace; keyed on the files' signature (and the day, for future-date checks).
 
-    A shared resource, not a copy: pages must treat it as read-only. `board.tables` caches its
-    frames on the object, so they are built once per version of the files.
+    A shared resource, not a copy: pages must treat it as read-only. What is computed from it
+    (its frames, each page's tables for given dates) is remembered on the object (`scoring.memo`),
+    so a rerun with the same dates does no work whose inputs did not change.
     """
     del signature, today  # only part of the cache key
     return load_workspace(root)

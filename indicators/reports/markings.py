@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from indicators.scoring.memo import per_workspace
 from indicators.workspace.entries import withdrawn_by
 from indicators.workspace.load import Workspace
 from indicators.workspace.model import Indicator, Scenario
@@ -140,6 +141,7 @@ def highest(floor: Marking | str, markings: Iterable[Marking | str | None] = ())
     return best
 
 
+@per_workspace
 def highest_present(ws: Workspace) -> Marking:
     """The strictest marking anywhere in the workspace, whatever its date: what shows everything."""
     found: list[Marking | None] = []
@@ -171,6 +173,7 @@ def _latest_on(items: list, days: Iterable[dt.date]) -> list:
     return out
 
 
+@per_workspace
 def shown_marking(ws: Workspace, as_of: dt.date, *, indicators: Iterable[str] | None = None,
                   statuses: Iterable[dt.date] = (), scores: bool = False, history: bool = False,
                   indications: bool = False, assessments: bool = False, judged: Iterable[dt.date] = (),

@@ -18,6 +18,7 @@ import pandas as pd
 
 from indicators.scoring import disagreement, notices, signals, warning
 from indicators.scoring.assumptions import check_on, current_flags
+from indicators.scoring.memo import per_workspace
 from indicators.workspace.entries import watch_on
 from indicators.workspace.load import Workspace
 from indicators.workspace.model import safe_url
@@ -169,6 +170,7 @@ def timeline_chart_frame(indications: Points, max_points: int = TIMELINE_MAX_POI
 # ----------------------------------------------------------------------------- overview
 
 
+@per_workspace
 def scenario_summary(ws: Workspace, as_of: dt.date) -> pd.DataFrame:
     """One row per scenario: level, colours, trend and latest judgment as of the date."""
     levels = warning.warning_levels(ws, as_of)
@@ -210,6 +212,7 @@ def linchpin_summary(pins: list[signals.Linchpin], labels: Mapping[str, str]) ->
     return "; ".join(parts)
 
 
+@per_workspace
 def freshness(ws: Workspace, as_of: dt.date) -> dict[str, object]:
     """How fresh the board is on `as_of`: the newest evidence (indication or assessment), and how many
     indicators and latest judgments are older than the review cadence."""
@@ -222,6 +225,7 @@ def freshness(ws: Workspace, as_of: dt.date) -> dict[str, object]:
             "judgments": int(len(judged))}
 
 
+@per_workspace
 def notices_table(ws: Workspace, since: dt.date, as_of: dt.date) -> pd.DataFrame:
     """The warning notices of (since, as_of], readable: date, notice, subject, what happened, evidence."""
     found = notices.notices(ws, since, as_of)
@@ -247,6 +251,7 @@ CHANGE_KINDS = {"status": "Status", "indication": "Indication", "judgment": "Jud
                 "checklist": "Checklist"}
 
 
+@per_workspace
 def changes_table(ws: Workspace, since: dt.date, as_of: dt.date) -> pd.DataFrame:
     """`warning.changes_since` made readable: date, kind, subject, marking (when above the workspace's),
     title, what changed."""
@@ -262,6 +267,7 @@ def changes_table(ws: Workspace, since: dt.date, as_of: dt.date) -> pd.DataFrame
     return out.reset_index(drop=True)
 
 
+@per_workspace
 def level_history(ws: Workspace, as_of: dt.date) -> pd.DataFrame:
     """Each scenario's warning level at each month end up to `as_of` (for the level chart)."""
     points = warning.levels_over_time(ws, warning.timeline_dates(ws, as_of))

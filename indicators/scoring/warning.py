@@ -38,6 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from indicators.scoring.memo import per_workspace
 from indicators.workspace.entries import dated_ids, source_citation, source_document, source_name, watch_start
 from indicators.workspace.load import Workspace
 from indicators.workspace.vocab import (
@@ -124,11 +125,9 @@ def to_date(value: object) -> dt.date | None:
     return pd.Timestamp(value).date()
 
 
+@per_workspace
 def tables(ws: Workspace) -> Tables:
-    """Flat frames of the workspace (cached on the workspace object)."""
-    cached = ws.__dict__.get("_tables")
-    if cached is not None:
-        return cached
+    """Flat frames of the workspace (built once per workspace object; treat them as read-only)."""
     scenario_ids = [s.id for s in ws.scenarios]
     ind_rows, ass_rows, obs_rows, rat_rows = [], [], [], []
     for ind in ws.indicators:
@@ -188,9 +187,7 @@ def tables(ws: Workspace) -> Tables:
                              columns=["id", "title", "added", "start", "retired", "retired_reason"])
     scenarios = scenarios.set_index("id", drop=False).rename_axis(None)
     _as_dates(scenarios, "added", "start", "retired")
-    result = Tables(indicators, assessments, indications, ratings, judgments, scenarios)
-    ws.__dict__["_tables"] = result
-    return result
+    return Tables(indicators, assessments, indications, ratings, judgments, scenarios)
 
 
 def standing(frame: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
@@ -274,6 +271,7 @@ def _evidence(frame: pd.DataFrame) -> pd.Series:
     return status * weight
 
 
+@per_workspace
 def status_as_of(ws: Workspace, as_of: dt.date | str) -> pd.DataFrame:
     """Every indicator's status on `as_of`, with confidence, last assessed, overdue and stale.
 
@@ -417,6 +415,7 @@ def trend_of(delta: float | None, tolerance: float) -> str:
     return Trend.IMPROVED.value if delta <= -tolerance + 1e-12 else Trend.UNCHANGED.value
 
 
+@per_workspace
 def warning_levels(ws: Workspace, as_of: dt.date | str) -> pd.DataFrame:
     """Per scenario on `as_of`: score, level, its change over each of `trend_windows_days`, latest judgment.
 

@@ -17,6 +17,7 @@ from copy import deepcopy
 import pytest
 
 from indicators.scoring import warning
+from indicators.scoring.memo import forget
 from indicators.workspace.load import load_workspace
 from indicators.workspace.model import Assessment
 
@@ -73,7 +74,7 @@ def test_warning_levels_worked_by_hand(ws) -> None:
 
 def test_negated_lowers_the_score_but_never_below_zero(ws) -> None:
     variant = deepcopy(ws)
-    variant.__dict__.pop("_tables", None)
+    forget(variant)
     variant.indicator_by_id["TT-04"].assessments.append(
         Assessment(date=dt.date(2024, 3, 10), status="negated", confidence="high", analyst="A", rationale="No.")
     )
@@ -82,7 +83,7 @@ def test_negated_lowers_the_score_but_never_below_zero(ws) -> None:
     variant.indicator_by_id["TT-01"].assessments.append(
         Assessment(date=dt.date(2024, 3, 12), status="negated", confidence="high", analyst="A", rationale="No.")
     )
-    variant.__dict__.pop("_tables", None)
+    forget(variant)
     assert warning.warning_levels(variant, "2024-03-15").loc["AA", "score"] == 0.0
 
 
