@@ -69,12 +69,12 @@ def fast_parse_only(data: Path) -> int:
 
 def exact_load(data: Path) -> Any:
     """A cold load with the rapidyaml path switched off: PyYAML (libyaml) reads every file."""
-    saved = yaml_rapid.ryml
-    yaml_rapid.ryml = None
+    saved = yaml_rapid.ryml, yaml_rapid._warned
+    yaml_rapid.ryml, yaml_rapid._warned = None, True  # switched off on purpose: nothing to say
     try:
         return load_workspace(data, cache=FileCache(disk=False))
     finally:
-        yaml_rapid.ryml = saved
+        yaml_rapid.ryml, yaml_rapid._warned = saved
 
 
 def validate_process(data: Path) -> None:

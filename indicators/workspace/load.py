@@ -248,6 +248,7 @@ def load_workspace(root: Path | str, *, today: dt.date | None = None,
         problems.append(Problem(display_path(folder, root), 1, 1, Code.NO_INDICATORS, "no indicator files found",
                                 f"add checklists as {INDICATOR_DIR}/<theme>.yaml", Severity.WARNING))
     located = _Located(overrides)
+    read: list[Any] = []  # the models of the files read, as the cache gave them
     for path in paths:
         outside = _outside(path, root)
         if outside is not None:
@@ -256,6 +257,7 @@ def load_workspace(root: Path | str, *, today: dt.date | None = None,
         files.append(path)
         result = _load_file(path, root, IndicatorFile, overrides, cache)
         problems.extend(result.problems)
+        read.append(result.model)
         if result.model is None:
             continue
         seen_here: dict[str, int] = {}
@@ -282,7 +284,7 @@ def load_workspace(root: Path | str, *, today: dt.date | None = None,
     for scenario in meta.scenarios:
         name_entries(scenario.id, scenario.judgments)
     workspace = Workspace(root, meta, indicators, sources, problems, files)
-    problems.extend(check_references(workspace, located, today))
+    problems.extend(_checked(workspace, located, today, (meta, *read), reuse=not overrides))
     from indicators.workspace.ratings import read_analyst_ratings  # it builds on this module's helpers
 
     workspace.analyst_ratings, rating_files, rating_problems = read_analyst_ratings(workspace, located, overrides,
@@ -290,6 +292,25 @@ def load_workspace(root: Path | str, *, today: dt.date | None = None,
     files.extend(rating_files)
     problems.extend(rating_problems)
     return workspace
+
+
+# The cross-file problems of the last load of each folder, with the day and the file models they were
+# found in: a load whose files all came unchanged from the cache (the same model objects) finds the same.
+_LAST_CHECK: dict[str, tuple[dt.date, tuple[Any, ...], list[Problem]]] = {}
+
+
+def _checked(workspace: Workspace, located: _Located, today: dt.date, models: tuple[Any, ...],
+             reuse: bool) -> list[Problem]:
+    """`check_references`, or its problems of the last load when no file changed since."""
+    key = str(workspace.root)
+    last = _LAST_CHECK.get(key)
+    if reuse and last is not None and last[0] == today and len(last[1]) == len(models) and all(
+            a is b for a, b in zip(last[1], models)):
+        return list(last[2])
+    found = check_references(workspace, located, today)
+    if reuse:  # holding the models keeps their ids from being taken by others
+        _LAST_CHECK[key] = (today, models, found)
+    return list(found)
 
 
 def check_references(workspace: Workspace, located: _Located, today: dt.date) -> list[Problem]:
