@@ -201,11 +201,15 @@ class _Duplicate(Exception):
     pass
 
 
-def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out = dict(pairs)
-    if len(out) != len(pairs):  # duplicate keys: PyYAML keeps the last, the exact path reports them
-        raise _Duplicate
-    return out
+class _Unsure(Exception):
+    """A value the fast path will not vouch for (NaN or infinity: rapidyaml rewrites `nan` as `.nan`)."""
+
+
+def _scalar(text: str) -> Any:
+    value = _construct(text)
+    if isinstance(value, float) and (value != value or value in (math.inf, -math.inf)):
+        raise _Unsure
+    return value
 
 
 def _number(text: str) -> Any:
@@ -220,34 +224,33 @@ def _reject(name: str) -> Any:
     raise ValueError(name)  # NaN, Infinity: PyYAML reads plain `nan`/`inf` as text
 
 
-class _Unsure(Exception):
-    """A value the fast path will not vouch for (NaN or infinity: rapidyaml rewrites `nan` as `.nan`)."""
+def _items(values: list[Any]) -> list[Any]:
+    """A JSON array's plain scalars typed as YAML 1.1 types them (its objects are typed already)."""
+    for n, v in enumerate(values):
+        if v.__class__ is str:
+            if v and v[0] in _TYPED_START and _typed(v):
+                values[n] = _scalar(v)
+        elif v.__class__ is list:
+            _items(v)
+    return values
 
 
-def _scalar(text: str) -> Any:
-    value = _construct(text)
-    if isinstance(value, float) and (value != value or value in (math.inf, -math.inf)):
-        raise _Unsure
-    return value
-
-
-def _retype(value: Any) -> Any:
-    """Type, in place, the plain scalars JSON left as strings the way YAML 1.1 does (keys too)."""
-    if isinstance(value, dict):
-        if any(_typed(k) for k in value):
-            return {(_scalar(k) if _typed(k) else k): _retype(v) for k, v in value.items()}
-        for k, v in value.items():
-            if isinstance(v, (dict, list)) or (isinstance(v, str) and _typed(v)):
-                value[k] = _retype(v)
-        return value
-    if isinstance(value, list):
-        for n, v in enumerate(value):
-            if isinstance(v, (dict, list)) or (isinstance(v, str) and _typed(v)):
-                value[n] = _retype(v)
-        return value
-    if isinstance(value, str):
-        return _scalar(value) if _typed(value) else value
-    return value
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[Any, Any]:
+    """A JSON object as PyYAML builds the mapping: keys and plain scalars typed as YAML 1.1 types them;
+    a duplicate key defers (PyYAML would keep the last one, the exact path reports it)."""
+    out: dict[Any, Any] = {}
+    for k, v in pairs:
+        if k and k[0] in _TYPED_START and _typed(k):
+            k = _scalar(k)
+        if k in out:
+            raise _Duplicate
+        if v.__class__ is str:
+            if v and v[0] in _TYPED_START and _typed(v):
+                v = _scalar(v)
+        elif v.__class__ is list:
+            _items(v)
+        out[k] = v
+    return out
 
 
 def _emit_quietly(data: bytes) -> str | bytes:
@@ -279,7 +282,10 @@ def parse(text: str) -> Any:
         return DEFER
     try:
         emitted = _emit_quietly(text.encode("utf-8"))
-        return _retype(json.loads(emitted, object_pairs_hook=_pairs, parse_constant=_reject, parse_float=_number,
-                                  parse_int=_number))
+        data = json.loads(emitted, object_pairs_hook=_pairs, parse_constant=_reject, parse_float=_number,
+                          parse_int=_number)
+        if data.__class__ is list:
+            return _items(data)
+        return _scalar(data) if data.__class__ is str and _typed(data) else data
     except Exception:  # noqa: BLE001 - a parse error, a duplicate key, JSON it cannot emit, NaN: PyYAML decides
         return DEFER
