@@ -92,16 +92,24 @@ def _jsonable(value: Any) -> Any:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    ws = load_workspace(args.data)
+    from indicators.workspace import verdict as kept
+
+    key = kept.verdict_key(args.data, dt.date.today())
+    found = kept.recall(key)  # an unchanged workspace: its problems as found last time, no model built
+    if found is None:
+        ws = load_workspace(args.data)
+        found = kept.Verdict(list(ws.problems), len(ws.indicators), len(ws.scenarios))
+        kept.keep(key, found)
     if args.json:
-        print(json.dumps({"valid": not ws.errors, "errors": len(ws.errors), "warnings": len(ws.warnings),
-                          "problems": [p.to_dict() for p in ws.problems]}, indent=2))
+        print(json.dumps({"valid": not found.errors, "errors": len(found.errors), "warnings": len(found.warnings),
+                          "problems": [p.to_dict() for p in found.problems]}, indent=2))
     else:
-        _print_problems(ws, sys.stdout)
-        state = "invalid" if ws.errors else "valid"
-        print(f"{args.data}: {state}: {len(ws.indicators)} indicators, {len(ws.scenarios)} scenarios, "
-              f"{len(ws.errors)} errors, {len(ws.warnings)} warnings")
-    return EXIT_PROBLEMS if ws.errors else EXIT_OK
+        for problem in found.problems:
+            print(problem.format())
+        state = "invalid" if found.errors else "valid"
+        print(f"{args.data}: {state}: {found.indicators} indicators, {found.scenarios} scenarios, "
+              f"{len(found.errors)} errors, {len(found.warnings)} warnings")
+    return EXIT_PROBLEMS if found.errors else EXIT_OK
 
 
 def status_report(ws: Workspace, as_of: dt.date | None = None, marking: str | None = None) -> dict[str, Any]:

@@ -66,9 +66,9 @@ _SIGN_DOT = re.compile(r"\.(?<=[-+]\.)[0-9]")  # -.5: PyYAML reads it as text, r
 _HEADER = re.compile(r"[|>][-+]?(?:[0-9]|[ ]+#)")  # a block scalar with an indentation indicator or a comment
 # A quote that could open a typed-looking scalar ("2024-01-01", 'yes'): the content is not consumed.
 _QUOTES = re.compile(r"""["'](?=""" + _TYPED + r"""[^"'\r\n]{0,39}["'])""")
-# A line holding one token alone: the whole of a block scalar (text to PyYAML) or of a plain scalar
-# on its own line (typed): JSON would not tell them apart.
-_LONE = re.compile(r"\n +(" + _TYPED + r"[^ \r\n]*) *\r?(?=\n)")  # (typed ones only; the text ends with \n)
+# A line holding nothing but what could be a typed scalar: the whole of a block scalar (text to PyYAML)
+# or of a plain scalar on its own line (typed, `2024-01-01 10:00:00` too): JSON would not tell them apart.
+_LONE = re.compile(r"\n +(" + _TYPED + r"[^\r\n]*?) *\r?(?=\n)")  # (typed ones only; the text ends with \n)
 _NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
 _RESOLVER = yaml.resolver.Resolver()
 _STR = "tag:yaml.org,2002:str"

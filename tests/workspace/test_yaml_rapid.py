@@ -185,7 +185,8 @@ def test_every_workspace_file_of_the_repository_takes_the_fast_path_or_defers_an
     "a: 'yes'\n", 'a: "2024-01-01"\n', "a: >-\n  yes\n", "a: -.5\n", "a: &x 1\nb: *x\n",
     "a: !!str 1\n", "<<: {a: 1}\n", "a: 1\na: 2\n", "a:\tb\n", "a: \"\\x41\"\n", "\ufeffa: 1\n",
     "a: 1\n---\nb: 2\n", "%YAML 1.1\n---\na: 1\n", "a: |2\n   x\n", "? a\n: b\n", "a: @x\n", "a: nan\n",
-    "a: [1, '2']\n", "a: +12\n", "a: .inf\n", "a: -.Inf\n", "a: x\n... \n", "a: x # y\n  ]\n",
+    "a: [1, '2']\n", "a: +12\n", "id: >-\n  2024-01-01 10:00:00\n", "a: .inf\n", "a: -.Inf\n", "a: x\n... \n",
+    "a: x # y\n  ]\n",
 ])
 def test_what_could_read_otherwise_defers(text: str) -> None:
     assert yaml_rapid.parse(text) is yaml_rapid.DEFER
