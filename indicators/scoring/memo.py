@@ -54,7 +54,9 @@ def per_workspace(func: F) -> F:
     return remembered  # type: ignore[return-value]
 
 
-def forget(ws: Any) -> None:
-    """Drop everything remembered of `ws`: only for a copy of a workspace changed in place, as a test
-    does to try a variant."""
-    ws.__dict__.pop("_memo", None)
+def forget(ws: Any, *, keep: tuple[str, ...] = ()) -> None:
+    """Drop what is remembered of `ws` (but the results of the functions named in `keep`): for a copy
+    of a workspace changed in place, as a test does to try a variant, or to time the work itself."""
+    memo: dict = ws.__dict__.get("_memo", {})
+    for key in [k for k in memo if k[0].rsplit(".", 1)[-1] not in keep]:
+        del memo[key]
