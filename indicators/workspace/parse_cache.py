@@ -27,7 +27,8 @@ from indicators import settings
 from indicators.workspace.files import read_bounded
 from indicators.workspace.problems import Code, Problem
 
-FORMAT = 2  # bump when the pickled layout changes (code changes are covered by code_version)
+FORMAT = 3  # bump when the stored layout changes (code changes are covered by code_version)
+JSON_MAGIC = b"json1\n"  # a valid file's model kept as pydantic JSON (4x faster to write than a pickle)
 RACY_NS = 2_000_000_000  # a file changed less than this before it was read may change again unseen
 
 
@@ -168,6 +169,13 @@ class FileCache:
             return None
         try:
             with open(self._disk_path(key), "rb") as handle:
+                head = handle.read(len(JSON_MAGIC))
+                if head == JSON_MAGIC:  # a valid file: its digest, then its model as JSON
+                    stored_digest = handle.readline().decode("ascii").strip()
+                    if stored_digest != digest:
+                        return None
+                    return FileResult(_model_class(key[2]).model_validate_json(handle.read()), [])
+                handle.seek(0)
                 stored_digest, result = pickle.load(handle)
         except Exception:  # missing, truncated or from another version: parse again
             return None
@@ -182,10 +190,21 @@ class FileCache:
                 self._forget_other_versions()
             fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump((digest, result), handle, protocol=pickle.HIGHEST_PROTOCOL)
+                if not result.problems and _model_class(key[2]) is type(result.model):
+                    handle.write(JSON_MAGIC + digest.encode("ascii") + b"\n" + result.model.model_dump_json().encode())
+                else:  # problems, or a stand-in model of a broken file: kept whole
+                    pickle.dump((digest, result), handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, self._disk_path(key))
         except Exception:  # a read-only home or a full disk must not stop the board
             return
+
+
+def _model_class(kind: str) -> Any:
+    """The model class of a file kind (its class name, as the loader gives it), or None."""
+    from indicators.workspace import model
+
+    found = getattr(model, kind, None)
+    return found if isinstance(found, type) and issubclass(found, model.Strict) else None
 
 
 FILE_CACHE = FileCache()

@@ -10,7 +10,7 @@ import pytest
 
 from benchmarks.generate import generate
 from indicators.workspace.load import load_workspace
-from indicators.workspace.parse_cache import FileCache
+from indicators.workspace.parse_cache import JSON_MAGIC, FileCache
 
 from tests.conftest import FIXTURES, TODAY
 
@@ -21,8 +21,9 @@ def _same(a, b) -> None:
     assert a.problems == b.problems
 
 
-@pytest.mark.parametrize("fixture", ["tiny", "broken", "styled"])
+@pytest.mark.parametrize("fixture", ["tiny", "broken", "styled", "track", "assumptions", "ratings", "living"])
 def test_cached_and_uncached_loads_are_equal(tmp_path: Path, fixture: str) -> None:
+    """Valid files are kept as pydantic JSON, files with problems as a pickle: both read back the same."""
     cache = FileCache(tmp_path / "cache", disk=True)
     uncached = load_workspace(FIXTURES / fixture, today=TODAY, cache=FileCache(disk=False))
     first = load_workspace(FIXTURES / fixture, today=TODAY, cache=cache)
@@ -30,6 +31,12 @@ def test_cached_and_uncached_loads_are_equal(tmp_path: Path, fixture: str) -> No
     restarted = load_workspace(FIXTURES / fixture, today=TODAY, cache=FileCache(tmp_path / "cache", disk=True))
     for other in (first, again, restarted):
         _same(uncached, other)
+    kept = [path.read_bytes()[:len(JSON_MAGIC)] for path in (tmp_path / "cache").rglob("*.pickle")]
+    assert JSON_MAGIC in kept  # every fixture has a valid file
+    if not uncached.problems:
+        assert set(kept) == {JSON_MAGIC}
+    if fixture == "broken":
+        assert any(head != JSON_MAGIC for head in kept)  # files with problems: pickled whole
 
 
 def test_unchanged_files_are_not_parsed_again(tmp_path: Path) -> None:
