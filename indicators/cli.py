@@ -458,7 +458,7 @@ def cmd_scores(args: argparse.Namespace) -> int:
 def cmd_disagreement(args: argparse.Namespace) -> int:
     """Where the analysts' own ratings (ratings/*.yaml) differ, and where the team matrix departs from them."""
     from indicators.reports.markings import highest
-    from indicators.scoring.disagreement import analyst_summary, disagreement, median_text
+    from indicators.scoring.disagreement import analyst_summary, column_of, disagreement, median_text
 
     ws = _read_board(args)
     if isinstance(ws, int):
@@ -486,7 +486,7 @@ def cmd_disagreement(args: argparse.Namespace) -> int:
         print("  none")
     names = [a.analyst for a in sorted(ws.analyst_ratings, key=lambda a: (a.analyst.casefold(), a.analyst))]
     for row in cells.to_dict("records"):
-        given = ", ".join(f"{name} {row.get(name) or '–'}" for name in names)
+        given = ", ".join(f"{name} {row.get(column_of(name)) or '–'}" for name in names)
         departs = (f"  team {row['team']} departs from their median, {median_text(row['median'])}"
                    if row["departs"] else "")
         print(f"  {row['indicator']:<10} {row['scenario']:<18} spread {row['spread']}  {given}{departs}")

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from indicators.editing.updates import Edit
+from indicators.scoring.assumptions import check_on
 from indicators.workspace.entries import entries_of
 from indicators.workspace.load import Workspace
 from indicators.workspace.problems import Code, Problem
@@ -150,7 +151,7 @@ def assumptions(ws: Workspace) -> dict[str, str]:
     out = {}
     for scenario in ws.scenarios:
         for assumption in scenario.assumptions:
-            last = max(assumption.checks, key=lambda c: c.date)
+            last = check_on(assumption, dt.date.max)
             out[f"{scenario.id} {assumption.id}"] = (f"{scenario.id} {assumption.id} ({last.status.value}) — "
                                                      f"{_short(assumption.statement)}")
     return out

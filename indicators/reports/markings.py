@@ -149,6 +149,7 @@ def highest_present(ws: Workspace) -> Marking:
         found.append(indicator.marking)
         found += [o.marking for o in indicator.indications] + [a.marking for a in indicator.assessments]
     found += [j.marking for scenario in ws.scenarios for j in scenario.judgments]
+    found += [r.marking for r in ws.analyst_ratings]  # the analysts' own rating files
     return highest(ws.meta.marking, found)
 
 

@@ -459,7 +459,7 @@ def build_snapshot(ws: Workspace, as_of: dt.date | None = None, since: dt.date |
     return Snapshot(
         title=ws.meta.title,
         question=ws.meta.question,
-        marking=snapshot_marking(view, as_of, since, track=bool(track.scenarios), rated=bool(rated.cells)),
+        marking=snapshot_marking(view, as_of, since, track=bool(track.scenarios), rated=bool(rated.analysts)),
         made_for=limit,
         workspace_marking=ws.meta.marking,
         as_of=as_of,

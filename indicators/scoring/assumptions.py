@@ -36,8 +36,8 @@ class Flag:
 
 def check_on(assumption: Assumption, day: dt.date) -> AssumptionCheck | None:
     """The assumption's latest check dated on or before `day` (None before its first)."""
-    known = [c for c in assumption.checks if c.date <= day]
-    return max(known, key=lambda c: c.date) if known else None
+    known = [(c.date, n, c) for n, c in enumerate(assumption.checks) if c.date <= day]
+    return max(known, key=lambda t: t[:2])[2] if known else None  # of two the same day, the later written
 
 
 def status_on(assumption: Assumption, day: dt.date) -> AssumptionStatus | None:
@@ -50,7 +50,7 @@ def _doubt(assumption: Assumption, day: dt.date) -> AssumptionCheck | None:
     """If the assumption is in doubt on `day`, the check that put it there: the first of the latest
     run of checks with its present status (a questioned assumption checked again and still
     questioned was in doubt since the first of those checks)."""
-    known = sorted((c for c in assumption.checks if c.date <= day), key=lambda c: c.date)
+    known = sorted((c for c in assumption.checks if c.date <= day), key=lambda c: c.date)  # stable: file order
     if not known or AssumptionStatus(known[-1].status) not in DOUBTFUL:
         return None
     first = known[-1]
@@ -82,24 +82,3 @@ def current_flags(scenario: Scenario, day: dt.date) -> list[Flag]:
     """What flags the scenario's judgment standing on `day` (none when it has no judgment)."""
     judgment = standing_judgment(scenario, day)
     return flags_of(scenario, judgment, day) if judgment is not None else []
-
-
-def flagged_judgments(scenario: Scenario, as_of: dt.date) -> dict[int, list[Flag]]:
-    """For the judgment history up to `as_of`: index (in `scenario.judgments`) -> the flags it bore
-    while it stood, i.e. on the last day it was the standing judgment (as of `as_of` if it still is)."""
-    out: dict[int, list[Flag]] = {}
-    if not scenario.assumptions:
-        return out
-    made = sorted((j.date, n) for n, j in enumerate(scenario.judgments) if j.date <= as_of)
-    for k, (day, n) in enumerate(made):
-        judgment = scenario.judgments[n]
-        later = [d for d, _ in made[k + 1:] if d > day]
-        last_day = min([as_of, *(d - dt.timedelta(days=1) for d in later[:1])])
-        if judgment.withdrawn is not None:
-            last_day = min(last_day, judgment.withdrawn.date - dt.timedelta(days=1))
-        if last_day < day:
-            continue
-        found = flags_of(scenario, judgment, last_day)
-        if found:
-            out[n] = found
-    return out

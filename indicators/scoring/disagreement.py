@@ -64,7 +64,7 @@ def _cells(ws: Workspace) -> list[tuple[str, str]]:
                    for scenario_id in cells if scenario_id in scenarios})
 
 
-def _column(name: str) -> str:
+def column_of(name: str) -> str:
     """An analyst's column: their name, unless it is the name of a measure."""
     return f"{name} (analyst)" if name in ("indicator", "scenario", *MEASURES) else name
 
@@ -78,7 +78,7 @@ def disagreement(ws: Workspace) -> pd.DataFrame:
     indicator and scenario: the cells most worth talking through come first.
     """
     analysts = _by_name(ws)
-    names = [_column(a.analyst) for a in analysts]
+    names = [column_of(a.analyst) for a in analysts]
     rows = []
     for indicator_id, scenario_id in _cells(ws):
         given = [(a.analyst, a.rating(indicator_id, scenario_id)) for a in analysts]

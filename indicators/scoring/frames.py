@@ -19,7 +19,7 @@ import pandas as pd
 from indicators.scoring import disagreement, notices, signals, warning
 from indicators.scoring.assumptions import check_on, current_flags
 from indicators.scoring.memo import per_workspace
-from indicators.workspace.entries import watch_on
+from indicators.workspace.entries import resolved_by, watch_on
 from indicators.workspace.load import Workspace
 from indicators.workspace.model import safe_url
 from indicators.workspace.problems import Problem
@@ -778,7 +778,7 @@ def disagreement_table(cells: pd.DataFrame, analysts: Iterable[str]) -> pd.DataF
     spread, the median as ratings, the team's rating and whether it departs, the pairs apart."""
     names = list(analysts)
     rows = [{"Indicator": row["indicator"], "Scenario": row["scenario"],
-             **{name: row.get(name) or "–" for name in names},
+             **{name: row.get(disagreement.column_of(name)) or "–" for name in names},
              "Spread": row["spread"], "Median": disagreement.median_text(row["median"]),
              "Team": row["team"] or "–", "Team departs": bool(row["departs"]),
              "Two steps or more apart": "; ".join(f"{a} {ra} / {b} {rb}" for a, ra, b, rb in row["apart"])}
@@ -798,7 +798,7 @@ def assumptions_table(ws: Workspace, as_of: dt.date) -> pd.DataFrame:
     casts doubt on its scenario's standing judgment (questioned or broken after it was made)."""
     rows = []
     for scenario in ws.scenarios:
-        doubted = {f.assumption for f in current_flags(scenario, as_of)}
+        doubted = {f.assumption for f in current_flags(scenario, as_of)} if not resolved_by(scenario, as_of) else set()
         for assumption in scenario.assumptions:
             check = check_on(assumption, as_of)
             if check is None:

@@ -10,12 +10,15 @@ change what the next one gets.
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import pandas as pd
 
 F = TypeVar("F", bound=Callable[..., Any])
+_LOCK = threading.Lock()
+_MISSING = object()
 KEPT = 256  # results kept per workspace (the least recently used go first): dates move, a workspace lives long
 
 
@@ -34,19 +37,22 @@ def per_workspace(func: F) -> F:
 
     @functools.wraps(func)
     def remembered(ws: Any, *args: Any, **kwargs: Any) -> Any:
-        memo: dict = ws.__dict__.setdefault("_memo", {})
         try:
             key = (name, _frozen(args), _frozen(tuple(sorted(kwargs.items()))))
             hash(key)
         except TypeError:  # an argument that cannot be a key (a generator): just compute
             return func(ws, *args, **kwargs)
-        if key in memo:
-            result = memo[key] = memo.pop(key)  # the most recently used last: the least recent go first
-        else:
-            result = func(ws, *args, **kwargs)
-            if len(memo) >= KEPT:
-                memo.pop(next(iter(memo)))
-            memo[key] = result
+        with _LOCK:  # sessions of one server share a workspace: one at a time in its memo
+            memo: dict = ws.__dict__.setdefault("_memo", {})
+            result = memo.pop(key, _MISSING)
+            if result is not _MISSING:
+                memo[key] = result  # the most recently used last: the least recent go first
+        if result is _MISSING:
+            result = func(ws, *args, **kwargs)  # outside the lock: two sessions may both compute it once
+            with _LOCK:
+                while len(memo) >= KEPT:
+                    memo.pop(next(iter(memo)))
+                memo[key] = result
         if isinstance(result, (pd.DataFrame, pd.Series, dict, list)):
             return result.copy()
         return result
@@ -57,6 +63,7 @@ def per_workspace(func: F) -> F:
 def forget(ws: Any, *, keep: tuple[str, ...] = ()) -> None:
     """Drop what is remembered of `ws` (but the results of the functions named in `keep`): for a copy
     of a workspace changed in place, as a test does to try a variant, or to time the work itself."""
-    memo: dict = ws.__dict__.get("_memo", {})
-    for key in [k for k in memo if k[0].rsplit(".", 1)[-1] not in keep]:
-        del memo[key]
+    with _LOCK:
+        memo: dict = ws.__dict__.get("_memo", {})
+        for key in [k for k in memo if k[0].rsplit(".", 1)[-1] not in keep]:
+            del memo[key]

@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 
 from indicators.scoring import warning
+from indicators.workspace.entries import withdrawn_by
 from indicators.workspace.load import Workspace
 from indicators.workspace.model import Judgment, Scenario
 from indicators.workspace.vocab import LIKELIHOOD_P, LIKELIHOOD_RANGE, Likelihood, Outcome
@@ -34,10 +35,10 @@ def probability(likelihood: Likelihood | str) -> float:
     return LIKELIHOOD_P[Likelihood(likelihood)]
 
 
-def _standing(scenario: Scenario) -> list[Judgment]:
-    """The judgments that count: not withdrawn, made before the resolution, in date order."""
+def _standing(scenario: Scenario, as_of: dt.date = dt.date.max) -> list[Judgment]:
+    """The judgments that count: made before the resolution and not withdrawn by `as_of`, in date order."""
     end = scenario.resolution.date if scenario.resolution else dt.date.max
-    return sorted((j for j in scenario.judgments if j.withdrawn is None and j.date < end), key=lambda j: j.date)
+    return sorted((j for j in scenario.judgments if j.date < end and not withdrawn_by(j, as_of)), key=lambda j: j.date)
 
 
 def time_averaged_brier(judgments: list[Judgment], outcome: float, resolved: dt.date) -> float | None:
@@ -67,7 +68,7 @@ def scores(ws: Workspace, as_of: dt.date | None = None) -> dict[str, Any]:
         if resolution is None or (as_of is not None and resolution.date > as_of):
             continue
         outcome = SCORED.get(resolution.outcome)
-        judged = _standing(scenario)
+        judged = _standing(scenario, as_of or dt.date.max)
         rows = []
         for judgment in judged:
             p = probability(judgment.likelihood)

@@ -309,6 +309,9 @@ def _checked(workspace: Workspace, located: _Located, today: dt.date, models: tu
         return list(last[2])
     found = check_references(workspace, located, today)
     if reuse:  # holding the models keeps their ids from being taken by others
+        _LAST_CHECK.pop(key, None)
+        while len(_LAST_CHECK) >= 8:  # the folders loaded last (a server has one; a test run many)
+            _LAST_CHECK.pop(next(iter(_LAST_CHECK)))
         _LAST_CHECK[key] = (today, models, found)
     return list(found)
 

@@ -63,7 +63,7 @@ def _file_part(path: Path, root: Path) -> str | None:
 def verdict_key(root: Path, today: dt.date) -> str | None:
     """The key of the workspace's files as they are now (None when it cannot be trusted)."""
     root = Path(root)
-    parts = [code_version(), today.isoformat(), str(root.resolve())]
+    parts = [code_version(), today.isoformat(), str(root), str(root.resolve())]  # problems name the root as given
     top = _file_part(root / "workspace.yaml", root)
     if top is None:
         return None

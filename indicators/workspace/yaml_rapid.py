@@ -62,10 +62,13 @@ _PLACED = re.compile(r"[%&*!@`?|>\]}<]")  # directives, anchors, aliases, tags, 
 _MARKER = re.compile(r"\n(?:---|\.\.\.)(?=[ \r\n]|$)")  # a document marker (the file's first line aside)
 _FLOW_INDICATOR = re.compile(r"[\[{,] *[?:]")  # `[?x]`, `[:x]`: PyYAML reads them as indicators in flow
 _COLON_START = re.compile(r"(?:\A|[\n\-:]) *:")  # a colon opening a token (`:x`, `- :x`, `a: :x`)
-_SIGN_DOT = re.compile(r"\.(?<=[-+]\.)[0-9]")  # -.5: PyYAML reads it as text, rapidyaml writes -0.5
+_DOT_DIGIT = re.compile(r"(?<![0-9A-Za-z_])\.[0-9]")  # .5e3, -.5: rapidyaml rewrites them (0.5e3, -0.5)
+_FLOW_COMMENT = re.compile(r" #")  # a comment: inside an open flow collection the two read it differently
+_LEADING_COMMA = re.compile(r"\n *,")  # a line opening with a comma (flow continued oddly)
+_EMPTY_FLOW_VALUE = re.compile(r":[,\]}]")  # `{x:}`, `[x:]`, `{x:,y}`: PyYAML refuses them
+_AFTER_CLOSE = re.compile(r"[\]}] *[^ \r\n#,\]}]")  # `- [a] - b`: something after a closed flow collection
 _HEADER = re.compile(r"[|>][-+]?(?:[0-9]|[ ]+#)")  # a block scalar with an indentation indicator or a comment
-# A quote that could open a typed-looking scalar ("2024-01-01", 'yes'): the content is not consumed.
-_QUOTES = re.compile(r"""["'](?=""" + _TYPED + r"""[^"'\r\n]{0,39}["'])""")
+_QUOTE = re.compile(r"""["']""")
 # A line holding nothing but what could be a typed scalar: the whole of a block scalar (text to PyYAML)
 # or of a plain scalar on its own line (typed, `2024-01-01 10:00:00` too): JSON would not tell them apart.
 _LONE = re.compile(r"\n +(" + _TYPED + r"[^\r\n]*?) *\r?(?=\n)")  # (typed ones only; the text ends with \n)
@@ -90,13 +93,14 @@ def available() -> bool:
 
 
 _NUMERIC = frozenset("0123456789_+-.:eE")
+_LONG_TYPED = re.compile(r"[-+]?0[xb]|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)")  # hex, binary, timestamps
 
 
 def _typed(text: str) -> bool:
     """True when PyYAML reads this plain scalar as something other than a string."""
     if not text or text[0] not in _TYPED_START:
         return False
-    if len(text) > 40 and not _NUMERIC.issuperset(text):  # long prose: only a number is typed so long
+    if len(text) > 40 and not (_NUMERIC.issuperset(text) or _LONG_TYPED.match(text)):  # long prose: text
         return False
     return _DATE.match(text) is not None or _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) != _STR
 
@@ -121,8 +125,13 @@ def _token_start(before: str) -> bool:
     return not stripped or stripped[-1] in "[{," or (stripped[-1] in ":-" and len(stripped) < len(before))
 
 
+def _on_comment_line(text: str, at: int) -> bool:
+    """True when position `at` is on a line that holds only a comment (never read)."""
+    return text[text.rfind("\n", 0, at) + 1:at].lstrip(" ").startswith("#")
+
+
 def _alarm(text: str, at: int) -> bool:
-    """True when the character at `at` (found by `_PLACED`, `_SIGN_DOT` or `_FLOW_INDICATOR`) is something
+    """True when the character at `at` (found by `_PLACED` or the patterns after it) is something
     the fast path must leave to PyYAML: where a token starts, or a merge key, a block-scalar header, a
     directive (nothing on a comment line counts)."""
     char = text[at]
@@ -143,29 +152,50 @@ def _alarm(text: str, at: int) -> bool:
         return _token_start(before)
     if char == "?":
         return (not before or before[-1] in " [{,") and after in ("", " ", "\r", "\n")
-    if char in "|>":
-        return (not before or before[-1] in " :-") and bool(_HEADER.match(text, at))
+    if char in "|>":  # a block scalar with an indicator, or one opening a line (the whole document)
+        return not before or (before[-1] in " :-" and bool(_HEADER.match(text, at)))
     if char in "]}":  # a closing bracket where a scalar would start (`[]` and `{}` aside)
         return _token_start(before) and not before.rstrip(" ").endswith("[" if char == "]" else "{")
     if char == "<":
         return text.startswith("<<", at) and text[at + 2:at + 40].lstrip(" ").startswith(":")
-    # -.5 (found from its dot): where a scalar starts
-    return len(before) < 2 or before[-2] in " [{,:"
+    if char == ".":  # .5e3, -.5 (found from the dot): where a scalar starts, signed or not
+        return _token_start(before) or (before[-1:] in ("-", "+") and _token_start(before[:-1]))
+    # ` #` (`_FLOW_COMMENT`): a comment while a flow collection is open on the line
+    return before.count("[") + before.count("{") > before.count("]") + before.count("}")
 
 
-def _quoted_typed(text: str) -> bool:
-    """True when a quoted scalar reads as text in PyYAML but could look typed in JSON ("2024-01-01",
-    'yes', "12"). Every quote is looked at (none consumed), so prose apostrophes cannot hide one."""
-    for match in _QUOTES.finditer(text):
+def _quote_opens(before: str) -> bool:
+    """True when a quote right after `before` (its line up to there) opens a quoted scalar: at the
+    start of a line or after an indicator, with or without a space (`{"b":"1"}`)."""
+    stripped = before.rstrip(" ")
+    return not stripped or stripped[-1] in ":-[{,?"
+
+
+def _quoted_alarm(text: str) -> bool:
+    """True when a quoted scalar is one the fast path cannot vouch for: text that would look typed once
+    JSON drops its quotes ("2024-01-01", 'yes', a 50-digit number), also over several lines, or a
+    key spanning lines (PyYAML refuses it). Prose apostrophes open nothing, so they hide nothing."""
+    at = 0
+    while True:
+        match = _QUOTE.search(text, at)
+        if match is None:
+            return False
         at = match.start()
         line = text.rfind("\n", 0, at) + 1
         before = text[line:at]
-        if not _token_start(before) or before.lstrip(" ").startswith("#"):
+        if not _quote_opens(before) or before.lstrip(" ").startswith("#"):
+            at += 1
             continue
-        close = text.find(match[0], at + 1, at + 43)
-        if close > 0 and "\n" not in text[at:close] and _typed(text[at + 1:close]):
+        close = text.find(match[0], at + 1)
+        if close < 0:
+            return True  # unterminated: PyYAML reports it
+        content = text[at + 1:close]
+        if "\n" in content:
+            if text[close + 1:close + 3].lstrip(" ").startswith(":") or _typed(" ".join(content.split())):
+                return True
+        elif _typed(content):
             return True
-    return False
+        at = close + 1
 
 
 def _document_marker(text: str) -> bool:
@@ -186,13 +216,17 @@ def _screened(text: str) -> bool:
         return False
     if any(_alarm(text, m.start()) for m in _PLACED.finditer(text)):
         return False
-    if any(_alarm(text, m.start()) for m in _SIGN_DOT.finditer(text)):
-        return False
+    for pattern in (_DOT_DIGIT, _FLOW_COMMENT):
+        if any(_alarm(text, m.start()) for m in pattern.finditer(text)):
+            return False
+    for pattern in (_LEADING_COMMA, _EMPTY_FLOW_VALUE, _AFTER_CLOSE):  # wherever they stand, but on a comment line
+        if any(not _on_comment_line(text, m.end() - 1) for m in pattern.finditer(text)):
+            return False
     if any(_alarm(text, m.start()) for m in _FLOW_INDICATOR.finditer(text)):
         return False
     if any(_alarm(text, m.end() - 1) for m in _COLON_START.finditer(text)):
         return False
-    if _quoted_typed(text):
+    if _quoted_alarm(text):
         return False
     return not any(_typed(match[1]) for match in _LONE.finditer("\n" + text))
 
@@ -255,25 +289,21 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[Any, Any]:
 
 def _emit_quietly(data: bytes) -> str | bytes:
     """rapidyaml's parse and JSON emission; the two lines its C++ prints on a parse error are kept
-    off the terminal (fd 2 is caught for the call and given back what others wrote meanwhile)."""
+    off the terminal: fd 2 is caught for the call, and what others wrote meanwhile is given back."""
     with _STDERR_LOCK, tempfile.TemporaryFile() as caught:
         sys.stderr.flush()
         saved = os.dup(2)
         os.dup2(caught.fileno(), 2)
-        failed = False
         try:
             return ryml.emit_json(ryml.parse_in_arena(data))
-        except Exception:
-            failed = True
-            raise
         finally:
             os.dup2(saved, 2)
             os.close(saved)
-            if not failed:
-                caught.seek(0)
-                other = caught.read()
-                if other:
-                    os.write(2, other)
+            caught.seek(0)
+            other = b"".join(line for line in caught.read().splitlines(keepends=True)
+                             if b"ERROR: [parse]" not in line and b"/c4/yml/" not in line)
+            if other:
+                os.write(2, other)
 
 
 def parse(text: str) -> Any:

@@ -92,3 +92,19 @@ def test_a_judgment_marked_above_the_recipient_is_not_scored_for_them(marked: Pa
     amber = build_snapshot(ws, D("2024-12-01"), None, "AMBER")
     assert amber.marking.value == "AMBER"
     assert next(sc for sc in amber.track.scenarios if sc.id == "AA").brier == pytest.approx(0.060625, abs=1e-9)
+
+
+def test_a_rating_file_that_rates_nothing_still_marks_what_names_its_analyst(tmp_path: Path) -> None:
+    """A RED file rating no cell: its analyst's name is in the snapshot, so the snapshot is RED, and
+    the workspace's highest marking present is RED too (the first banner of every page)."""
+    from indicators.reports.markings import highest_present
+
+    folder = Path(shutil.copytree(FIXTURES / "track", tmp_path / "track"))
+    (folder / "ratings").mkdir()
+    (folder / "ratings" / "amy.yaml").write_text("analyst: Amy Secret\nmarking: RED\n", encoding="utf-8")
+    ws = load_workspace(folder, today=D("2024-12-31"))
+    red = build_snapshot(ws, D("2024-12-01"), None, "RED")
+    assert [a.analyst for a in red.disagreement.analysts] == ["Amy Secret"] and red.marking.value == "RED"
+    assert highest_present(ws).value == "RED"
+    clear = build_snapshot(ws, D("2024-12-01"), None, "CLEAR")
+    assert clear.disagreement.analysts == [] and clear.marking.value == "CLEAR"

@@ -32,3 +32,31 @@ def test_computed_once_per_workspace_and_arguments_and_handed_out_as_copies() ->
     forget(ws)
     _frame(ws, "2024-01-01", ids=["TT-01"])
     assert len(calls) == 4
+
+
+def test_sessions_sharing_a_workspace_never_trip_over_the_memo() -> None:
+    """Several threads (a server's sessions) filling and evicting one workspace's memo at once."""
+    import sys
+    import threading
+
+    ws = load_workspace(FIXTURES / "tiny")
+    errors: list[BaseException] = []
+
+    def work(offset: int) -> None:
+        try:
+            for n in range(600):
+                _frame(ws, (n + offset) % 300)
+        except BaseException as exc:  # noqa: BLE001 - any error is the failure
+            errors.append(exc)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=work, args=(k * 37,)) for k in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert errors == []

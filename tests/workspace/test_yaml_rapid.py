@@ -187,6 +187,10 @@ def test_every_workspace_file_of_the_repository_takes_the_fast_path_or_defers_an
     "a: 1\n---\nb: 2\n", "%YAML 1.1\n---\na: 1\n", "a: |2\n   x\n", "? a\n: b\n", "a: @x\n", "a: nan\n",
     "a: [1, '2']\n", "a: +12\n", "id: >-\n  2024-01-01 10:00:00\n", "a: .inf\n", "a: -.Inf\n", "a: x\n... \n",
     "a: x # y\n  ]\n",
+    # found in review: each read otherwise by rapidyaml, or refused by PyYAML
+    "a: {b: x # n\n  , c: y}\n", "a: .5e3\n", 'a: {"b":"1","c":"2024-01-01"}\n', "a: {b: x #c\n  y}\n",
+    'a: "12345678901234567890123456789012345678901234567890"\n', 'a: "2024-01-01\n  10:00:00"\n',
+    'a:\n  "a\n  b": c\n', "a: {x:}\n", "a: [x:]\n", "a: {x:,y}\n", "- [a] - b\n", "|-\nyes\n", ">-\n2024-01-01\n",
 ])
 def test_what_could_read_otherwise_defers(text: str) -> None:
     assert yaml_rapid.parse(text) is yaml_rapid.DEFER
@@ -198,6 +202,7 @@ def test_what_could_read_otherwise_defers(text: str) -> None:
     ("2024-01-02: x\n1: y\n", {dt.date(2024, 1, 2): "x", 1: "y"}),
     ("a: Kim's \"null\" scenario\n", {"a": 'Kim\'s "null" scenario'}),
     ("a: [1e3, 1.5e-3, 12, 0., 1E3]\n", {"a": ["1e3", 0.0015, 12, 0.0, "1E3"]}),  # rapidyaml's own number text
+    ("a: 0x1234567890abcdef1234567890abcdef12345678\n", {"a": 0x1234567890ABCDEF1234567890ABCDEF12345678}),
 ])
 def test_plain_scalars_are_typed_as_yaml_1_1_types_them(text: str, expected: dict) -> None:
     assert same(yaml_rapid.parse(text), expected)

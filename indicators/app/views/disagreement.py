@@ -53,7 +53,7 @@ def render() -> None:
     else:
         st.dataframe(table, hide_index=True, width="stretch", column_config={
             "Two steps or more apart": st.column_config.TextColumn(width=300)})
-    plotted = cells.assign(given=[", ".join(f"{n} {row.get(n) or '–'}" for n in names)
+    plotted = cells.assign(given=[", ".join(f"{n} {row.get(disagreement.column_of(n)) or '–'}" for n in names)
                                   for row in cells.to_dict("records")])
     rows = list(dict.fromkeys(plotted["indicator"]))[: frames.HEATMAP_MAX_ROWS]
     if len(rows) < plotted["indicator"].nunique():
