@@ -61,8 +61,8 @@ _PLACED = re.compile(r"[%&*!@`?|>\]}<]")  # directives, anchors, aliases, tags, 
                                           # keys, block-scalar headers, closing brackets, merge keys
 _MARKER = re.compile(r"\n(?:---|\.\.\.)(?=[ \r\n]|$)")  # a document marker (the file's first line aside)
 _FLOW_INDICATOR = re.compile(r"[\[{,] *[?:]")  # `[?x]`, `[:x]`: PyYAML reads them as indicators in flow
-_COLON_START = re.compile(r"(?:\A|[\n\-:]) *:")  # a colon opening a token (`:x`, `- :x`, `a: :x`)
-_DOT_DIGIT = re.compile(r"(?<![0-9A-Za-z_])\.[0-9]")  # .5e3, -.5: rapidyaml rewrites them (0.5e3, -0.5)
+_COLON_START = re.compile(r"[\n\-:] *:")  # a colon opening a token (`:x`, `- :x`, `a: :x`)
+_DOT_DIGIT = re.compile(r"\.(?<![0-9A-Za-z_]\.)[0-9]")  # .5e3, -.5: rapidyaml rewrites them (0.5e3, -0.5)
 _FLOW_COMMENT = re.compile(r" #")  # a comment: inside an open flow collection the two read it differently
 _LEADING_COMMA = re.compile(r"\n *,")  # a line opening with a comma (flow continued oddly)
 _EMPTY_FLOW_VALUE = re.compile(r":[,\]}]")  # `{x:}`, `[x:]`, `{x:,y}`: PyYAML refuses them
@@ -224,7 +224,7 @@ def _screened(text: str) -> bool:
             return False
     if any(_alarm(text, m.start()) for m in _FLOW_INDICATOR.finditer(text)):
         return False
-    if any(_alarm(text, m.end() - 1) for m in _COLON_START.finditer(text)):
+    if text.lstrip(" ").startswith(":") or any(_alarm(text, m.end() - 1) for m in _COLON_START.finditer(text)):
         return False
     if _quoted_alarm(text):
         return False
