@@ -23,7 +23,7 @@ from indicators.workspace.entries import dated_ids, name_entries, void_reviews, 
 from indicators.workspace.files import describe
 from indicators.workspace.model import Indicator, IndicatorFile, Scenario, WorkspaceFile, _default_levels
 from indicators.workspace.parse_cache import FILE_CACHE, FileCache, FileResult
-from indicators.workspace.problems import Code, Problem, Severity, display_path
+from indicators.workspace.problems import Checked, Code, Problem, Severity, display_path
 from indicators.workspace.validate import locate, validate_file
 from indicators.workspace.vocab import AssumptionStatus, Marking
 from indicators.workspace.yaml_reader import LocDict, LocList, Pos, fast_parse, parse_text, read_text
@@ -43,7 +43,7 @@ class IndicatorSource:
 
 
 @dataclass
-class Workspace:
+class Workspace(Checked):
     """A loaded workspace: metadata, indicators, and the problems met on the way."""
 
     root: Path
@@ -65,14 +65,6 @@ class Workspace:
     @cached_property
     def scenario_by_id(self) -> dict[str, Scenario]:
         return {scenario.id: scenario for scenario in self.scenarios}
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.is_error]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if not p.is_error]
 
     @property
     def themes(self) -> list[str]:

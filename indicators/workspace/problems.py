@@ -220,6 +220,20 @@ def display_path(path: Path, root: Path) -> str:
 
 
 
+class Checked:
+    """Something holding the problems found in it (`problems`), split into errors and warnings."""
+
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+
 class ProblemsError(Exception):
     """Something refused, with the located problems that say why (the CLI prints them and exits 1;
     the app shows them). Each refusal — an edit, an export, an unreadable snapshot — is a subclass."""

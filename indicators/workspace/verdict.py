@@ -23,26 +23,18 @@ from pathlib import Path
 
 from indicators import settings
 from indicators.workspace.parse_cache import cache_dir, code_version, content_digest, is_racy, stat_signature
-from indicators.workspace.problems import Problem, Severity
+from indicators.workspace.problems import Checked, Problem, Severity
 
 FOLDERS = ("indicators", "ratings")  # the folders a workspace's files live in, beside workspace.yaml
 
 
 @dataclass(frozen=True)
-class Verdict:
+class Verdict(Checked):
     """What `indicators validate` reports: the problems found, and the size of the board."""
 
     problems: list[Problem]
     indicators: int
     scenarios: int
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.is_error]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if not p.is_error]
 
 
 def _file_part(path: Path, root: Path) -> str | None:
