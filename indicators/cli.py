@@ -418,17 +418,14 @@ def cmd_check_assumption(args: argparse.Namespace) -> int:
 
 def cmd_scores(args: argparse.Namespace) -> int:
     """The Brier scores of resolved scenarios' judgments, per scenario and per analyst."""
-    from indicators.reports.markings import highest, shown_marking
+    from indicators.reports.markings import track_marking
     from indicators.scoring.track import scores
 
     ws = _read_board(args)
     if isinstance(ws, int):
         return ws
     result = scores(ws)
-    # the judgments of resolved scenarios, and every status their warning lead times rest on
-    shown = [j.marking for s in ws.scenarios if s.resolution for j in s.judgments]
-    marking = highest(shown_marking(ws, dt.date.today(), assessments=True) if result["scenarios"] else
-                      ws.meta.marking, shown)
+    marking = track_marking(ws, dt.date.today())
     if args.json:
         print(json.dumps({"marking": MARKING.label(marking), **result}, indent=2, ensure_ascii=False))
         return EXIT_OK
@@ -457,16 +454,15 @@ def cmd_scores(args: argparse.Namespace) -> int:
 
 def cmd_disagreement(args: argparse.Namespace) -> int:
     """Where the analysts' own ratings (ratings/*.yaml) differ, and where the team matrix departs from them."""
-    from indicators.reports.markings import highest
-    from indicators.scoring.disagreement import analyst_summary, column_of, disagreement, median_text
+    from indicators.reports.markings import ratings_marking
+    from indicators.scoring.disagreement import analyst_names, analyst_summary, column_of, disagreement, median_text
 
     ws = _read_board(args)
     if isinstance(ws, int):
         return ws
     cells = disagreement(ws)
     summary = analyst_summary(ws)
-    shown = [ws.indicator_by_id[i].marking for i in set(cells["indicator"])] if len(cells) else []
-    marking = highest(ws.meta.marking, [*shown, *(r.marking for r in ws.analyst_ratings)])
+    marking = ratings_marking(ws, cells["indicator"])
     if not args.all:
         cells = cells[(cells["spread"] >= args.min_spread) | cells["departs"]]
     if args.json:
@@ -484,7 +480,7 @@ def cmd_disagreement(args: argparse.Namespace) -> int:
     print(f"CELLS ({which}; steps HL=0 … HU=4)")
     if cells.empty:
         print("  none")
-    names = [a.analyst for a in sorted(ws.analyst_ratings, key=lambda a: (a.analyst.casefold(), a.analyst))]
+    names = analyst_names(ws)
     for row in cells.to_dict("records"):
         given = ", ".join(f"{name} {row.get(column_of(name)) or '–'}" for name in names)
         departs = (f"  team {row['team']} departs from their median, {median_text(row['median'])}"

@@ -21,7 +21,6 @@ from indicators.reports.markings import (
     effective,
     highest,
     highest_present,
-    latest,
     releasable,
 )
 from indicators.workspace.entries import (
@@ -29,6 +28,7 @@ from indicators.workspace.entries import (
     dated_ids,
     entries_of,
     find_entry,
+    latest,
     source_citation,
     source_document,
     source_name,

@@ -14,14 +14,13 @@ made for (everything above that is withheld first).
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from indicators.scoring.memo import per_workspace
-from indicators.workspace.entries import withdrawn_by
+from indicators.workspace.entries import latest_on, resolved_by
 from indicators.workspace.load import Workspace
 from indicators.workspace.model import Indicator, Scenario
 from indicators.workspace.problems import Code, Problem, ProblemsError
@@ -153,27 +152,6 @@ def highest_present(ws: Workspace) -> Marking:
     return highest(ws.meta.marking, found)
 
 
-def latest(items: list, as_of: dt.date) -> Any:
-    """The last of `items` dated on or before `as_of` (file order breaks ties, as the board does); None if none."""
-    found = _latest_on(items, [as_of])
-    return found[0] if found else None
-
-
-def _latest_on(items: list, days: Iterable[dt.date]) -> list:
-    """For each day, the last of `items` standing on it: dated on or before it and not withdrawn by
-    then (file order breaks ties, as the board does)."""
-    ordered = sorted(enumerate(items), key=lambda pair: (pair[1].date, pair[0]))
-    dates = [item.date for _, item in ordered]
-    out = []
-    for day in days:
-        at = bisect.bisect_right(dates, day)
-        while at and withdrawn_by(ordered[at - 1][1], day):
-            at -= 1
-        if at:
-            out.append(ordered[at - 1][1])
-    return out
-
-
 @per_workspace
 def shown_marking(ws: Workspace, as_of: dt.date, *, indicators: Iterable[str] | None = None,
                   statuses: Iterable[dt.date] = (), scores: bool = False, history: bool = False,
@@ -222,13 +200,30 @@ def shown_marking(ws: Workspace, as_of: dt.date, *, indicators: Iterable[str] | 
         own = effective(indicator.marking, floor)
         found.append(own)
         known = [a for a in indicator.assessments if a.date <= as_of]
-        counted = known if assessments else _latest_on(indicator.assessments, sorted(days))
+        counted = known if assessments else latest_on(indicator.assessments, sorted(days))
         counted += [a for a in known if a.withdrawn is not None and in_window(a.withdrawn.date)]
         found += [effective(a.marking, own) for a in counted]
         found += [effective(o.marking, own) for o in indicator.indications
                   if o.date <= as_of and (indications or news(o))]
     for scenario in ws.scenarios:
         counted = [j for j in scenario.judgments if j.date <= as_of and (all_judgments or news(j))]
-        counted += _latest_on(scenario.judgments, sorted(judged_days))
+        counted += latest_on(scenario.judgments, sorted(judged_days))
         found += [effective(j.marking, floor) for j in counted]
     return highest(floor, found)
+
+
+@per_workspace
+def track_marking(ws: Workspace, as_of: dt.date) -> Marking:
+    """The marking of the track record as of a date: every judgment of the scenarios resolved by then
+    and every status their warning lead times rest on (the workspace's own when none is resolved)."""
+    resolved = [s for s in ws.scenarios if resolved_by(s, as_of)]
+    if not resolved:
+        return MARKING.member(ws.meta.marking)
+    return highest(shown_marking(ws, as_of, assessments=True),
+                   [j.marking for s in resolved for j in s.judgments if j.date <= as_of])
+
+
+def ratings_marking(ws: Workspace, indicators: Iterable[str]) -> Marking:
+    """The marking of the analysts' own ratings shown for these indicators: the indicators' own markings
+    and every rating file's (each names its analyst)."""
+    return highest(shown_marking(ws, dt.date.max, indicators=set(indicators)), [r.marking for r in ws.analyst_ratings])

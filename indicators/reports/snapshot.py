@@ -22,16 +22,24 @@ from indicators.reports.markings import (
     WithheldCount,
     check_marking,
     highest,
-    latest,
+    ratings_marking,
     releasable,
     shown_marking,
+    track_marking,
 )
 from indicators.scoring import disagreement, signals, warning
-from indicators.scoring.assumptions import check_on, current_flags
+from indicators.scoring.assumptions import assumption_states
 from indicators.scoring.notices import notices
 from indicators.scoring.track import scores as track_scores
 from indicators.settings import max_file_bytes
-from indicators.workspace.entries import resolved_by, source_citation, source_document, source_name, withdrawn_by
+from indicators.workspace.entries import (
+    latest,
+    resolved_by,
+    source_citation,
+    source_document,
+    source_name,
+    withdrawn_by,
+)
 from indicators.workspace.files import DataFileError, read_bounded
 from indicators.workspace.load import Workspace
 from indicators.workspace.model import COLOUR, Indication, Scenario, Url
@@ -491,17 +499,12 @@ def snapshot_marking(view: Workspace, as_of: dt.date, since: dt.date, *, track: 
                      rated: bool = False) -> Marking:
     """The highest marking of what a snapshot of `view` holds: every indicator with all its indications,
     statuses at every month end and on the dates its scores, trends and changes rest on, the latest
-    judgments and those of the "what changed" window; with a `track` record, every judgment of the
-    resolved scenarios and every status its lead times rest on; with analysts' ratings (`rated`), the
-    rating files' own markings."""
+    judgments and those of the "what changed" window; with a `track` record, what it rests on
+    (`markings.track_marking`); with analysts' ratings (`rated`), the rating files' own markings."""
     marking = shown_marking(view, as_of, scores=True, history=True, indications=True, judged=[as_of],
-                            changes_since=since, assessments=track)
-    found: list[Marking | None] = []
-    if track:
-        found += [j.marking for s in view.scenarios if resolved_by(s, as_of) for j in s.judgments if j.date <= as_of]
-    if rated:
-        found += [r.marking for r in view.analyst_ratings]
-    return highest(marking, found)
+                            changes_since=since)
+    parts = [track_marking(view, as_of) if track else None, ratings_marking(view, ()) if rated else None]
+    return highest(marking, parts)
 
 
 def _track(ws: Workspace, as_of: dt.date) -> TrackOut:
@@ -512,15 +515,14 @@ def _track(ws: Workspace, as_of: dt.date) -> TrackOut:
 def _disagreement(ws: Workspace) -> DisagreementOut:
     """The analysts' own ratings compared (`scoring.disagreement`)."""
     cells = disagreement.disagreement(ws)
-    names = sorted((r.analyst for r in ws.analyst_ratings), key=lambda n: (n.casefold(), n))
-    columns = [c for c in cells.columns if c not in ("indicator", "scenario", *disagreement.MEASURES)]
+    names = disagreement.analyst_names(ws)
     summary = disagreement.analyst_summary(ws)
     return DisagreementOut(
         analysts=[AnalystRatingsOut(analyst=r["analyst"], rated=r["rated"], compared=r["compared"], agree=r["agree"],
                                     mean_steps_off=None if pd.isna(r["mean_steps_off"]) else r["mean_steps_off"])
                   for r in summary.to_dict("records")],
         cells=[RatedCellOut(indicator=r["indicator"], scenario=r["scenario"],
-                            ratings={name: r[column] for name, column in zip(names, columns, strict=True)},
+                            ratings={name: r[disagreement.column_of(name)] for name in names},
                             spread=r["spread"], median=r["median"], team=r["team"], departs=r["departs"],
                             apart=list(r["apart"])) for r in cells.to_dict("records")])
 
@@ -563,14 +565,9 @@ def _scenarios(ws: Workspace, as_of: dt.date) -> list[ScenarioOut]:
 def _question(scenario: Scenario, as_of: dt.date) -> dict[str, Any]:
     """A scenario's question on `as_of`: its closing date, its resolution, its key assumptions."""
     resolution = resolved_by(scenario, as_of)
-    flagged = {f.assumption for f in current_flags(scenario, as_of)} if resolution is None else set()
-    assumptions = []
-    for assumption in scenario.assumptions:
-        check = check_on(assumption, as_of)
-        if check is not None:
-            assumptions.append(AssumptionOut(id=assumption.id, statement=assumption.statement, status=check.status,
-                                             since=check.date, rationale=check.rationale,
-                                             flags=assumption.id in flagged))
+    assumptions = [AssumptionOut(id=state.assumption.id, statement=state.assumption.statement,
+                                 status=state.check.status, since=state.check.date, rationale=state.check.rationale,
+                                 flags=state.in_doubt) for state in assumption_states(scenario, as_of)]
     return {"question_close": scenario.question_close, "assumptions": assumptions,
             "resolution": ResolutionOut(date=resolution.date, outcome=resolution.outcome,
                                         rationale=resolution.rationale, analyst=resolution.analyst)

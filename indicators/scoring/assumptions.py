@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from indicators.workspace.entries import stands
+from indicators.workspace.entries import latest, resolved_by
 from indicators.workspace.model import Assumption, AssumptionCheck, Judgment, Scenario
 from indicators.workspace.vocab import ASSUMPTION_STATUS, AssumptionStatus
 
@@ -72,13 +72,27 @@ def flags_of(scenario: Scenario, judgment: Judgment, day: dt.date) -> list[Flag]
     return out
 
 
-def standing_judgment(scenario: Scenario, day: dt.date) -> Judgment | None:
-    """The scenario's judgment in force on `day` (the latest made by then and not withdrawn by then)."""
-    standing = [(j.date, n, j) for n, j in enumerate(scenario.judgments) if j.date <= day and stands(j, day)]
-    return max(standing, key=lambda t: t[:2])[2] if standing else None
-
-
 def current_flags(scenario: Scenario, day: dt.date) -> list[Flag]:
-    """What flags the scenario's judgment standing on `day` (none when it has no judgment)."""
-    judgment = standing_judgment(scenario, day)
-    return flags_of(scenario, judgment, day) if judgment is not None else []
+    """What flags the scenario's judgment standing on `day`: none when it has no judgment, or when its
+    question is resolved by then (a resolved question is judged no more)."""
+    judgment = latest(scenario.judgments, day)
+    if judgment is None or resolved_by(scenario, day) is not None:
+        return []
+    return flags_of(scenario, judgment, day)
+
+
+@dataclass(frozen=True)
+class AssumptionState:
+    """A key assumption where it stands on a day: its latest check, and whether it casts doubt on the
+    scenario's standing judgment (a flag)."""
+
+    assumption: Assumption
+    check: AssumptionCheck
+    in_doubt: bool
+
+
+def assumption_states(scenario: Scenario, day: dt.date) -> list[AssumptionState]:
+    """Each key assumption of the scenario checked by `day`, where it stands (pages and exports)."""
+    doubted = {flag.assumption for flag in current_flags(scenario, day)}
+    return [AssumptionState(a, check, a.id in doubted) for a in scenario.assumptions
+            if (check := check_on(a, day)) is not None]

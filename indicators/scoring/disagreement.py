@@ -30,6 +30,7 @@ from itertools import combinations
 
 import pandas as pd
 
+from indicators.scoring.memo import per_workspace
 from indicators.workspace.load import Workspace
 from indicators.workspace.ratings import AnalystRatings
 from indicators.workspace.vocab import RATING
@@ -56,6 +57,11 @@ def _by_name(ws: Workspace) -> list[AnalystRatings]:
     return sorted(ws.analyst_ratings, key=lambda a: (a.analyst.casefold(), a.analyst))
 
 
+def analyst_names(ws: Workspace) -> list[str]:
+    """The analysts who rated on their own, in the order their columns come (by name)."""
+    return [a.analyst for a in _by_name(ws)]
+
+
 def _cells(ws: Workspace) -> list[tuple[str, str]]:
     """Every (indicator, scenario) of the workspace that at least one analyst rated, sorted by id."""
     scenarios = ws.scenario_by_id
@@ -69,6 +75,7 @@ def column_of(name: str) -> str:
     return f"{name} (analyst)" if name in ("indicator", "scenario", *MEASURES) else name
 
 
+@per_workspace
 def disagreement(ws: Workspace) -> pd.DataFrame:
     """One row per rated cell: each analyst's rating, how far apart they are and whether the team departs.
 
@@ -104,6 +111,7 @@ def disagreement(ws: Workspace) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+@per_workspace
 def analyst_summary(ws: Workspace) -> pd.DataFrame:
     """Per analyst (name order): how many cells they rated and how close they are to the team matrix.
 

@@ -17,9 +17,9 @@ from typing import Any
 import pandas as pd
 
 from indicators.scoring import disagreement, notices, signals, warning
-from indicators.scoring.assumptions import check_on, current_flags
+from indicators.scoring.assumptions import assumption_states
 from indicators.scoring.memo import per_workspace
-from indicators.workspace.entries import resolved_by, watch_on
+from indicators.workspace.entries import watch_on
 from indicators.workspace.load import Workspace
 from indicators.workspace.model import safe_url
 from indicators.workspace.problems import Problem
@@ -793,17 +793,12 @@ def analyst_summary_table(summary: pd.DataFrame) -> pd.DataFrame:
                                    "agree": "Same as the team", "mean_steps_off": "Mean steps from the team"})
 
 
+@per_workspace
 def assumptions_table(ws: Workspace, as_of: dt.date) -> pd.DataFrame:
     """Every key assumption checked by `as_of`: where it stands, since when and why, and whether it
     casts doubt on its scenario's standing judgment (questioned or broken after it was made)."""
-    rows = []
-    for scenario in ws.scenarios:
-        doubted = {f.assumption for f in current_flags(scenario, as_of)} if not resolved_by(scenario, as_of) else set()
-        for assumption in scenario.assumptions:
-            check = check_on(assumption, as_of)
-            if check is None:
-                continue
-            rows.append({"Scenario": scenario.id, "Id": assumption.id, "Assumption": assumption.statement,
-                         "Status": ASSUMPTION_STATUS.label(check.status), "Since": check.date,
-                         "Rationale": check.rationale or "", "Judge again": assumption.id in doubted})
+    rows = [{"Scenario": scenario.id, "Id": state.assumption.id, "Assumption": state.assumption.statement,
+             "Status": ASSUMPTION_STATUS.label(state.check.status), "Since": state.check.date,
+             "Rationale": state.check.rationale or "", "Judge again": state.in_doubt}
+            for scenario in ws.scenarios for state in assumption_states(scenario, as_of)]
     return pd.DataFrame(rows, columns=["Scenario", "Id", "Assumption", "Status", "Since", "Rationale", "Judge again"])

@@ -22,7 +22,8 @@ from typing import Any
 import pandas as pd
 
 from indicators.scoring import warning
-from indicators.workspace.entries import withdrawn_by
+from indicators.scoring.memo import per_workspace
+from indicators.workspace.entries import resolved_by, withdrawn_by
 from indicators.workspace.load import Workspace
 from indicators.workspace.model import Judgment, Scenario
 from indicators.workspace.vocab import LIKELIHOOD_P, LIKELIHOOD_RANGE, Likelihood, Outcome
@@ -54,6 +55,7 @@ def time_averaged_brier(judgments: list[Judgment], outcome: float, resolved: dt.
     return total / days if days else None
 
 
+@per_workspace
 def scores(ws: Workspace, as_of: dt.date | None = None) -> dict[str, Any]:
     """The track record of every resolved scenario, and of every analyst, as plain data:
     `{"scenarios": [{"id", "outcome", "resolved", "brier", "judgments": [{"date", "likelihood", "p",
@@ -63,6 +65,9 @@ def scores(ws: Workspace, as_of: dt.date | None = None) -> dict[str, Any]:
     With `as_of`, only the resolutions made by then count (the track record as it stood that day)."""
     scenarios: list[dict[str, Any]] = []
     by_analyst: dict[str, list[float]] = {}
+    settled = [s.resolution.date for s in ws.scenarios
+               if s.resolution is not None and (as_of is None or s.resolution.date <= as_of)]
+    levels = _levels_until(ws, max(settled)) if settled else None  # once, for every lead time
     for scenario in ws.scenarios:
         resolution = scenario.resolution
         if resolution is None or (as_of is not None and resolution.date > as_of):
@@ -81,7 +86,7 @@ def scores(ws: Workspace, as_of: dt.date | None = None) -> dict[str, Any]:
             "id": scenario.id, "title": scenario.title, "outcome": Outcome(resolution.outcome).value,
             "resolved": resolution.date.isoformat(),
             "brier": time_averaged_brier(judged, outcome, resolution.date) if outcome is not None else None,
-            "judgments": rows, "lead_times": lead_times(ws, scenario.id)})
+            "judgments": rows, "lead_times": lead_times(ws, scenario.id, levels)})
     analysts = [{"analyst": name, "judgments": len(values), "brier": sum(values) / len(values)}
                 for name, values in sorted(by_analyst.items())]
     return {"scenarios": scenarios, "analysts": analysts, "calibration": calibration(scenarios)}
@@ -102,18 +107,25 @@ def calibration(scenarios: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def lead_times(ws: Workspace, scenario_id: str) -> list[dict[str, Any]]:
+def _levels_until(ws: Workspace, end: dt.date) -> pd.DataFrame:
+    """Every scenario's warning level on each day a score can change, from the first record to `end`."""
+    start = warning.history_start(ws)
+    last = pd.Timestamp(end)
+    days = [start, *warning.change_days(ws, start, last)] if start is not None and start <= last else []
+    return warning.levels_over_time(ws, days)
+
+
+def lead_times(ws: Workspace, scenario_id: str, levels: pd.DataFrame | None = None) -> list[dict[str, Any]]:
     """For a resolved scenario, each warning level above the lowest: the first day its warning level
     stood at or above it, up to the resolution day, and the days from then to the resolution
-    (`reached` and `days_before` None when it never got there)."""
+    (`reached` and `days_before` None when it never got there). `levels`: `_levels_until` a day on or
+    after the resolution, when the caller has it (for several scenarios at once)."""
     resolution = ws.scenario_by_id[scenario_id].resolution
-    start = warning.history_start(ws)
-    if resolution is None or start is None:
+    if resolution is None:
         return []
+    levels = _levels_until(ws, resolution.date) if levels is None else levels
     end = pd.Timestamp(resolution.date)
-    days = [start, *warning.change_days(ws, start, end)] if start <= end else []
-    levels = warning.levels_over_time(ws, days)
-    rows = levels[levels["scenario"] == scenario_id].sort_values("date")
+    rows = levels[(levels["scenario"] == scenario_id) & (levels["date"] <= end)].sort_values("date")
     out = []
     for rank, level in enumerate(ws.meta.warning_levels[1:], start=1):
         reached = rows[rows["rank"] >= rank]["date"]
@@ -126,4 +138,4 @@ def lead_times(ws: Workspace, scenario_id: str) -> list[dict[str, Any]]:
 def awaiting_resolution(scenario: Scenario, day: dt.date) -> bool:
     """True when the scenario's question closed before `day` and it is still not resolved by then."""
     closed = scenario.question_close
-    return closed is not None and closed < day and (scenario.resolution is None or scenario.resolution.date > day)
+    return closed is not None and closed < day and resolved_by(scenario, day) is None

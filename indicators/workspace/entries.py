@@ -11,6 +11,7 @@ its first entry) until the day it was retired. These are the board's rules for "
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
@@ -87,6 +88,27 @@ def withdrawn_by(entry: Any, day: dt.date) -> bool:
     withdrawal = getattr(entry, "withdrawn", None)
     void = _private(entry, "_void")
     return (withdrawal is not None and withdrawal.date <= day) or (void is not None and void <= day)
+
+
+def latest(items: list, as_of: dt.date) -> Any:
+    """The last of `items` dated on or before `as_of` (file order breaks ties, as the board does); None if none."""
+    found = latest_on(items, [as_of])
+    return found[0] if found else None
+
+
+def latest_on(items: list, days: Iterable[dt.date]) -> list:
+    """For each day, the last of `items` standing on it: dated on or before it and not withdrawn by
+    then (file order breaks ties, as the board does)."""
+    ordered = sorted(enumerate(items), key=lambda pair: (pair[1].date, pair[0]))
+    dates = [item.date for _, item in ordered]
+    out = []
+    for day in days:
+        at = bisect.bisect_right(dates, day)
+        while at and withdrawn_by(ordered[at - 1][1], day):
+            at -= 1
+        if at:
+            out.append(ordered[at - 1][1])
+    return out
 
 
 def void_reviews(assessments: list[Assessment]) -> None:

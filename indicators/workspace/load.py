@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -198,6 +199,31 @@ def _yaml_files(folder: Path, root: Path, kind: str = "indicator") -> list[Path]
             + [folder / name for name in sorted(names) if name.endswith(".yml")])
 
 
+def folder_files(root: Path, folder: Path, kind: str, overrides: dict[Path, str] | None = None) -> list[Path] | Problem:
+    """`_yaml_files` of a workspace folder, with the new files of that folder that `overrides` proposes
+    (a change may create one: it is validated with the rest)."""
+    listed = _yaml_files(folder, root, kind)
+    if overrides and isinstance(listed, list):
+        listed += sorted(p for p in overrides if p.parent == folder and p.suffix in (".yaml", ".yml")
+                         and p not in listed)
+    return listed
+
+
+def read_each(paths: list[Path], root: Path, cls: type, overrides: dict[Path, str] | None, cache: FileCache,
+              problems: list[Problem], files: list[Path]) -> Iterator[tuple[Path, FileResult]]:
+    """Each file through the parse cache, its problems added to `problems` and its path to `files`;
+    a link out of the workspace is reported and not read."""
+    for path in paths:
+        outside = _outside(path, root)
+        if outside is not None:
+            problems.append(outside)
+            continue
+        files.append(path)
+        result = _load_file(path, root, cls, overrides, cache)
+        problems.extend(result.problems)
+        yield path, result
+
+
 def load_workspace(root: Path | str, *, today: dt.date | None = None,
                    overrides: dict[Path, str] | None = None, cache: FileCache | None = None) -> Workspace:
     """Read a workspace folder and validate it whole; never raises for bad data.
@@ -229,11 +255,8 @@ def load_workspace(root: Path | str, *, today: dt.date | None = None,
     sources: dict[str, IndicatorSource] = {}
     files = [meta_path]
     folder = root / INDICATOR_DIR
-    listed = _yaml_files(folder, root)
+    listed = folder_files(root, folder, "indicator", overrides)
     paths = listed if isinstance(listed, list) else []
-    if overrides and isinstance(listed, list):  # a change may create a checklist: validate it with the rest
-        paths += sorted(p for p in overrides if p.parent == folder and p.suffix in (".yaml", ".yml")
-                        and p not in paths)
     if isinstance(listed, Problem):
         problems.append(listed)
     elif not paths and root.is_dir():
@@ -241,14 +264,7 @@ def load_workspace(root: Path | str, *, today: dt.date | None = None,
                                 f"add checklists as {INDICATOR_DIR}/<theme>.yaml", Severity.WARNING))
     located = _Located(overrides)
     read: list[Any] = []  # the models of the files read, as the cache gave them
-    for path in paths:
-        outside = _outside(path, root)
-        if outside is not None:
-            problems.append(outside)
-            continue
-        files.append(path)
-        result = _load_file(path, root, IndicatorFile, overrides, cache)
-        problems.extend(result.problems)
+    for path, result in read_each(paths, root, IndicatorFile, overrides, cache, problems, files):
         read.append(result.model)
         if result.model is None:
             continue

@@ -18,7 +18,7 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
-from indicators.workspace.load import Workspace, _load_file, _Located, _outside, _yaml_files
+from indicators.workspace.load import Workspace, _Located, folder_files, read_each
 from indicators.workspace.model import AnalystRatingsFile
 from indicators.workspace.parse_cache import FILE_CACHE, FileCache
 from indicators.workspace.problems import Code, Problem, display_path
@@ -46,12 +46,7 @@ class AnalystRatings:
 def rating_paths(root: Path, overrides: dict[Path, str] | None = None) -> list[Path] | Problem:
     """The rating files of a workspace (.yaml, then .yml, each sorted by name), plus new ones proposed in
     `overrides`; or the problem when `ratings` is there but is not a readable folder."""
-    folder = root / RATINGS_DIR
-    listed = _yaml_files(folder, root, "rating")
-    if isinstance(listed, list) and overrides:
-        listed += sorted(p for p in overrides if p.parent == folder and p.suffix in (".yaml", ".yml")
-                         and p not in listed)
-    return listed
+    return folder_files(root, root / RATINGS_DIR, "rating", overrides)
 
 
 def read_analyst_ratings(workspace: Workspace, located: _Located | None = None,
@@ -72,14 +67,7 @@ def read_analyst_ratings(workspace: Workspace, located: _Located | None = None,
     files: list[Path] = []
     problems: list[Problem] = []
     first_file: dict[str, Path] = {}
-    for path in listed:
-        outside = _outside(path, root)
-        if outside is not None:
-            problems.append(outside)
-            continue
-        files.append(path)
-        result = _load_file(path, root, AnalystRatingsFile, overrides, cache)
-        problems.extend(result.problems)
+    for path, result in read_each(listed, root, AnalystRatingsFile, overrides, cache, problems, files):
         model = result.model
         if model is None:
             continue

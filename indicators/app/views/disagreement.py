@@ -24,14 +24,13 @@ def render() -> None:
                                "show which cells to talk through, and where the agreed matrix departs from what "
                                "the analysts thought. Steps: HL 0, L 1, C 2, U 3, HU 4.")
     cells = disagreement.disagreement(ws)
-    shown = markings.shown_marking(ws, state.as_of(), indicators=set(cells["indicator"]))
-    ui.shows(markings.highest(shown, [r.marking for r in ws.analyst_ratings]))
+    ui.shows(markings.ratings_marking(ws, cells["indicator"]))
     if not ws.analyst_ratings:
         st.info("No analyst has rated on their own yet. Each analyst writes a file in the workspace's ratings/ "
                 "folder, for example ratings/ann.yaml:")
         st.code(EXAMPLE, language="yaml")
         return
-    names = sorted((r.analyst for r in ws.analyst_ratings), key=lambda n: (n.casefold(), n))
+    names = disagreement.analyst_names(ws)
     st.subheader("Analysts", anchor=False)
     st.dataframe(frames.analyst_summary_table(disagreement.analyst_summary(ws)), hide_index=True, width="content",
                  column_config={"Mean steps from the team": st.column_config.NumberColumn(format="%.2f")})

@@ -67,12 +67,11 @@ def _scenario_card(ws: Workspace, sid: str, row: pd.Series, history: pd.DataFram
 
 def _question_lines(scenario: Scenario, as_of: dt.date, *, resolved: bool) -> None:
     """Key assumptions in doubt under the standing judgment, and the question's closing date."""
-    if not resolved:
-        for flag in current_flags(scenario, as_of):
-            why = f": {md_text(flag.rationale)}" if flag.rationale else "."
-            st.warning(f"Rests on **{md_text(flag.assumption)}** ({md_text(flag.statement)}), "
-                       f"{md_text(flag.status.value)} since {flag.since}{why} Judge the scenario again.",
-                       icon=":material/report:")
+    for flag in current_flags(scenario, as_of):  # none once the question is resolved
+        why = f": {md_text(flag.rationale)}" if flag.rationale else "."
+        st.warning(f"Rests on **{md_text(flag.assumption)}** ({md_text(flag.statement)}), "
+                   f"{md_text(flag.status.value)} since {flag.since}{why} Judge the scenario again.",
+                   icon=":material/report:")
     if awaiting_resolution(scenario, as_of):
         st.warning(f"The question closed on {scenario.question_close} and is not resolved: resolve it on the "
                    "Update page.", icon=":material/event_busy:")

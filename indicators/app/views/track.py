@@ -12,6 +12,7 @@ from indicators.reports import markings
 from indicators.reports.escape import md_text
 from indicators.scoring import charts, frames
 from indicators.scoring.track import awaiting_resolution, scores
+from indicators.workspace.entries import resolved_by
 from indicators.workspace.load import Workspace
 
 BRIER = st.column_config.NumberColumn("Brier", format="%.4f", help="0 is perfect, 1 the worst; lower is better")
@@ -25,8 +26,7 @@ def render() -> None:
                                "time-averaged Brier score (the mean over each day of (p − outcome)², p the "
                                "midpoint of the standing judgment's ICD 203 band; 0 perfect, 0.25 a steady 50 %, "
                                "1 the worst). Ambiguous outcomes are not scored.")
-    # every judgment of a resolved scenario, and the statuses behind each warning level up to its resolution
-    ui.shows(markings.shown_marking(ws, as_of, all_judgments=True, assessments=True))
+    ui.shows(markings.track_marking(ws, as_of))  # the judgments scored, the statuses behind the lead times
     record = scores(ws, as_of)
     _open_questions(ws, as_of)
     if not record["scenarios"]:
@@ -70,7 +70,7 @@ def _open_questions(ws: Workspace, as_of: dt.date) -> None:
         st.warning(f"**{md_text(scenario.id)}**'s question closed on {scenario.question_close} and is not "
                    "resolved: resolve it on the Update page.", icon=":material/event_busy:")
     upcoming = [s for s in ws.scenarios if s.question_close is not None and s.question_close >= as_of
-                and (s.resolution is None or s.resolution.date > as_of)]
+                and resolved_by(s, as_of) is None]
     if upcoming:
         st.caption("Open questions: " + "; ".join(f"{md_text(s.id)} closes {s.question_close}"
                                                    for s in sorted(upcoming, key=lambda s: s.question_close)))
