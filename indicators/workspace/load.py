@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from indicators.workspace.entries import dated_ids, name_entries, void_reviews, watch_start
 from indicators.workspace.files import describe
+from indicators.workspace.gc_pause import gc_paused
 from indicators.workspace.model import Indicator, IndicatorFile, Scenario, WorkspaceFile, _default_levels
 from indicators.workspace.parse_cache import FILE_CACHE, FileCache, FileResult
 from indicators.workspace.problems import Checked, Code, Problem, Severity, display_path
@@ -229,11 +230,15 @@ def load_workspace(root: Path | str, *, today: dt.date | None = None,
     """Read a workspace folder and validate it whole; never raises for bad data.
 
     `overrides` maps file paths to proposed new texts, read instead of the files (to validate
-    an edit before writing it). `cache` defaults to the process-wide parse cache.
+    an edit before writing it). `cache` defaults to the process-wide parse cache. The cyclic garbage
+    collector is paused meanwhile (`gc_pause`): the load builds millions of objects and frees none.
     """
-    root = Path(root)
-    today = today or dt.date.today()
-    cache = cache or FILE_CACHE
+    with gc_paused():
+        return _load(Path(root), today or dt.date.today(), overrides, cache or FILE_CACHE)
+
+
+def _load(root: Path, today: dt.date, overrides: dict[Path, str] | None, cache: FileCache) -> Workspace:
+    """`load_workspace`'s work."""
     problems: list[Problem] = []
     meta_path = root / WORKSPACE_FILE
     fallback = _workspace_fallback(root)
@@ -302,9 +307,32 @@ def load_workspace(root: Path | str, *, today: dt.date | None = None,
     return workspace
 
 
-# The cross-file problems of the last load of each folder, with the day and the file models they were
-# found in: a load whose files all came unchanged from the cache (the same model objects) finds the same.
-_LAST_CHECK: dict[str, tuple[dt.date, tuple[Any, ...], list[Problem]]] = {}
+class _Reuse:
+    """What the last check of a folder worked out from each list it met (an indicator's indications,
+    its assessments), reused while the same list objects come back: an unchanged file comes from the
+    parse cache as the same objects (and a theme-less indicator's copy shares its lists), so a
+    reload after editing one file works these out for that file alone."""
+
+    def __init__(self) -> None:
+        self._last: dict[tuple[int, Any], tuple[Any, Any]] = {}
+        self._now: dict[tuple[int, Any], tuple[Any, Any]] = {}
+
+    def get(self, source: list[Any], what: Any, compute: Callable[[], Any]) -> Any:
+        """`compute()`, or what it gave for this very `source` list last time (`what` names the result)."""
+        key = (id(source), what)
+        hit = self._last.get(key)
+        value = hit[1] if hit is not None and hit[0] is source else compute()
+        self._now[key] = (source, value)  # holding the list keeps its id from being taken by another
+        return value
+
+    def done(self) -> None:
+        """End of a check: what it met is what the next one may reuse."""
+        self._last, self._now = self._now, {}
+
+
+# Per folder (a server has one; a test run many): the day, the file models and the cross-file problems
+# of its last load (a load whose files all came unchanged from the cache finds the same), and `_Reuse`.
+_LAST_CHECK: dict[str, tuple[dt.date, tuple[Any, ...], list[Problem], _Reuse]] = {}
 
 
 def _checked(workspace: Workspace, located: _Located, today: dt.date, models: tuple[Any, ...],
@@ -315,17 +343,40 @@ def _checked(workspace: Workspace, located: _Located, today: dt.date, models: tu
     if reuse and last is not None and last[0] == today and len(last[1]) == len(models) and all(
             a is b for a, b in zip(last[1], models)):
         return list(last[2])
-    found = check_references(workspace, located, today)
-    if reuse:  # holding the models keeps their ids from being taken by others
+    memo = last[3] if reuse and last is not None else _Reuse()
+    found = check_references(workspace, located, today, memo)
+    if reuse:
         _LAST_CHECK.pop(key, None)
-        while len(_LAST_CHECK) >= 8:  # the folders loaded last (a server has one; a test run many)
+        while len(_LAST_CHECK) >= 8:
             _LAST_CHECK.pop(next(iter(_LAST_CHECK)))
-        _LAST_CHECK[key] = (today, models, found)
+        _LAST_CHECK[key] = (today, models, found, memo)
     return list(found)
 
 
-def check_references(workspace: Workspace, located: _Located, today: dt.date) -> list[Problem]:
-    """Cross-object rules: known scenarios and indications, unique indication ids, dates."""
+@dataclass
+class _Indications:
+    """An indicator's indications, indexed: the part of the cross-file check that depends on them alone."""
+
+    dates: dict[str, dt.date]  # id -> date
+    home: dict[str, str]  # id -> the indicator's id
+    withdrawn: set[str]
+    unique: bool  # no id twice in the list
+    notable: list[Any]  # those with a source id or a withdrawal, the only ones with checks of their own
+
+
+def _indexed(indicator: Indicator) -> _Indications:
+    dates = {o.id: o.date for o in indicator.indications}
+    return _Indications(dates, dict.fromkeys(dates, indicator.id),
+                        {o.id for o in indicator.indications if o.withdrawn is not None},
+                        len(dates) == len(indicator.indications),
+                        [o for o in indicator.indications if o.source_id is not None or o.withdrawn is not None])
+
+
+def check_references(workspace: Workspace, located: _Located, today: dt.date,
+                     memo: _Reuse | None = None) -> list[Problem]:
+    """Cross-object rules: known scenarios and indications, unique indication ids, dates. `memo` gives
+    back what an earlier check worked out from the same lists."""
+    memo = memo or _Reuse()
     root = workspace.root
     problems: list[Problem] = []
     scenario_ids = set(workspace.scenario_by_id)
@@ -344,7 +395,25 @@ def check_references(workspace: Workspace, located: _Located, today: dt.date) ->
         path = workspace.sources[indicator_id].path
         return ("indications", located.list_index(path, indicator_id, "indications", indication_id, occurrence))
 
+    def indication_checks(indicator: Indicator, indication: Any) -> None:
+        if indication.source_id is not None and indication.source_id not in source_ids:
+            problems.append(problem(indicator.id, (*indication_loc(indicator.id, indication.id), "source_id"),
+                                    Code.UNKNOWN_SOURCE, f"{indication.id} cites source {indication.source_id!r}, "
+                                    "which is not listed under the workspace's sources",
+                                    f"sources are: {', '.join(sorted(source_ids)) or '(none)'}"))
+        if indication.withdrawn is not None and indication.withdrawn.date < indication.date:
+            problems.append(problem(indicator.id, (*indication_loc(indicator.id, indication.id), "withdrawn"),
+                                    *_withdrawn_early(indication.id, indication.withdrawn.date, indication.date)))
+
     for indicator in workspace.indicators:
+        indexed = memo.get(indicator.indications, ("index", indicator.id), lambda _i=indicator: _indexed(_i))
+        if indexed.unique and indication_dates.keys().isdisjoint(indexed.dates):  # the common case, in bulk
+            indication_dates.update(indexed.dates)
+            indication_home.update(indexed.home)
+            withdrawn_indications.update(indexed.withdrawn)
+            for indication in indexed.notable:
+                indication_checks(indicator, indication)
+            continue
         seen_here: dict[str, int] = {}
         for indication in indicator.indications:
             occurrence = seen_here.get(indication.id, 0)
@@ -360,14 +429,7 @@ def check_references(workspace: Workspace, located: _Located, today: dt.date) ->
             indication_home[indication.id] = indicator.id
             if indication.withdrawn is not None:
                 withdrawn_indications.add(indication.id)
-            if indication.source_id is not None and indication.source_id not in source_ids:
-                problems.append(problem(indicator.id, (*indication_loc(indicator.id, indication.id), "source_id"),
-                                        Code.UNKNOWN_SOURCE, f"{indication.id} cites source {indication.source_id!r}, "
-                                        "which is not listed under the workspace's sources",
-                                        f"sources are: {', '.join(sorted(source_ids)) or '(none)'}"))
-            if indication.withdrawn is not None and indication.withdrawn.date < indication.date:
-                problems.append(problem(indicator.id, (*indication_loc(indicator.id, indication.id), "withdrawn"),
-                                        *_withdrawn_early(indication.id, indication.withdrawn.date, indication.date)))
+            indication_checks(indicator, indication)
     rungs: dict[tuple[str, int], str] = {}
     for indicator in workspace.indicators:
         problems.extend(_life_span_problems(indicator, lambda *loc, _i=indicator.id: problem(_i, *loc)))
@@ -398,12 +460,16 @@ def check_references(workspace: Workspace, located: _Located, today: dt.date) ->
                                     f"{indicator.id} is not rated against {', '.join(missing)}",
                                     "add a rating (HL, L, C, U or HU) for each scenario; "
                                     "until then it does not count toward that scenario", Severity.WARNING))
-        problems.extend(_series_problems(indicator, problem, indication_loc))
+        for indication_id, field, code, message in memo.get(indicator.indications, ("series",),
+                                                            lambda _i=indicator: _series_findings(_i)):
+            problems.append(problem(indicator.id, (*indication_loc(indicator.id, indication_id), field), code,
+                                    message, code.hint))
         for indication in indicator.indications:
             if indication.date > today:
                 problems.append(problem(indicator.id, (*indication_loc(indicator.id, indication.id), "date"),
                                         *_future(indication.date, today)))
-        names = dated_ids(indicator.id, indicator.assessments)
+        names = memo.get(indicator.assessments, ("names", indicator.id),
+                         lambda _i=indicator: dated_ids(_i.id, _i.assessments))
         for i, assessment in enumerate(indicator.assessments):
             if assessment.date > today:
                 problems.append(problem(indicator.id, ("assessments", i, "date"), *_future(assessment.date, today)))
@@ -460,6 +526,7 @@ def check_references(workspace: Workspace, located: _Located, today: dt.date) ->
             ("scenarios", _s, *loc), *rest)))
         problems.extend(_assumption_problems(scenario, today, lambda loc, *rest, _s=s_index: in_meta(
             ("scenarios", _s, *loc), *rest)))
+    memo.done()
     return problems
 
 
@@ -548,9 +615,10 @@ def _withdrawn_early(name: str, withdrawn: dt.date, dated: dt.date) -> tuple[str
             Code.WITHDRAWN_BEFORE_ENTRY.hint)
 
 
-def _series_problems(indicator: Indicator, problem: Any, indication_loc: Any) -> list[Problem]:
-    """An indicator's indications recorded twice, and values in a unit other than the series' first."""
-    problems: list[Problem] = []
+def _series_findings(indicator: Indicator) -> list[tuple[str, str, Code, str]]:
+    """An indicator's indications recorded twice, and values in a unit other than the series' first:
+    (indication id, field, code, message) of each."""
+    found: list[tuple[str, str, Code, str]] = []
     seen: dict[tuple[Any, ...], str] = {}
     unit: tuple[str | None, str] | None = None  # the series' unit and the indication that set it
     for indication in indicator.indications:
@@ -558,24 +626,19 @@ def _series_problems(indicator: Indicator, problem: Any, indication_loc: Any) ->
             continue
         key = (indication.date, indication.summary.strip().casefold(),
                (indication.source or "").strip().casefold(), indication.source_id)
-        if key in seen:  # positions are worked out only for a problem: locating parses the file again
-            problems.append(problem(indicator.id, (*indication_loc(indicator.id, indication.id), "summary"),
-                                    Code.DUPLICATE_INDICATION,
-                                    f"{indication.id} repeats {seen[key]} (same date, summary and source)",
-                                    Code.DUPLICATE_INDICATION.hint))
+        if key in seen:
+            found.append((indication.id, "summary", Code.DUPLICATE_INDICATION,
+                          f"{indication.id} repeats {seen[key]} (same date, summary and source)"))
         seen.setdefault(key, indication.id)
         if indication.value is None:
             continue
         if unit is None:
             unit = (indication.unit, indication.id)
         elif (indication.unit or "").strip().casefold() != (unit[0] or "").strip().casefold():
-            field = "unit" if indication.unit else "value"
-            problems.append(problem(indicator.id, (*indication_loc(indicator.id, indication.id), field),
-                                    Code.UNIT_MISMATCH,
-                                    f"{indication.id} gives its value in {indication.unit or 'no unit'!r}, "
-                                    f"but {unit[1]} set the series' unit to {unit[0] or 'no unit'!r}",
-                                    Code.UNIT_MISMATCH.hint))
-    return problems
+            found.append((indication.id, "unit" if indication.unit else "value", Code.UNIT_MISMATCH,
+                          f"{indication.id} gives its value in {indication.unit or 'no unit'!r}, "
+                          f"but {unit[1]} set the series' unit to {unit[0] or 'no unit'!r}"))
+    return found
 
 
 def _future(date: dt.date, today: dt.date) -> tuple[str, str, str, Severity]:

@@ -50,28 +50,42 @@ DEFER = object()  # "read this one with PyYAML"
 _TYPED_START = frozenset("0123456789+-.~nNyYtTfFoO=<")
 _TYPED = "[" + re.escape("".join(sorted(_TYPED_START))) + "]"  # … as a regex character class
 # Every place where rapidyaml and PyYAML could read the text differently (or that the exact path must
-# see, to report it) starts with one of these characters; where it stands then decides (`_alarm`).
-# Each pattern is a plain character class, so the scan skips everything else at C speed; a false
-# alarm only costs the slower read.
-# Anywhere, even on a comment line: tabs, escapes, a byte-order mark, the line breaks only PyYAML knows
-# (NEL, LS, PS, a lone CR).
+# see, to report it) starts with one of a few characters; where it stands then decides (`_alarm`).
+# The screen takes one C-speed inventory of the rare ones in the text (`_inventory`) and looks only
+# for what is there, each with a pattern that starts with one literal character (which `re` finds at
+# memchr speed, where a character class is tried at every position). A false alarm only costs the
+# slower read.
+# Anywhere, even on a comment line: tabs, escapes, control characters, and in non-ASCII text a
+# byte-order mark and the line breaks only PyYAML knows (NEL, LS, PS).
 _ANYWHERE = re.compile(r"[\t\\\ufeff\x85\u2028\u2029]")
+_NEVER_ASCII = frozenset(b"\t\\\x7f" + bytes(range(0x09)) + b"\x0b\x0c" + bytes(range(0x0e, 0x20)))
+_PLACED_CHARS = "%&*!@`?|>]}<"  # directives, anchors, aliases, tags, reserved indicators, complex keys,
+                                 # block-scalar headers, closing brackets, merge keys: each found where it is
+_RARE = frozenset(_NEVER_ASCII | frozenset(_PLACED_CHARS.encode()) | frozenset(b"\r#,'[{"))
+_ORDINARY = bytes(b for b in range(256) if b not in _RARE)  # deleted by the inventory
+_NEVER = frozenset(chr(b) for b in _NEVER_ASCII)
+_LITERAL = {char: re.compile(re.escape(char)) for char in _PLACED_CHARS}
 _LONE_CR = re.compile(r"\r(?!\n)")
-_PLACED = re.compile(r"[%&*!@`?|>\]}<]")  # directives, anchors, aliases, tags, reserved indicators, complex
-                                          # keys, block-scalar headers, closing brackets, merge keys
 _MARKER = re.compile(r"\n(?:---|\.\.\.)(?=[ \r\n]|$)")  # a document marker (the file's first line aside)
-_FLOW_INDICATOR = re.compile(r"[\[{,] *[?:]")  # `[?x]`, `[:x]`: PyYAML reads them as indicators in flow
-_COLON_START = re.compile(r"[\n\-:] *:")  # a colon opening a token (`:x`, `- :x`, `a: :x`)
+# `[?x]`, `[:x]`, `{?x}`, `a, :x`: PyYAML reads them as indicators in flow
+_FLOW_INDICATOR = {char: re.compile(re.escape(char) + r" *[?:]") for char in "[{,"}
+# a colon opening a token (`:x`, `- :x`, `a: :x`), after a line break, a dash or a colon
+_COLON_START = [re.compile(re.escape(char) + r" *:") for char in "\n-:"]
 _DOT_DIGIT = re.compile(r"\.(?<![0-9A-Za-z_]\.)[0-9]")  # .5e3, -.5: rapidyaml rewrites them (0.5e3, -0.5)
 _FLOW_COMMENT = re.compile(r" #")  # a comment: inside an open flow collection the two read it differently
 _LEADING_COMMA = re.compile(r"\n *,")  # a line opening with a comma (flow continued oddly)
 _EMPTY_FLOW_VALUE = re.compile(r":[,\]}]")  # `{x:}`, `[x:]`, `{x:,y}`: PyYAML refuses them
-_AFTER_CLOSE = re.compile(r"[\]}] *[^ \r\n#,\]}]")  # `- [a] - b`: something after a closed flow collection
+# `- [a] - b`: something after a closed flow collection
+_AFTER_CLOSE = {char: re.compile(re.escape(char) + r" *[^ \r\n#,\]}]") for char in "]}"}
 _HEADER = re.compile(r"[|>][-+]?(?:[0-9]|[ ]+#)")  # a block scalar with an indentation indicator or a comment
-_QUOTE = re.compile(r"""["']""")
+# A quote that may open a quoted scalar the fast path cannot vouch for (`_quoted_alarm`): after an
+# indicator, a space or a line break, and before text that could look typed, a line break or the end.
+_QUOTE_SUSPECT = {quote: re.compile(quote + r"(?<=[-:\[{,?\n ]" + quote + r")(?=\s*" + _TYPED + "|[^" + quote
+                                    + r"]*(?:\n|\Z))") for quote in "\"'"}
 # A line holding nothing but what could be a typed scalar: the whole of a block scalar (text to PyYAML)
 # or of a plain scalar on its own line (typed, `2024-01-01 10:00:00` too): JSON would not tell them apart.
-_LONE = re.compile(r"\n +(" + _TYPED + r"[^\r\n]*?) *\r?(?=\n)")  # (typed ones only; the text ends with \n)
+# Typed scalars hold a colon only before a digit (times, sexagesimals), so key lines fail at their colon.
+_LONE = re.compile(r"\n +(" + _TYPED + r"[^\r\n:]*+(?::[0-9][^\r\n:]*+)*+)\r?(?=\n)")
 _NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
 _RESOLVER = yaml.resolver.Resolver()
 _STR = "tag:yaml.org,2002:str"
@@ -131,7 +145,7 @@ def _on_comment_line(text: str, at: int) -> bool:
 
 
 def _alarm(text: str, at: int) -> bool:
-    """True when the character at `at` (found by `_PLACED` or the patterns after it) is something
+    """True when the character at `at` (found by `_LITERAL` or the patterns after it) is something
     the fast path must leave to PyYAML: where a token starts, or a merge key, a block-scalar header, a
     directive (nothing on a comment line counts)."""
     char = text[at]
@@ -171,31 +185,30 @@ def _quote_opens(before: str) -> bool:
     return not stripped or stripped[-1] in ":-[{,?"
 
 
-def _quoted_alarm(text: str) -> bool:
+def _quoted_alarm(text: str, quotes: str) -> bool:
     """True when a quoted scalar is one the fast path cannot vouch for: text that would look typed once
     JSON drops its quotes ("2024-01-01", 'yes', a 50-digit number), also over several lines, or a
-    key spanning lines (PyYAML refuses it). Prose apostrophes open nothing, so they hide nothing."""
-    at = 0
-    while True:
-        match = _QUOTE.search(text, at)
-        if match is None:
-            return False
-        at = match.start()
-        line = text.rfind("\n", 0, at) + 1
-        before = text[line:at]
-        if not _quote_opens(before) or before.lstrip(" ").startswith("#"):
-            at += 1
-            continue
-        close = text.find(match[0], at + 1)
-        if close < 0:
-            return True  # unterminated: PyYAML reports it
-        content = text[at + 1:close]
-        if "\n" in content:
-            if text[close + 1:close + 3].lstrip(" ").startswith(":") or _typed(" ".join(content.split())):
+    key spanning lines (PyYAML refuses it), or a quote left open. `text` starts with a line break.
+
+    Only the quotes `_QUOTE_SUSPECT` finds are looked at: a superset of the opening quotes that could
+    alarm. A quote inside another quoted scalar may be taken for an opening one: a false alarm at worst.
+    Prose apostrophes open nothing, so they hide nothing."""
+    for quote in quotes:
+        for match in _QUOTE_SUSPECT[quote].finditer(text):
+            at = match.start()
+            before = text[text.rfind("\n", 0, at) + 1:at]
+            if not _quote_opens(before) or before.lstrip(" ").startswith("#"):
+                continue
+            close = text.find(quote, at + 1)
+            if close < 0:
+                return True  # unterminated: PyYAML reports it
+            content = text[at + 1:close]
+            if "\n" in content:
+                if text[close + 1:close + 3].lstrip(" ").startswith(":") or _typed(" ".join(content.split())):
+                    return True
+            elif _typed(content):
                 return True
-        elif _typed(content):
-            return True
-        at = close + 1
+    return False
 
 
 def _document_marker(text: str) -> bool:
@@ -204,31 +217,47 @@ def _document_marker(text: str) -> bool:
     return (text.startswith(("---", "...")) and text[3:4] in ("", " ", "\r", "\n")) or bool(_MARKER.search(text))
 
 
-def _screened(text: str) -> bool:
-    """True when the text is free of everything the fast path leaves to PyYAML."""
-    if _NON_PRINTABLE.search(text) or _ANYWHERE.search(text):  # control characters PyYAML refuses, …
-        return False
-    if "\r" in text and _LONE_CR.search(text):
-        return False
+def _inventory(data: bytes) -> frozenset[str]:
+    """The rare characters (`_RARE`) that occur in the UTF-8 bytes of a text, found in one C pass."""
+    return frozenset(chr(b) for b in set(data.translate(None, _ORDINARY)))
+
+
+def _screened(text: str, data: bytes) -> bool:
+    """True when the text (`data`, its UTF-8 bytes) is free of everything the fast path leaves to PyYAML."""
     if not text.endswith("\n"):  # a block scalar ending the file without a line break reads otherwise
+        return False
+    if not text.isascii() and (_NON_PRINTABLE.search(text) or _ANYWHERE.search(text)):
+        return False  # control characters PyYAML refuses, a BOM, the line breaks only PyYAML knows
+    present = _inventory(data)
+    if present & _NEVER:  # tabs, escapes, control characters
+        return False
+    if "\r" in present and _LONE_CR.search(text):
         return False
     if _document_marker(text):
         return False
-    if any(_alarm(text, m.start()) for m in _PLACED.finditer(text)):
-        return False
-    for pattern in (_DOT_DIGIT, _FLOW_COMMENT):
-        if any(_alarm(text, m.start()) for m in pattern.finditer(text)):
+    for char in _PLACED_CHARS:
+        if char in present and any(_alarm(text, m.start()) for m in _LITERAL[char].finditer(text)):
             return False
-    for pattern in (_LEADING_COMMA, _EMPTY_FLOW_VALUE, _AFTER_CLOSE):  # wherever they stand, but on a comment line
+    if any(_alarm(text, m.start()) for m in _DOT_DIGIT.finditer(text)):
+        return False
+    if "#" in present and any(_alarm(text, m.start()) for m in _FLOW_COMMENT.finditer(text)):
+        return False
+    wherever = [_LEADING_COMMA] if "," in present else []  # wherever they stand, but on a comment line
+    wherever += [_EMPTY_FLOW_VALUE] if present & {",", "]", "}"} else []
+    wherever += [_AFTER_CLOSE[char] for char in "]}" if char in present]
+    for pattern in wherever:
         if any(not _on_comment_line(text, m.end() - 1) for m in pattern.finditer(text)):
             return False
-    if any(_alarm(text, m.start()) for m in _FLOW_INDICATOR.finditer(text)):
+    for char in "[{,":
+        if char in present and any(_alarm(text, m.start()) for m in _FLOW_INDICATOR[char].finditer(text)):
+            return False
+    if text.lstrip(" ").startswith(":") or any(_alarm(text, m.end() - 1) for pattern in _COLON_START
+                                               for m in pattern.finditer(text)):
         return False
-    if text.lstrip(" ").startswith(":") or any(_alarm(text, m.end() - 1) for m in _COLON_START.finditer(text)):
+    lined = "\n" + text
+    if _quoted_alarm(lined, "\"'" if "'" in present else '"'):
         return False
-    if _quoted_alarm(text):
-        return False
-    return not any(_typed(match[1]) for match in _LONE.finditer("\n" + text))
+    return not any(_typed(match[1].rstrip(" ")) for match in _LONE.finditer(lined))
 
 
 class _Duplicate(Exception):
@@ -306,12 +335,16 @@ def _emit_quietly(data: bytes) -> str | bytes:
                 os.write(2, other)
 
 
-def parse(text: str) -> Any:
-    """The data of a YAML text exactly as PyYAML's safe loader gives it, or `DEFER`."""
-    if ryml is None or not _screened(text):
+def parse(text: str, raw: bytes | None = None) -> Any:
+    """The data of a YAML text exactly as PyYAML's safe loader gives it, or `DEFER`; `raw` is the
+    text's UTF-8 bytes when the caller has them."""
+    if ryml is None:
+        return DEFER
+    raw = text.encode("utf-8", "surrogatepass") if raw is None else raw
+    if not _screened(text, raw):
         return DEFER
     try:
-        emitted = _emit_quietly(text.encode("utf-8"))
+        emitted = _emit_quietly(raw)
         data = json.loads(emitted, object_pairs_hook=_pairs, parse_constant=_reject, parse_float=_number,
                           parse_int=_number)
         if data.__class__ is list:

@@ -203,19 +203,20 @@ class Parsed:
 # before any Python check can run. Nesting depth is bounded by the longest line (block style)
 # plus the flow-bracket depth; only text whose bound is high gets the exact (slower) event scan.
 _SCAN_ABOVE = 1000
-_BRACKETS = re.compile(r"[^\[\]{}]+")
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 
 
-def _nesting_bound(text: str) -> int:
-    steps = _BRACKETS.sub("", text).translate(_STEP)
+def _nesting_bound(text: str, raw: bytes | None = None) -> int:
+    """An upper bound of the text's nesting depth (`raw`: its UTF-8 bytes, when the caller has them)."""
+    raw = text.encode("utf-8", "surrogatepass") if raw is None else raw
     depth = peak = 0
-    for step in steps:
-        depth = depth + 1 if step == "+" else max(0, depth - 1)
+    for bracket in raw.translate(None, _NOT_BRACKETS):  # only the brackets are left
+        depth = depth + 1 if bracket in _OPENING else max(0, depth - 1)
         peak = max(peak, depth)
-    return peak + max(map(len, text.split("\n")), default=0)
+    return peak + max(map(len, raw.split(b"\n") if text.isascii() else text.split("\n")))
 
 
-_STEP = str.maketrans({"[": "+", "{": "+", "]": "-", "}": "-"})
+_OPENING = frozenset(b"[{")
 
 
 def _check_depth(text: str) -> None:
@@ -341,10 +342,11 @@ def fast_parse(text: str) -> Any:
     A valid file (the common case) is then validated without positions, which are worked out
     only when there is a problem to locate.
     """
-    if _nesting_bound(text) > _SCAN_ABOVE:
+    raw = text.encode("utf-8", "surrogatepass")
+    if _nesting_bound(text, raw) > _SCAN_ABOVE:
         return None
     if yaml_rapid.available():  # its screen holds every check below
-        data = yaml_rapid.parse(text)
+        data = yaml_rapid.parse(text, raw)
         if data is not yaml_rapid.DEFER:
             return data
     if _has_special(text):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
 from benchmarks.generate import generate
+from indicators.workspace import load as load_module
 from indicators.workspace.load import load_workspace
 from indicators.workspace.parse_cache import JSON_MAGIC, FileCache
 
@@ -148,3 +150,51 @@ def test_a_valid_workspace_is_never_parsed_for_positions(tmp_path: Path, monkeyp
     monkeypatch.setattr(load, "parse_text", no_positions)
     ws = load_workspace(data, cache=FileCache(disk=False))
     assert ws.problems == [] and len(ws.indicators) == 30
+
+
+def _first_indication_id(path: Path) -> str:
+    return re.search(r"- id: (\S+\.\d+)\n", path.read_text())[1]
+
+
+def test_a_reload_after_an_edit_finds_what_a_fresh_load_finds(tmp_path: Path) -> None:
+    """The cross-file check reuses what it worked out from unchanged files; edits that make and
+    unmake problems across files (a duplicate id, a repeated indication) are found as a fresh load finds them."""
+    data = generate(tmp_path / "ws", indicators=20, indications=120, seed=5)
+    first, second = sorted((data / "indicators").glob("*.yaml"))[:2]
+    cache = FileCache(tmp_path / "cache", disk=True)
+    load_workspace(data, today=TODAY, cache=cache)
+    original = second.read_text()
+    taken, own = _first_indication_id(first), _first_indication_id(second)
+    block = re.search(r"      - id: " + re.escape(own) + r"\n(?:        .*\n)+", original)[0]
+    edits = [
+        original.replace(f"- id: {own}\n", f"- id: {taken}\n", 1),  # an id already used in the first file
+        original.replace(block, block + block.replace(f"- id: {own}\n", f"- id: {own}9\n"), 1),  # recorded twice
+        original,
+    ]
+    for text in edits:
+        second.write_text(text)
+        reloaded = load_workspace(data, today=TODAY, cache=cache)
+        fresh = load_workspace(data, today=TODAY, cache=FileCache(disk=False))
+        assert reloaded.problems == fresh.problems
+    codes = []
+    for text in edits:
+        second.write_text(text)
+        codes.append({p.code.value for p in load_workspace(data, today=TODAY, cache=cache).errors})
+    assert "duplicate-id" in codes[0]  # (and the assessments citing the renamed indication cite an unknown one)
+    assert codes[1:] == [{"duplicate-indication"}, set()]
+
+
+def test_a_reload_works_out_again_only_the_edited_files_indicators(tmp_path: Path, monkeypatch) -> None:
+    data = generate(tmp_path / "ws", indicators=20, indications=120, seed=5)
+    indexed = []
+    real = load_module._indexed
+    monkeypatch.setattr(load_module, "_indexed", lambda indicator: (indexed.append(indicator.id), real(indicator))[1])
+    cache = FileCache(tmp_path / "cache", disk=True)
+    workspace = load_workspace(data, cache=cache)
+    assert sorted(indexed) == sorted(i.id for i in workspace.indicators)
+    edited = sorted((data / "indicators").glob("*.yaml"))[1]
+    edited.write_text(edited.read_text() + "# an edit\n")
+    indexed.clear()
+    workspace = load_workspace(data, cache=cache)
+    assert indexed and sorted(indexed) == sorted(i.id for i in workspace.indicators
+                                                 if workspace.sources[i.id].path == edited)

@@ -191,6 +191,11 @@ def test_every_workspace_file_of_the_repository_takes_the_fast_path_or_defers_an
     "a: {b: x # n\n  , c: y}\n", "a: .5e3\n", 'a: {"b":"1","c":"2024-01-01"}\n', "a: {b: x #c\n  y}\n",
     'a: "12345678901234567890123456789012345678901234567890"\n', 'a: "2024-01-01\n  10:00:00"\n',
     'a:\n  "a\n  b": c\n', "a: {x:}\n", "a: [x:]\n", "a: {x:,y}\n", "- [a] - b\n", "|-\nyes\n", ">-\n2024-01-01\n",
+    # each path of the screen's inventory and literal scans: a quote opening the text, after a dash or in flow,
+    # a quote left open, typed block-scalar lines with a colon, a colon opening a token, flow indicators
+    '"yes"\n', "- 'on'\n", "a: [b, '0x1F']\n", "a: 'open\n", 'a: "x"\nb: "open\n', "a: |\n  10:00:00\n",
+    "a: >-\n  1:20\n", "a: |\n  2024-01-01\n", "- :x\n", "a: :x\n", "a: [:x]\n", "a: {? x}\n", "a: [b, :c]\n",
+    "a:\r\n  - 1\r  b\n", "a: x\r\n---\r\nb: y\r\n", "a: b\\c\n", "a: b\x01\n", "a: \u00e9\u2028b\n",
 ])
 def test_what_could_read_otherwise_defers(text: str) -> None:
     assert yaml_rapid.parse(text) is yaml_rapid.DEFER
