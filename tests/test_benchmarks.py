@@ -40,6 +40,6 @@ def test_benchmark_prints_every_row(tmp_path: Path, capsys) -> None:
     for row in ("raw libyaml parse", "naive yaml.safe_load + pydantic", "cold load + validate", "warm load",
                 "reload after editing one file", "restart: load from the disk cache", "board: status",
                 "board: warning levels", "Overview page via AppTest, cold", "Overview page via AppTest, warm rerun",
-                "HTML export", "peak memory"):
+                "HTML export", "peak memory of a board process", "peak memory of this benchmark run"):
         assert row in out, row
     assert "20 indicators, 150 indications" in out

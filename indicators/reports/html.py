@@ -33,6 +33,7 @@ from indicators.reports.escape import script_json
 from indicators.reports.snapshot import Snapshot
 from indicators.scoring import charts, frames
 from indicators.workspace import vocab
+from indicators.workspace.gc_pause import gc_paused
 from indicators.workspace.model import safe_url
 from indicators.workspace.parse_cache import cache_dir
 
@@ -150,12 +151,35 @@ def _finalize(eval_ctx: EvalContext, value: object) -> object:
         return ""
     if not eval_ctx.autoescape or hasattr(value, "__html__"):
         return value
-    return Markup(escape.html_text(value))
+    return Markup(_html(value))
 
 
 def _chip(text: object, colour: str, title: str | None = None, cls: str = "chip") -> Markup:
     """`escape.chip` for the templates: its HTML is built with every part escaped."""
     return Markup(escape.chip(text, colour, title, cls=cls))
+
+
+def _html(value: object) -> str:
+    """A value as `{{ value }}` prints it: markup as is, text escaped, None as nothing."""
+    return value.__html__() if hasattr(value, "__html__") else escape.html_text(value)
+
+
+def _tlp_chip(marking: object) -> Markup:
+    """The TLP label of an item that carries its own marking (TLP 2.0 style); nothing for the others.
+    (A function, not a macro: the report calls it for each of its tens of thousands of rows.)"""
+    if not marking:
+        return Markup("")
+    term = vocab.MARKING.term(marking)
+    return Markup(f' <span class="tlp-chip" style="color:{_html(term.colour)}" title="{_html(term.description)}">'
+                  f"{_html(term.label)}</span>")
+
+
+def _link(text: object, url: object) -> Markup:
+    """An <a> to an http(s) URL, opened apart and without referrer; the text alone for any other URL."""
+    target = safe_url(url)
+    if not target:
+        return Markup(_html(text))
+    return Markup(f'<a href="{_html(target)}" rel="noopener noreferrer" target="_blank">{_html(text)}</a>')
 
 
 def _anchor(ident: str) -> str:
@@ -185,27 +209,28 @@ def environment() -> Environment:
                        OUTCOME=vocab.OUTCOME, ASSUMPTION_STATUS=vocab.ASSUMPTION_STATUS,
                        RATING=vocab.RATING, STATUS=vocab.STATUS, WATCH=vocab.WATCH, TREND=vocab.TREND,
                        grade_meaning=vocab.grade_meaning,
-                       text_colour=vocab.text_colour, chip=_chip, anchor=_anchor, safe_url=safe_url,
+                       text_colour=vocab.text_colour, chip=_chip, tlp_chip=_tlp_chip, link=_link, anchor=_anchor,
                        safe_colour=escape.safe_colour)
     return env
 
 
 def render_html(snap: Snapshot) -> str:
     """The snapshot as one self-contained HTML page (no request leaves the page)."""
-    specs = chart_specs(snap)
-    scripts = [vega_bundle(), RENDER_SCRIPT] if specs else []
-    allowed = f"script-src {' '.join(_sha256(script) for script in scripts)} 'unsafe-eval'; " if scripts else ""
-    csp = (f"default-src 'none'; {allowed}style-src 'unsafe-inline'; img-src data:; font-src 'none'; "
-           "connect-src 'none'; base-uri 'none'; form-action 'none'")
-    page = vocab.MARKING.term(snap.marking)
-    return environment().get_template(TEMPLATE).render(
-        snap=snap,
-        charts=specs,
-        # Markup: the page's own policy and scripts (no data text; chart JSON made safe by script_json)
-        csp=Markup(csp),
-        chart_specs=Markup(script_json({c.id: c.spec for c in specs})),
-        scripts=[Markup(script) for script in scripts],
-        page_label=_css_string(page.label),
-        page_colour=page.colour,
-        page_width=f"{len(page.label) * 2 + 6}mm",  # 9pt monospace: about 2 mm a character
-    )
+    with gc_paused():  # hundreds of thousands of short-lived strings and dicts, none garbage until the page is done
+        specs = chart_specs(snap)
+        scripts = [vega_bundle(), RENDER_SCRIPT] if specs else []
+        allowed = f"script-src {' '.join(_sha256(script) for script in scripts)} 'unsafe-eval'; " if scripts else ""
+        csp = (f"default-src 'none'; {allowed}style-src 'unsafe-inline'; img-src data:; font-src 'none'; "
+               "connect-src 'none'; base-uri 'none'; form-action 'none'")
+        page = vocab.MARKING.term(snap.marking)
+        return environment().get_template(TEMPLATE).render(
+            snap=snap,
+            charts=specs,
+            # Markup: the page's own policy and scripts (no data text; chart JSON made safe by script_json)
+            csp=Markup(csp),
+            chart_specs=Markup(script_json({c.id: c.spec for c in specs})),
+            scripts=[Markup(script) for script in scripts],
+            page_label=_css_string(page.label),
+            page_colour=page.colour,
+            page_width=f"{len(page.label) * 2 + 6}mm",  # 9pt monospace: about 2 mm a character
+        )

@@ -83,6 +83,8 @@ def releasable(ws: Workspace, marking: Marking | str, as_of: dt.date) -> tuple[W
     withheld indicator. Citations of withheld indications are dropped from kept assessments.
     """
     limit = MARKING.member(marking)
+    if not above(highest_present(ws), limit):  # nothing to leave out: the workspace itself, with what it remembers
+        return ws, WithheldCount(0, 0, 0, 0)
     n_ind = n_obs = n_ass = n_jud = 0
     kept: list[Indicator] = []
     withheld_ids: set[str] = set()

@@ -41,6 +41,7 @@ from indicators.workspace.entries import (
     withdrawn_by,
 )
 from indicators.workspace.files import DataFileError, read_bounded
+from indicators.workspace.gc_pause import gc_paused
 from indicators.workspace.load import Workspace
 from indicators.workspace.model import COLOUR, Indication, Scenario, Url
 from indicators.workspace.problems import Code, Problem, ProblemsError
@@ -197,7 +198,7 @@ class IndicationOut(_Frozen):
 
     @model_validator(mode="after")
     def _grade(self) -> IndicationOut:
-        grade = f"{self.reliability.value}{int(self.credibility)}"
+        grade = f"{self.reliability}{int(self.credibility)}"  # (a StrEnum prints its value; `.value` is slow)
         if self.grade and self.grade != grade:
             raise ValueError(f"grade {self.grade!r} does not match reliability and credibility ({grade})")
         object.__setattr__(self, "grade", grade)
@@ -459,6 +460,13 @@ def build_snapshot(ws: Workspace, as_of: dt.date | None = None, since: dt.date |
     marking of what it holds (`markings.shown_marking`), which is never above `marking`.
     Raises `ExportRefused` for a marking below the workspace's or a `since` after `as_of`.
     """
+    with gc_paused():  # tens of thousands of models, none of them garbage
+        return _snapshot(ws, as_of, since, marking, generated_at)
+
+
+def _snapshot(ws: Workspace, as_of: dt.date | None, since: dt.date | None, marking: Marking | str | None,
+              generated_at: dt.datetime | None) -> Snapshot:
+    """`build_snapshot`'s work."""
     limit = check_marking(ws, marking)
     as_of, since = resolve_dates(as_of, since)
     view, withheld = releasable(ws, limit, as_of)
@@ -588,11 +596,11 @@ def _latest_judgment_marking(ws: Workspace, scenario_id: str, as_of: dt.date) ->
 
 
 def _indicators(ws: Workspace, as_of: dt.date) -> list[IndicatorOut]:
-    status = warning.status_as_of(ws, as_of)
+    status = warning.status_as_of(ws, as_of).to_dict("index")  # rows as dicts: a frame row costs far more
     proposals = signals.proposals(ws, as_of)
     out = []
     for indicator in ws.indicators:
-        row = status.loc[indicator.id]
+        row = status[indicator.id]
         if row["watch"] == Watch.NOT_YET.value:  # not on the board yet on this date
             continue
         known = sorted((o for o in indicator.indications if o.date <= as_of), key=lambda o: o.date, reverse=True)

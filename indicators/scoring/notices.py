@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from indicators.scoring import signals, warning
+from indicators.scoring.memo import per_workspace
 from indicators.workspace.load import Workspace
 from indicators.workspace.vocab import LIKELIHOOD, STATUS, Priority, Status, Watch
 
@@ -52,6 +53,7 @@ class Notice:
                 "key": self.key}
 
 
+@per_workspace
 def notices(ws: Workspace, since: dt.date | str, as_of: dt.date | str) -> list[Notice]:
     """The notices of (since, as_of], in date order (ties: kind, then subject)."""
     start, end = warning.day_stamp(since), warning.day_stamp(as_of)

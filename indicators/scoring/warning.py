@@ -313,6 +313,7 @@ def status_as_of(ws: Workspace, as_of: dt.date | str) -> pd.DataFrame:
     return out
 
 
+@per_workspace
 def levels_over_time(ws: Workspace, dates: list[dt.date] | list[pd.Timestamp]) -> pd.DataFrame:
     """Score and level of every scenario at each date: columns date, scenario, score, level, label, colour."""
     days = sorted({day_stamp(d) for d in dates})
@@ -508,6 +509,7 @@ def newest_evidence(ws: Workspace, as_of: dt.date | str) -> dt.date | None:
     return to_date(max(dates)) if dates else None
 
 
+@per_workspace
 def history_start(ws: Workspace) -> pd.Timestamp | None:
     """Date of the first assessment, indication or judgment, or of the first item added to the board."""
     t = tables(ws)
@@ -534,6 +536,7 @@ def timeline_dates(ws: Workspace, as_of: dt.date | str) -> list[pd.Timestamp]:
     return month_ends(start if start is not None else day_stamp(as_of), as_of)
 
 
+@per_workspace
 def status_over_time(ws: Workspace, dates: list[dt.date] | list[pd.Timestamp]) -> pd.DataFrame:
     """Status of every indicator at each date (indicator, date, status): for heat maps and areas.
 
@@ -543,6 +546,7 @@ def status_over_time(ws: Workspace, dates: list[dt.date] | list[pd.Timestamp]) -
     return latest[["indicator", "date", "status", "confidence"]].reset_index(drop=True)
 
 
+@per_workspace
 def status_composition(ws: Workspace, dates: list[dt.date] | list[pd.Timestamp]) -> pd.DataFrame:
     """Count of indicators in each board status at each date (date, status, count), every status at every
     date (`BoardStatus`: not yet watched and retired are counted apart from 'not observed')."""
@@ -560,6 +564,7 @@ def _own_or(own: object, parent: object) -> str | None:
     return None
 
 
+@per_workspace
 def changes_since(ws: Workspace, since: dt.date | str, as_of: dt.date | str) -> pd.DataFrame:
     """What changed in (since, as_of]: status changes, new indications, new judgments, withdrawals, and
     indicators and scenarios added to or retired from the checklist.

@@ -460,9 +460,9 @@ def check_references(workspace: Workspace, located: _Located, today: dt.date,
                                     f"{indicator.id} is not rated against {', '.join(missing)}",
                                     "add a rating (HL, L, C, U or HU) for each scenario; "
                                     "until then it does not count toward that scenario", Severity.WARNING))
-        for indication_id, field, code, message in memo.get(indicator.indications, ("series",),
+        for indication_id, where, code, message in memo.get(indicator.indications, ("series",),
                                                             lambda _i=indicator: _series_findings(_i)):
-            problems.append(problem(indicator.id, (*indication_loc(indicator.id, indication_id), field), code,
+            problems.append(problem(indicator.id, (*indication_loc(indicator.id, indication_id), where), code,
                                     message, code.hint))
         for indication in indicator.indications:
             if indication.date > today:

@@ -90,6 +90,7 @@ def test_a_judgment_after_the_resolution_is_a_located_error(track: Path) -> None
 def test_a_resolved_scenario_warns_no_more() -> None:
     """signals fixture: UP crosses levels in February and March 2024. Resolved on 15 February, it
     keeps the crossings up to that day and loses those after."""
+    from indicators.scoring.memo import forget
     from indicators.scoring.notices import notices
     from indicators.workspace.model import Resolution
 
@@ -98,6 +99,7 @@ def test_a_resolved_scenario_warns_no_more() -> None:
               and n.subject == "UP"]
     ws.scenario_by_id["UP"].resolution = Resolution(date="2024-02-15", outcome="occurred", rationale="Seen.",
                                                     analyst="Ann")
+    forget(ws)  # changed in place: what was computed from it before no longer holds
     after = [n.date.isoformat() for n in notices(ws, "2024-01-01", "2024-04-30") if n.kind == "level"
              and n.subject == "UP"]
     assert after == [d for d in before if d <= "2024-02-15"] and len(after) < len(before)
