@@ -268,13 +268,14 @@ def _load(root: Path, today: dt.date, overrides: dict[Path, str] | None, cache: 
         problems.append(Problem(display_path(folder, root), 1, 1, Code.NO_INDICATORS, "no indicator files found",
                                 f"add checklists as {INDICATOR_DIR}/<theme>.yaml", Severity.WARNING))
     located = _Located(overrides)
+    memo = _folder_memo(root)  # (for a proposed change too: it is keyed on the objects themselves)
     read: list[Any] = []  # the models of the files read, as the cache gave them
     for path, result in read_each(paths, root, IndicatorFile, overrides, cache, problems, files):
         read.append(result.model)
         if result.model is None:
             continue
         seen_here: dict[str, int] = {}
-        for indicator in result.model.indicators:
+        for indicator in memo.get("prepared", lambda _m=result.model: _prepared(_m), result.model.indicators):
             occurrence = seen_here.get(indicator.id, 0)
             seen_here[indicator.id] = occurrence + 1
             if indicator.id in sources:
@@ -287,17 +288,12 @@ def _load(root: Path, today: dt.date, overrides: dict[Path, str] | None, cache: 
                                         f"{display_path(first, root)}:{first_pos.line}",
                                         "give this indicator a new id; ids must be unique across files"))
                 continue
-            if indicator.theme is None:
-                indicator = indicator.model_copy(update={"theme": result.model.theme})
             indicators.append(indicator)
             sources[indicator.id] = IndicatorSource(path)
-    for indicator in indicators:
-        name_entries(indicator.id, indicator.assessments)
-        void_reviews(indicator.assessments)
     for scenario in meta.scenarios:
         name_entries(scenario.id, scenario.judgments)
     workspace = Workspace(root, meta, indicators, sources, problems, files)
-    problems.extend(_checked(workspace, located, today, (meta, *read), reuse=not overrides))
+    problems.extend(_checked(workspace, located, today, (meta, *read), memo, reuse=not overrides))
     from indicators.workspace.ratings import read_analyst_ratings  # it builds on this module's helpers
 
     workspace.analyst_ratings, rating_files, rating_problems = read_analyst_ratings(workspace, located, overrides,
@@ -308,49 +304,70 @@ def _load(root: Path, today: dt.date, overrides: dict[Path, str] | None, cache: 
 
 
 class _Reuse:
-    """What the last check of a folder worked out from each list it met (an indicator's indications,
-    its assessments), reused while the same list objects come back: an unchanged file comes from the
-    parse cache as the same objects (and a theme-less indicator's copy shares its lists), so a
-    reload after editing one file works these out for that file alone."""
+    """What the loads of a folder worked out from the lists they met (a file's indicators, an indicator's
+    indications and assessments), reused while the same list objects come back: an unchanged file comes
+    from the parse cache as the same objects, so a reload after editing one file works these out for that
+    file alone. It also keeps the last cross-file check (`last_check`)."""
 
     def __init__(self) -> None:
-        self._last: dict[tuple[int, Any], tuple[Any, Any]] = {}
-        self._now: dict[tuple[int, Any], tuple[Any, Any]] = {}
+        self._last: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
+        self._now: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
+        # the day, the file models and the cross-file problems of the last check
+        self.last_check: tuple[dt.date, tuple[Any, ...], list[Problem]] | None = None
 
-    def get(self, source: list[Any], what: Any, compute: Callable[[], Any]) -> Any:
-        """`compute()`, or what it gave for this very `source` list last time (`what` names the result)."""
-        key = (id(source), what)
-        hit = self._last.get(key)
-        value = hit[1] if hit is not None and hit[0] is source else compute()
-        self._now[key] = (source, value)  # holding the list keeps its id from being taken by another
+    def get(self, what: Any, compute: Callable[[], Any], *sources: list[Any]) -> Any:
+        """`compute()`, or what it gave for these very `sources` lists last time (`what` names the result)."""
+        key = (what, *map(id, sources))
+        hit = self._last.get(key) or self._now.get(key)
+        same = hit is not None and all(a is b for a, b in zip(hit[0], sources))
+        value = hit[1] if same else compute()
+        self._now[key] = (sources, value)  # holding the lists keeps their ids from being taken by others
         return value
 
     def done(self) -> None:
-        """End of a check: what it met is what the next one may reuse."""
+        """After a check: what the loads since the last one met is what the next ones may reuse."""
         self._last, self._now = self._now, {}
 
 
-# Per folder (a server has one; a test run many): the day, the file models and the cross-file problems
-# of its last load (a load whose files all came unchanged from the cache finds the same), and `_Reuse`.
-_LAST_CHECK: dict[str, tuple[dt.date, tuple[Any, ...], list[Problem], _Reuse]] = {}
+# Per folder (a server has one; a test run many): what its loads worked out.
+_FOLDERS: dict[str, _Reuse] = {}
 
 
-def _checked(workspace: Workspace, located: _Located, today: dt.date, models: tuple[Any, ...],
+def _folder_memo(root: Path) -> _Reuse:
+    key = str(root)
+    memo = _FOLDERS.pop(key, None) or _Reuse()
+    while len(_FOLDERS) >= 8:  # the folders loaded last
+        _FOLDERS.pop(next(iter(_FOLDERS)))
+    _FOLDERS[key] = memo
+    return memo
+
+
+def _checked(workspace: Workspace, located: _Located, today: dt.date, models: tuple[Any, ...], memo: _Reuse,
              reuse: bool) -> list[Problem]:
-    """`check_references`, or its problems of the last load when no file changed since."""
-    key = str(workspace.root)
-    last = _LAST_CHECK.get(key)
+    """`check_references`, or its problems of the last load when no file changed since (a load whose
+    files all came unchanged from the cache, the same model objects, finds the same)."""
+    last = memo.last_check
     if reuse and last is not None and last[0] == today and len(last[1]) == len(models) and all(
             a is b for a, b in zip(last[1], models)):
         return list(last[2])
-    memo = last[3] if reuse and last is not None else _Reuse()
     found = check_references(workspace, located, today, memo)
+    memo.done()
     if reuse:
-        _LAST_CHECK.pop(key, None)
-        while len(_LAST_CHECK) >= 8:
-            _LAST_CHECK.pop(next(iter(_LAST_CHECK)))
-        _LAST_CHECK[key] = (today, models, found, memo)
+        memo.last_check = (today, models, found)
     return list(found)
+
+
+def _prepared(model: IndicatorFile) -> list[Indicator]:
+    """A file's indicators as a workspace holds them: the file's theme on those without one of their own,
+    their assessments named and void reviews marked."""
+    out = []
+    for indicator in model.indicators:
+        if indicator.theme is None:
+            indicator = indicator.model_copy(update={"theme": model.theme})
+        name_entries(indicator.id, indicator.assessments)
+        void_reviews(indicator.assessments)
+        out.append(indicator)
+    return out
 
 
 @dataclass
@@ -362,6 +379,40 @@ class _Indications:
     withdrawn: set[str]
     unique: bool  # no id twice in the list
     notable: list[Any]  # those with a source id or a withdrawal, the only ones with checks of their own
+
+
+@dataclass
+class _Assessed:
+    """An indicator's assessments checked against its own indications alone."""
+
+    latest: dt.date | None  # the newest date among its indications and assessments (a future one is reported)
+    # nothing to report when its indications are its own in the workspace: no assessment withdrawn before its
+    # date, no review that changes the status, and every citation of one of its own indications, dated on or
+    # before the assessment and not withdrawn (unless the assessment is)
+    clean: bool
+
+
+def _assessed(indicator: Indicator) -> _Assessed:
+    own = {o.id: o for o in indicator.indications}
+    dates = [o.date for o in indicator.indications] + [a.date for a in indicator.assessments]
+    return _Assessed(max(dates, default=None), all(_assessment_clean(indicator.assessments, i, own)
+                                                   for i in range(len(indicator.assessments))))
+
+
+def _assessment_clean(assessments: list[Any], index: int, own: dict[str, Any]) -> bool:
+    assessment = assessments[index]
+    if assessment.withdrawn is not None and assessment.withdrawn.date < assessment.date:
+        return False
+    if assessment.review:
+        before = _standing_before(assessments, index)
+        if before is not None and (before.status, before.confidence) != (assessment.status, assessment.confidence):
+            return False
+    for cited in assessment.cites:
+        indication = own.get(cited)
+        if indication is None or indication.date > assessment.date or (
+                indication.withdrawn is not None and assessment.withdrawn is None):
+            return False
+    return True
 
 
 def _indexed(indicator: Indicator) -> _Indications:
@@ -405,9 +456,11 @@ def check_references(workspace: Workspace, located: _Located, today: dt.date,
             problems.append(problem(indicator.id, (*indication_loc(indicator.id, indication.id), "withdrawn"),
                                     *_withdrawn_early(indication.id, indication.withdrawn.date, indication.date)))
 
+    in_bulk: set[str] = set()  # indicators whose indications are all theirs (no id used before)
     for indicator in workspace.indicators:
-        indexed = memo.get(indicator.indications, ("index", indicator.id), lambda _i=indicator: _indexed(_i))
+        indexed = memo.get(("index", indicator.id), lambda _i=indicator: _indexed(_i), indicator.indications)
         if indexed.unique and indication_dates.keys().isdisjoint(indexed.dates):  # the common case, in bulk
+            in_bulk.add(indicator.id)
             indication_dates.update(indexed.dates)
             indication_home.update(indexed.home)
             withdrawn_indications.update(indexed.withdrawn)
@@ -460,16 +513,20 @@ def check_references(workspace: Workspace, located: _Located, today: dt.date,
                                     f"{indicator.id} is not rated against {', '.join(missing)}",
                                     "add a rating (HL, L, C, U or HU) for each scenario; "
                                     "until then it does not count toward that scenario", Severity.WARNING))
-        for indication_id, where, code, message in memo.get(indicator.indications, ("series",),
-                                                            lambda _i=indicator: _series_findings(_i)):
+        for indication_id, where, code, message in memo.get("series", lambda _i=indicator: _series_findings(_i),
+                                                            indicator.indications):
             problems.append(problem(indicator.id, (*indication_loc(indicator.id, indication_id), where), code,
                                     message, code.hint))
+        assessed = memo.get(("assessed", indicator.id), lambda _i=indicator: _assessed(_i), indicator.indications,
+                            indicator.assessments)
+        if assessed.clean and indicator.id in in_bulk and (assessed.latest is None or assessed.latest <= today):
+            continue  # its indications and assessments have nothing to report: the loops below would find nothing
         for indication in indicator.indications:
             if indication.date > today:
                 problems.append(problem(indicator.id, (*indication_loc(indicator.id, indication.id), "date"),
                                         *_future(indication.date, today)))
-        names = memo.get(indicator.assessments, ("names", indicator.id),
-                         lambda _i=indicator: dated_ids(_i.id, _i.assessments))
+        names = memo.get(("names", indicator.id), lambda _i=indicator: dated_ids(_i.id, _i.assessments),
+                         indicator.assessments)
         for i, assessment in enumerate(indicator.assessments):
             if assessment.date > today:
                 problems.append(problem(indicator.id, ("assessments", i, "date"), *_future(assessment.date, today)))
@@ -526,7 +583,6 @@ def check_references(workspace: Workspace, located: _Located, today: dt.date,
             ("scenarios", _s, *loc), *rest)))
         problems.extend(_assumption_problems(scenario, today, lambda loc, *rest, _s=s_index: in_meta(
             ("scenarios", _s, *loc), *rest)))
-    memo.done()
     return problems
 
 
