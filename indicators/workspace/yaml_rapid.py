@@ -160,8 +160,9 @@ def _alarm(text: str, at: int) -> bool:
         return True
     if char == ":":  # a colon opening a token (`_COLON_START`)
         return _token_start(before)
-    if char in "&*!":
-        return (not before or before[-1] in " [{,") and after not in ("", " ", "\r", "\n")
+    if char in "&*!":  # where a token starts, whatever follows (a bare `&` is an error to PyYAML); else an
+        # anchor, alias or tag only as a word of its own (`R & D` and `Wow!` are prose)
+        return _token_start(before) or ((not before or before[-1] in " [{,") and after not in ("", " ", "\r", "\n"))
     if char in "@`":
         return _token_start(before)
     if char == "?":

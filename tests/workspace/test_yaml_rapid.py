@@ -196,6 +196,8 @@ def test_every_workspace_file_of_the_repository_takes_the_fast_path_or_defers_an
     '"yes"\n', "- 'on'\n", "a: [b, '0x1F']\n", "a: 'open\n", 'a: "x"\nb: "open\n', "a: |\n  10:00:00\n",
     "a: >-\n  1:20\n", "a: |\n  2024-01-01\n", "- :x\n", "a: :x\n", "a: [:x]\n", "a: {? x}\n", "a: [b, :c]\n",
     "a:\r\n  - 1\r  b\n", "a: x\r\n---\r\nb: y\r\n", "a: b\\c\n", "a: b\x01\n", "a: \u00e9\u2028b\n",
+    # found by the long run: a bare anchor, alias or tag where a token starts
+    "&\n# c\na: 1\n", "a: &\n", "a: *\n", "- &\n  b: 1\n", "a: [&, b]\n",
 ])
 def test_what_could_read_otherwise_defers(text: str) -> None:
     assert yaml_rapid.parse(text) is yaml_rapid.DEFER
