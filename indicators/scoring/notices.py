@@ -16,7 +16,7 @@ Each notice has a stable key (for feed entry ids). Nothing here imports Streamli
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -37,10 +37,13 @@ class Notice:
     subject: str  # scenario or indicator id
     title: str  # the subject's title
     text: str  # what happened, one line
-    evidence: list[str] = field(default_factory=list)  # ids of the entries behind it
+    evidence: tuple[str, ...] = ()  # ids of the entries behind it (a tuple: notices are remembered and shared)
     level: str | None = None  # level notices: the level reached
     rank: int | None = None  # level notices: its rank (0 the lowest)
     up: bool | None = None  # level notices: crossed upward
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "evidence", tuple(self.evidence))
 
     @property
     def key(self) -> str:

@@ -69,8 +69,10 @@ _LONE_CR = re.compile(r"\r(?!\n)")
 _MARKER = re.compile(r"\n(?:---|\.\.\.)(?=[ \r\n]|$)")  # a document marker (the file's first line aside)
 # `[?x]`, `[:x]`, `{?x}`, `a, :x`: PyYAML reads them as indicators in flow
 _FLOW_INDICATOR = {char: re.compile(re.escape(char) + r" *[?:]") for char in "[{,"}
-# a colon opening a token (`:x`, `- :x`, `a: :x`), after a line break, a dash or a colon
-_COLON_START = [re.compile(re.escape(char) + r" *:") for char in "\n-:"]
+# a colon opening a token (`:x`, `- :x`, `a: :x`), after a line break, a dash or a colon; the lookahead
+# keeps matches from swallowing one another (`-:: :y`: every colon is looked at), group 1 is the colon
+_COLON_START = [re.compile(re.escape(char) + r"(?= *(:))") for char in "\n-:"]
+_PLAIN_HEADER = re.compile(r"[|>][-+]?\r?\n")  # a block scalar header with nothing after it on its line
 _DOT_DIGIT = re.compile(r"\.(?<![0-9A-Za-z_]\.)[0-9]")  # .5e3, -.5: rapidyaml rewrites them (0.5e3, -0.5)
 _FLOW_COMMENT = re.compile(r" #")  # a comment: inside an open flow collection the two read it differently
 _LEADING_COMMA = re.compile(r"\n *,")  # a line opening with a comma (flow continued oddly)
@@ -160,15 +162,18 @@ def _alarm(text: str, at: int) -> bool:
         return True
     if char == ":":  # a colon opening a token (`_COLON_START`)
         return _token_start(before)
-    if char in "&*!":  # where a token starts, whatever follows (a bare `&` is an error to PyYAML); else an
-        # anchor, alias or tag only as a word of its own (`R & D` and `Wow!` are prose)
-        return _token_start(before) or ((not before or before[-1] in " [{,") and after not in ("", " ", "\r", "\n"))
+    if char in "&*!":  # where a token starts, whatever follows (a bare `&` is an error to PyYAML), or after a
+        # closing quote; else an anchor, alias or tag only as a word of its own (`R & D` and `Wow!` are prose)
+        return _token_start(before) or ((not before or before[-1] in " [{,") and (
+            after not in ("", " ", "\r", "\n") or before.rstrip(" ")[-1:] in ("'", '"')))
     if char in "@`":
         return _token_start(before)
     if char == "?":
         return (not before or before[-1] in " [{,") and after in ("", " ", "\r", "\n")
-    if char in "|>":  # a block scalar with an indicator, or one opening a line (the whole document)
-        return not before or (before[-1] in " :-" and bool(_HEADER.match(text, at)))
+    if char in "|>":  # a block scalar with an indicator or anything else after its header, or one opening a
+        # line (the whole document)
+        return (not before or (_token_start(before) and not _PLAIN_HEADER.match(text, at))
+                or (before[-1] in " :-" and bool(_HEADER.match(text, at))))
     if char in "]}":  # a closing bracket where a scalar would start (`[]` and `{}` aside)
         return _token_start(before) and not before.rstrip(" ").endswith("[" if char == "]" else "{")
     if char == "<":
@@ -252,7 +257,7 @@ def _screened(text: str, data: bytes) -> bool:
     for char in "[{,":
         if char in present and any(_alarm(text, m.start()) for m in _FLOW_INDICATOR[char].finditer(text)):
             return False
-    if text.lstrip(" ").startswith(":") or any(_alarm(text, m.end() - 1) for pattern in _COLON_START
+    if text.lstrip(" ").startswith(":") or any(_alarm(text, m.start(1)) for pattern in _COLON_START
                                                for m in pattern.finditer(text)):
         return False
     lined = "\n" + text

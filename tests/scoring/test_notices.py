@@ -29,13 +29,13 @@ def test_the_notices_of_a_small_history_in_order(ws) -> None:
     found = [(n.date.isoformat(), n.kind, n.subject, n.level, n.evidence)
              for n in notices(ws, "2024-01-01", "2024-03-31")]
     assert found == [
-        ("2024-01-10", "level", "UP", "guarded", ["LD-01@2024-01-10"]),
-        ("2024-01-15", "level", "DOWN", "elevated", ["DN-01@2024-01-15"]),
-        ("2024-02-02", "level", "DOWN", "guarded", []),
-        ("2024-02-02", "overdue", "OD-01", None, []),
-        ("2024-02-10", "level", "UP", "elevated", ["LD-02@2024-02-10"]),
-        ("2024-03-05", "reassessment", "TH-01", None, ["TH-01.3"]),
-        ("2024-03-10", "level", "UP", "severe", ["LD-03@2024-03-10"]),
+        ("2024-01-10", "level", "UP", "guarded", ("LD-01@2024-01-10",)),
+        ("2024-01-15", "level", "DOWN", "elevated", ("DN-01@2024-01-15",)),
+        ("2024-02-02", "level", "DOWN", "guarded", ()),
+        ("2024-02-02", "overdue", "OD-01", None, ()),
+        ("2024-02-10", "level", "UP", "elevated", ("LD-02@2024-02-10",)),
+        ("2024-03-05", "reassessment", "TH-01", None, ("TH-01.3",)),
+        ("2024-03-10", "level", "UP", "severe", ("LD-03@2024-03-10",)),
     ]
     window = [(n.date.isoformat(), n.kind) for n in notices(ws, "2024-02-05", "2024-02-29")]
     assert window == [("2024-02-10", "level")]  # no reassessment is due on 02-29: 12 agrees with 'emerging'

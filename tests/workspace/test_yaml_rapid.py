@@ -198,6 +198,9 @@ def test_every_workspace_file_of_the_repository_takes_the_fast_path_or_defers_an
     "a:\r\n  - 1\r  b\n", "a: x\r\n---\r\nb: y\r\n", "a: b\\c\n", "a: b\x01\n", "a: \u00e9\u2028b\n",
     # found by the long run: a bare anchor, alias or tag where a token starts
     "&\n# c\na: 1\n", "a: &\n", "a: *\n", "- &\n  b: 1\n", "a: [&, b]\n",
+    # found in review: colons opening tokens next to one another, a header with text after it, a tag after a quote
+    "[-:: :y]\n", "k: [a-:: :b]\n", "k: {x-:: :y}\n", "k: [a-::: :b]\n", "k: | -\n", "k: > -\n  x\n",
+    "k: |x\n  y\n", '"a" !\n', "'a' !\n",
 ])
 def test_what_could_read_otherwise_defers(text: str) -> None:
     assert yaml_rapid.parse(text) is yaml_rapid.DEFER
