@@ -20,9 +20,9 @@ from indicators import settings
 from indicators.reports.markings import releasable
 from indicators.scoring import warning
 from indicators.workspace.access import Grant, grant, identity_of
-from indicators.workspace.load import INDICATOR_DIR, WORKSPACE_FILE, Workspace, load_workspace
+from indicators.workspace.load import INDICATOR_DIR, WORKSPACE_FILE, Workspace, folder_files, load_workspace
 from indicators.workspace.parse_cache import files_signature
-from indicators.workspace.ratings import RATINGS_DIR
+from indicators.workspace.ratings import rating_paths
 from indicators.workspace.vocab import Marking
 
 AS_OF_KEY = "as_of"  # query parameter and session key of the "as of" date
@@ -98,9 +98,8 @@ def file_signature(root: Path) -> FileSignature:
     """Signature of every workspace file (size, times, inode; content when just changed):
     it changes whenever a file does, so a cached workspace is never stale."""
     paths = [root / WORKSPACE_FILE]
-    for folder in (root / INDICATOR_DIR, root / RATINGS_DIR):
-        if folder.is_dir():
-            paths += sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
+    for listed in (folder_files(root, root / INDICATOR_DIR, "indicator"), rating_paths(root)):
+        paths += listed if isinstance(listed, list) else []  # the files the loader reads, no more, no fewer
     return files_signature(paths)
 
 

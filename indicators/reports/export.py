@@ -67,7 +67,8 @@ def render_markdown(snap: Snapshot) -> str:
             j = s.judgment
             reason = f": {md_text(j.rationale)}{w.portion(j.marking)}" if j else ""
             out += [f"**{md_text(s.id)} — {md_text(s.title)}.** {md_text(w.judgment_head(j, s))}{reason}", ""]
-            out += [f"- {md_text(line)}" for line in w.question_lines(s)] + ([""] if w.question_lines(s) else [])
+            lines = w.question_lines(s)
+            out += [f"- {md_text(line)}" for line in lines] + ([""] if lines else [])
     else:
         out += ["No scenarios are defined.", ""]
     if snap.track.scenarios:

@@ -22,10 +22,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indicators import settings
+from indicators.workspace.load import INDICATOR_DIR, WORKSPACE_FILE
 from indicators.workspace.parse_cache import cache_dir, code_version, content_digest, is_racy, stat_signature
 from indicators.workspace.problems import Checked, Problem, Severity
+from indicators.workspace.ratings import RATINGS_DIR
 
-FOLDERS = ("indicators", "ratings")  # the folders a workspace's files live in, beside workspace.yaml
+FOLDERS = (INDICATOR_DIR, RATINGS_DIR)  # the folders a workspace's files live in, beside workspace.yaml
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ def verdict_key(root: Path, today: dt.date) -> str | None:
     """The key of the workspace's files as they are now (None when it cannot be trusted)."""
     root = Path(root)
     parts = [code_version(), today.isoformat(), str(root), str(root.resolve())]  # problems name the root as given
-    top = _file_part(root / "workspace.yaml", root)
+    top = _file_part(root / WORKSPACE_FILE, root)
     if top is None:
         return None
     parts.append(top)

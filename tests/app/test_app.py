@@ -41,6 +41,15 @@ def fresh_app(monkeypatch):
     st.cache_resource.clear()
 
 
+def served_copy(fixture: str, tmp_path: Path, monkeypatch, analyst: str | None = None) -> Path:
+    """A copy of a fixture workspace, served by the app (and entries signed by `analyst`)."""
+    folder = Path(shutil.copytree(FIXTURES / fixture, tmp_path / fixture))
+    monkeypatch.setenv("INDICATORS_DATA", str(folder))
+    if analyst is not None:
+        monkeypatch.setenv("INDICATORS_ANALYST", analyst)
+    return folder
+
+
 def open_app(page: str | None = None, **params: str | list[str]) -> AppTest:
     """Open the app as a browser opens a URL: query parameters first, then the page."""
     at = AppTest.from_file(str(APP), default_timeout=30)

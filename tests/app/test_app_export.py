@@ -8,7 +8,6 @@ AA's warning level Low -> High. The marked fixture (GREEN) holds 6 items marked 
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ import pytest
 from indicators.reports.snapshot import load_snapshot
 from indicators.workspace.vocab import LIKELIHOOD, MARKING, STATUS
 
-from tests.app.test_app import fresh_app, open_app, plain  # noqa: F401 — fresh_app is an autouse fixture
+from tests.app.test_app import fresh_app, open_app, plain, served_copy  # noqa: F401 — fresh_app is an autouse fixture
 from tests.conftest import FIXTURES
 
 EXPORT = "export"
@@ -29,9 +28,7 @@ HAND_WORKED = {
 
 @pytest.fixture
 def tiny(tmp_path: Path, monkeypatch) -> Path:
-    folder = Path(shutil.copytree(FIXTURES / "tiny", tmp_path / "tiny"))
-    monkeypatch.setenv("INDICATORS_DATA", str(folder))
-    return folder
+    return served_copy("tiny", tmp_path, monkeypatch)
 
 
 def diff_shown(at) -> dict[str, list[tuple]]:

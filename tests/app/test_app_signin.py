@@ -4,15 +4,13 @@ an identity provider is in tests/browser/test_signin_browser.py."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from indicators.app import state
 
-from tests.app.test_app import fresh_app, open_app  # noqa: F401 — fresh_app is an autouse fixture
-from tests.conftest import FIXTURES
+from tests.app.test_app import fresh_app, open_app, served_copy  # noqa: F401 — fresh_app is an autouse fixture
 
 ACCESS = ("\naccess:\n  claim: groups\n  editors: [analysts]\n  readers: [readers, partners]\n"
           "  caps: {partners: GREEN}\n")
@@ -20,9 +18,8 @@ ACCESS = ("\naccess:\n  claim: groups\n  editors: [analysts]\n  readers: [reader
 
 @pytest.fixture
 def marked(tmp_path: Path, monkeypatch) -> Path:
-    folder = Path(shutil.copytree(FIXTURES / "marked", tmp_path / "marked"))
+    folder = served_copy("marked", tmp_path, monkeypatch)
     (folder / "workspace.yaml").write_text((folder / "workspace.yaml").read_text() + ACCESS)
-    monkeypatch.setenv("INDICATORS_DATA", str(folder))
     monkeypatch.setenv("INDICATORS_AUTH", "1")
     return folder
 

@@ -4,14 +4,13 @@ assumptions, under AppTest (answers from the fixtures' hand-worked figures; writ
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
 
 from indicators.workspace.load import load_workspace
 
-from tests.app.test_app import fresh_app, open_app, plain, table  # noqa: F401 — fresh_app is an autouse fixture
+from tests.app.test_app import fresh_app, open_app, plain, served_copy, table  # noqa: F401 — fresh_app is an autouse fixture
 from tests.conftest import FIXTURES
 
 D = dt.date.fromisoformat
@@ -58,10 +57,7 @@ def test_the_disagreement_page_without_rating_files_says_how_to_make_one() -> No
 
 @pytest.fixture
 def copy(tmp_path: Path, monkeypatch) -> Path:
-    folder = Path(shutil.copytree(FIXTURES / "track", tmp_path / "track"))
-    monkeypatch.setenv("INDICATORS_DATA", str(folder))
-    monkeypatch.setenv("INDICATORS_ANALYST", "Tess")
-    return folder
+    return served_copy("track", tmp_path, monkeypatch, analyst="Tess")
 
 
 def test_resolve_a_scenario_from_the_update_page(copy: Path) -> None:

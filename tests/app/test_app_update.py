@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -22,8 +21,7 @@ from indicators.workspace.access import Grant
 from indicators.workspace.load import load_workspace
 from indicators.workspace.vocab import LIKELIHOOD, STATUS
 
-from tests.app.test_app import fresh_app, open_app, plain, table  # noqa: F401 — fresh_app is an autouse fixture
-from tests.conftest import FIXTURES
+from tests.app.test_app import fresh_app, open_app, plain, served_copy, table  # noqa: F401 — fresh_app is an autouse fixture
 
 UPDATE = "update"
 MAR_10 = dt.date(2024, 3, 10)
@@ -32,10 +30,7 @@ MAR_10 = dt.date(2024, 3, 10)
 @pytest.fixture
 def tiny(tmp_path: Path, monkeypatch) -> Path:
     """A copy of the tiny fixture served by the app."""
-    folder = Path(shutil.copytree(FIXTURES / "tiny", tmp_path / "tiny"))
-    monkeypatch.setenv("INDICATORS_DATA", str(folder))
-    monkeypatch.setenv("INDICATORS_ANALYST", "Tess")
-    return folder
+    return served_copy("tiny", tmp_path, monkeypatch, analyst="Tess")
 
 
 def digest(path: Path) -> str:

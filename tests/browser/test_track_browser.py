@@ -26,12 +26,18 @@ def ratings_server(tmp_path_factory):
         yield server
 
 
-def test_the_track_record_page_draws_the_scores_and_the_calibration_chart(track_server, new_tab, shots):
-    tab = new_tab()
-    tab.open(f"{track_server.url}/track-record?as_of=2024-12-01")
+def _charted(tab, url: str):
+    """The page at `url`, opened without an exception, once a chart is drawn."""
+    tab.open(url)
     page = tab.page
     assert page.locator(EXCEPTION).count() == 0
     page.wait_for_function(f"document.querySelectorAll('{CHARTS}').length >= 1", timeout=30_000)
+    return page
+
+
+def test_the_track_record_page_draws_the_scores_and_the_calibration_chart(track_server, new_tab, shots):
+    tab = new_tab()
+    page = _charted(tab, f"{track_server.url}/track-record?as_of=2024-12-01")
     assert page.get_by_text("Calibration", exact=True).first.is_visible()
     cells = tab.cells()
     assert "0.0606" in cells and "0.1778" in cells and "Did not occur" in cells
@@ -42,10 +48,7 @@ def test_the_track_record_page_draws_the_scores_and_the_calibration_chart(track_
 
 def test_the_disagreement_page_lists_the_cells_to_talk_through(ratings_server, new_tab, shots):
     tab = new_tab()
-    tab.open(f"{ratings_server.url}/disagreement")
-    page = tab.page
-    assert page.locator(EXCEPTION).count() == 0
-    page.wait_for_function(f"document.querySelectorAll('{CHARTS}').length >= 1", timeout=30_000)
+    _charted(tab, f"{ratings_server.url}/disagreement")
     cells = tab.cells()
     assert "Ann HL / Bob C; Ann HL / Cat HU; Bob C / Cat HU" in cells
     _screenshot(tab, shots, "disagreement")
