@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -11,6 +12,17 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 DATA = ROOT / "data"
 TODAY = dt.date(2026, 11, 27)
+
+
+def yaml_as_json(value: Any) -> Any:
+    """YAML data as JSON sees it (dates as ISO strings): what an editor's schema check sees."""
+    if isinstance(value, dict):
+        return {k: yaml_as_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [yaml_as_json(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
 
 
 @pytest.fixture

@@ -32,6 +32,7 @@ from indicators.workspace.files import DataFileError, read_bounded, write_atomic
 from indicators.workspace.load import WORKSPACE_FILE, Workspace, load_workspace
 from indicators.workspace.model import Assessment, Indication, Judgment
 from indicators.workspace.problems import Code, Problem, ProblemsError
+from indicators.workspace.text import unify_line_breaks
 from indicators.workspace.validate import to_problem
 from indicators.workspace.vocab import CONFIDENCE, LIKELIHOOD, MARKING, RELIABILITY, STATUS, Scale, loose_match
 
@@ -149,6 +150,10 @@ def _read_text(path: Path, pending: dict[Path, str] | None = None) -> str:
 
 
 def _check_entry(cls: type, data: dict[str, Any]) -> Any:
+    """The entry as its model, or EditRefused with the problems of the values given. Line breaks in the
+    input count as YAML counts them in a file (CRLF and CR are LF); any other control character is
+    refused by the model's text rule (`workspace.text`)."""
+    data = {key: unify_line_breaks(value) for key, value in data.items()}
     try:
         return cls.model_validate(data)
     except ValidationError as exc:

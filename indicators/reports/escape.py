@@ -1,10 +1,15 @@
-"""Data text made safe for each output: HTML text and chips, Markdown, links, JSON inside <script>.
+"""Data text made safe for each output: HTML text and chips, Markdown, links, JSON inside <script>,
+XML (the Atom feed) and the terminal.
 
 Every piece of text that comes from the data (titles, rationales, sources, names) passes through
 one of these before a page shows it. The HTML report, the Markdown brief and the app's
 `st.html` / `st.markdown` all use the same functions, so a fix here reaches every output. Only
 http(s) URLs become links: `indicators.workspace.model.safe_url` decides, next to the models'
 own URL rule (the scoring layer's frames use it too, and may not import this layer).
+
+The models refuse control characters in text (`indicators.workspace.text`), but every output is
+safe on its own, since a JSON snapshot or a file read by an older version can still carry them:
+HTML, Markdown, CSV and XML replace them with U+FFFD, the terminal shows them as `\\u001b` (JSON's escape).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import re
 from typing import Any
 
 from indicators.workspace.model import safe_url
+from indicators.workspace.text import visible, without_controls
 from indicators.workspace.vocab import text_colour
 
 FALLBACK_COLOUR = "#cccccc"  # shown for a colour that is not #rrggbb
@@ -26,8 +32,8 @@ _HEX = re.compile(r"#[0-9a-fA-F]{6}")
 
 
 def html_text(value: object) -> str:
-    """Data text escaped for HTML text and (quoted) attribute values; None is empty."""
-    return html.escape("" if value is None else str(value), quote=True)
+    """Data text escaped for HTML text and (quoted) attribute values, control characters replaced; None is empty."""
+    return html.escape(without_controls("" if value is None else str(value)), quote=True)
 
 
 def safe_colour(colour: object, default: str = FALLBACK_COLOUR) -> str:
@@ -48,13 +54,17 @@ def chip(text: object, colour: str, title: str | None = None, *, cls: str = "chi
             f"{tip}>{html_text(text)}</span>")
 
 
+_SCRIPT_CONTROL = re.compile(r"[\x7f-\x9f]")  # DEL and C1, which json.dumps leaves raw
+
+
 def script_json(data: Any) -> str:
-    """JSON safe inside a <script> element: no `<`, `>`, `&`, U+2028 or U+2029 appear raw."""
+    """JSON safe inside a <script> element: no `<`, `>`, `&`, U+2028, U+2029 or control character (DEL,
+    C1; json escapes C0 itself) appears raw. The data is unchanged: each is written as a JSON escape."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
                          ("\u2029", "\\u2029")):
         text = text.replace(raw, escaped)
-    return text
+    return _SCRIPT_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 # ----------------------------------------------------------------------------- Markdown
@@ -79,7 +89,8 @@ def md_text(value: object, *, one_line: bool = True) -> str:
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    text = " ".join(str(value).split()) if one_line else str(value)
+    text = " ".join(str(value).split()) if one_line else str(value).replace("\r\n", "\n")
+    text = without_controls(text)
     text = _MD_ANYWHERE.sub(lambda m: "\\" + m.group(0), text)
     text = _MD_LINE_START.sub(r"\1\\\2", text)
     return _MD_ORDERED.sub(r"\1\\\2", text)
@@ -97,3 +108,49 @@ def md_link(text: object, url: str | None) -> str:
     """`[text](url)` for http(s) URLs; the escaped text alone otherwise."""
     target = md_url(url)
     return f"[{md_text(text)}]({target})" if target else md_text(text)
+
+
+# ----------------------------------------------------------------------------- XML
+
+
+# What XML 1.0 cannot carry (C0 but tab, LF and CR; surrogates; U+FFFE and U+FFFF), with DEL and C1,
+# which it allows but discourages, and CR, which a parser would turn into a line feed.
+_XML_UNFIT = re.compile(r"[^\t\n\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(value: object) -> str:
+    """Data text fit for an XML 1.0 document (text or attribute value, before the serializer escapes
+    `<`, `&` and quotes): each character XML cannot carry replaced with U+FFFD. ElementTree writes
+    them raw, which makes the document ill-formed, so a feed reader would drop it whole."""
+    text = "" if value is None else str(value)
+    return text if _XML_UNFIT.search(text) is None else _XML_UNFIT.sub("\ufffd", text)
+
+
+# ----------------------------------------------------------------------------- terminal
+
+
+def terminal_text(value: object) -> str:
+    """Text for a terminal: each control character but tab and line feed shown as its escape (`\\u001b`),
+    so data never moves the cursor, clears the screen or rings the bell (`CRLF` stays a line end)."""
+    return visible("" if value is None else str(value))
+
+
+class TerminalStream:
+    """A text stream passing everything written through `terminal_text`: the one place the CLI's
+    output goes through (`indicators.cli.main` wraps stdout and stderr in it). Everything else (isatty,
+    fileno, encoding …) is the wrapped stream's; `unfiltered` is the stream itself, for output the
+    program composes with control characters on purpose (a progress bar's carriage return)."""
+
+    def __init__(self, stream: Any) -> None:
+        self.unfiltered = stream
+
+    def write(self, text: str) -> int:
+        self.unfiltered.write(terminal_text(text))
+        return len(text)
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.unfiltered, name)

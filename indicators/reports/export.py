@@ -24,6 +24,7 @@ from indicators.settings import read_only
 from indicators.workspace.files import write_atomic
 from indicators.workspace.load import Workspace
 from indicators.workspace.problems import Code, Problem
+from indicators.workspace.text import without_controls
 from indicators.workspace.vocab import CONFIDENCE, LIKELIHOOD, MARKING, OUTCOME, Marking, grade_meaning
 
 FORMATS: dict[str, str] = {"html": "HTML report", "md": "Markdown brief", "csv": "CSV checklist",
@@ -156,8 +157,9 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_cell(value: object) -> str:
-    """A cell that a spreadsheet shows as text: formulas (= + - @, tab, CR first) get a leading quote."""
-    text = "" if value is None else str(value)
+    """A cell that a spreadsheet shows as text: formulas (= + - @, tab, CR first) get a leading quote;
+    control characters (but tab and line feed) are replaced with U+FFFD."""
+    text = without_controls("" if value is None else str(value))
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 

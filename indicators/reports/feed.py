@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from indicators.reports.escape import xml_text
 from indicators.scoring.notices import Notice
 from indicators.workspace.vocab import MARKING
 
@@ -63,6 +64,10 @@ def atom_feed(found: Sequence[Notice], *, title: str, marking: str, as_of: dt.da
         if notice.evidence:
             summary += f" Evidence: {', '.join(notice.evidence)}."
         ET.SubElement(entry, f"{{{ATOM}}}summary").text = f"[{label}] {summary}"
+    for element in feed.iter():  # one place for every text and attribute: the document is always well-formed
+        element.text = None if element.text is None else xml_text(element.text)
+        for name, value in list(element.attrib.items()):
+            element.set(name, xml_text(value))
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
 
 

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from indicators.workspace.text import CONTROL_CHARS, NOT_BLANK, TEXT
 from indicators.workspace.vocab import (
     AssumptionStatus,
     Confidence,
@@ -33,17 +34,20 @@ INDICATION_ID = r"^[A-Z][A-Z0-9]{1,7}-[0-9]{2,3}\.[0-9]{1,5}$"
 SOURCE_ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$"
 ASSUMPTION_ID = r"^[A-Z][A-Z0-9]{0,7}-[0-9]{1,3}$"
 THEME = r"^[a-z0-9][a-z0-9-]{0,39}$"
-URL = r"^https?://[^\s<>\"'`]+$"
+# Written for ECMA-262 in unicode mode too (the JSON Schema dialect): no escape of a character that
+# needs none, such as \" inside a class, which ajv and check-jsonschema refuse.
+URL = rf"""^https?://[^\s<>"'`{CONTROL_CHARS}]+$"""
 COLOUR = r"^#[0-9a-fA-F]{6}$"
 
 ScenarioId = Annotated[str, StringConstraints(pattern=SCENARIO_ID)]
 IndicatorId = Annotated[str, StringConstraints(pattern=INDICATOR_ID)]
 IndicationId = Annotated[str, StringConstraints(pattern=INDICATION_ID)]
 Url = Annotated[str, StringConstraints(pattern=URL, max_length=2000)]
-ShortText = Annotated[str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True)]
-NOT_BLANK = r"\S"  # text must hold something other than white space
-LongText = Annotated[str, StringConstraints(min_length=1, max_length=20000, pattern=NOT_BLANK)]
-Name = Annotated[str, StringConstraints(min_length=1, max_length=120, strip_whitespace=True)]
+# Every text field is one of these three: no control character but tab and line feed (`text.TEXT`),
+# checked in pydantic's compiled regex and written into the JSON Schemas for editors.
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True, pattern=TEXT)]
+LongText = Annotated[str, StringConstraints(min_length=1, max_length=20000, pattern=NOT_BLANK)]  # not only blanks
+Name = Annotated[str, StringConstraints(min_length=1, max_length=120, strip_whitespace=True, pattern=TEXT)]
 # The board computes with pandas timestamps (years 1678 to 2261): dates outside this span are refused
 # where they are written, with their place, instead of failing later in a chart or an export.
 EARLIEST_DATE, LATEST_DATE = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
@@ -186,7 +190,7 @@ class Access(Strict):
     """Who may use a board served with sign-in (`indicators serve --auth`), by the signed-in user's
     ID-token claims: a value of `claim` (a group) or the e-mail address, listed as editor or reader."""
 
-    claim: Annotated[str, StringConstraints(min_length=1, max_length=64)] = Field(
+    claim: Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=TEXT)] = Field(
         default="groups", description="The ID-token claim holding the user's groups (a list or one value)")
     editors: list[ShortText] = Field(default_factory=list,
                                      description="Groups or e-mail addresses that may read and write")

@@ -18,8 +18,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from indicators.workspace import model as m
-from indicators.workspace.model import NOT_BLANK
 from indicators.workspace.problems import Code, Problem, Severity
+from indicators.workspace.text import NOT_BLANK, control_message, find_control
 from indicators.workspace.yaml_reader import LocDict, LocList, Pos
 
 T = TypeVar("T", bound=BaseModel)
@@ -118,6 +118,14 @@ def to_problem(err: dict[str, Any], data: Any, display: str) -> Problem:
         hint = f"did you mean {near[0]!r}?" if near else "remove it, or check the spelling against the schema"
         return Problem(display, pos.line, pos.column, Code.UNKNOWN_KEY, f"unknown key {loc[-1]!r}", hint)
     pos = locate(data, loc)
+    found = find_control(value) if isinstance(value, str) and kind == "string_pattern_mismatch" else None
+    if found is not None:  # any text, id or URL: the control character is what is wrong with it
+        return Problem(display, pos.line, pos.column, Code.CONTROL_CHARACTER, control_message(field, value, found),
+                       Code.CONTROL_CHARACTER.hint)
+    if kind == "string_unicode":  # a lone surrogate: a byte that was not UTF-8 (a command-line argument)
+        return Problem(display, pos.line, pos.column, Code.ENCODING,
+                       f"{field} is not valid text: it holds a byte that is not UTF-8 ({value!r})",
+                       "type it again as UTF-8 text")
     if isinstance(value, str) and not value.strip() and (
             kind in ("string_too_short", "too_short") or ctx.get("pattern") == NOT_BLANK):
         return Problem(display, pos.line, pos.column, Code.BLANK_TEXT, f"{field} is empty or only white space",

@@ -20,10 +20,10 @@ from indicators.settings import max_file_bytes
 from indicators.workspace import yaml_rapid
 from indicators.workspace.files import DataFileError, read_bounded
 from indicators.workspace.problems import Code, Problem, Severity
+from indicators.workspace.text import control_name, find_control
 
 _BaseLoader = yaml.CSafeLoader if getattr(yaml, "__with_libyaml__", False) else yaml.SafeLoader
 
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 64
 
 
@@ -254,6 +254,8 @@ def parse_text(text: str, display: str) -> Parsed:
                                            "check indentation, colons and quotes on this line and the one above")])
     except _Refusal as exc:
         return Parsed(None, text, [Problem(display, exc.pos.line, exc.pos.column, exc.code, exc.message, exc.hint)])
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow in a file (a raw control character)
+        return Parsed(None, text, [_bad_character(text, display, exc)])
     except yaml.YAMLError as exc:
         return Parsed(None, text, [Problem(display, 1, 1, Code.YAML_SYNTAX, f"YAML error: {exc}",
                                            "check the file is YAML")])
@@ -275,6 +277,22 @@ def parse_text(text: str, display: str) -> Parsed:
         for key, pos, first in loader.duplicates
     ]
     return Parsed(data, text, problems)
+
+
+def _bad_character(text: str, display: str, exc: yaml.reader.ReaderError) -> Problem:
+    """A raw character YAML refuses, at its line and column (libyaml counts bytes, so it is looked up)."""
+    char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)[:1]
+    index = text.find(char) if char else -1
+    if index < 0:
+        return Problem(display, 1, 1, Code.YAML_SYNTAX, f"YAML error: {exc}", "check the file is YAML")
+    line = text.count("\n", 0, index) + 1
+    column = index - (text.rfind("\n", 0, index) + 1) + 1
+    if find_control(char) is not None:
+        return Problem(display, line, column, Code.CONTROL_CHARACTER,
+                       f"the file holds the control character {control_name(char)}, which YAML does not allow",
+                       Code.CONTROL_CHARACTER.hint)
+    return Problem(display, line, column, Code.YAML_SYNTAX, f"YAML does not allow the character U+{ord(char):04X}",
+                   "delete it, or write it as an escape in a double-quoted string")
 
 
 def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:

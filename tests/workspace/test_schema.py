@@ -8,7 +8,7 @@ import yaml
 
 from indicators.workspace.schema import SCHEMAS, export_schema, json_schemas, stale_schemas
 
-from tests.conftest import DATA, ROOT
+from tests.conftest import DATA, ROOT, yaml_as_json
 
 SCHEMA_DIR = ROOT / "schema"
 
@@ -36,7 +36,7 @@ def test_every_default_file_references_its_schema_and_validates(path) -> None:
     assert first.startswith("# yaml-language-server: $schema=") and first.endswith(f"schema/{name}")
     assert (path.parent / first.split("=", 1)[1]).resolve() == (SCHEMA_DIR / name).resolve()
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    jsonschema.validate(_jsonable(data), json_schemas()[name])
+    jsonschema.validate(yaml_as_json(data), json_schemas()[name])
 
 
 def test_schema_rejects_a_typo() -> None:
@@ -50,12 +50,3 @@ def test_one_schema_per_file_kind() -> None:
     assert set(SCHEMAS) == {"workspace.json", "indicators.json"}
 
 
-def _jsonable(value):
-    """YAML dates as the ISO strings an editor's schema check sees."""
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value
