@@ -7,6 +7,8 @@ organisation's identity provider, configured in the `[auth]` section of Streamli
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from indicators.app import state
@@ -33,6 +35,22 @@ def not_allowed_page() -> None:
     st.button("Sign out", key="sign_out", icon=":material/logout:", on_click=st.logout)
 
 
+def closed_page() -> None:
+    """A signed-in visitor to a board whose access list cannot be trusted (`workspace.yaml` has errors):
+    closed to everyone, editors too, with where the errors are (no more: not the names they quote)."""
+    who = state.current_grant()
+    st.title("Board closed")
+    reason = who.reason if who and who.reason else "this board's access list has errors"
+    st.write(f"You are signed in as **{md_text(who.identity if who else 'unknown')}**, but {md_text(reason)}. "
+             "Until then nobody may read or write it.")
+    places = [f"- `{Path(p.path).name}`, line {p.line}, column {p.column}: {p.code}" for p in state.closing_problems()]
+    if places:
+        st.markdown("**Where:**\n" + "\n".join(places))
+    st.caption("An editor sees the full report, with hints, with `indicators validate` in the workspace folder, "
+               "and reopens the board by fixing the file.")
+    st.button("Sign out", key="sign_out", icon=":material/logout:", on_click=st.logout)
+
+
 def identity_box(who: Grant) -> None:
     """Sidebar: who is signed in, as what, up to which marking; and the sign-out button."""
     role = "editor" if who.may_write else "reader"
@@ -49,6 +67,8 @@ def gate() -> st.navigation | None:
     if not state.signed_in():
         return st.navigation([st.Page(sign_in_page, title="Sign in", url_path="sign-in", icon=":material/login:")])
     who = state.current_grant()
+    if who is not None and who.closed:
+        return st.navigation([st.Page(closed_page, title="Board closed", url_path="closed", icon=":material/lock:")])
     if who is None or who.role is None:
         return st.navigation([st.Page(not_allowed_page, title="Not allowed", url_path="not-allowed",
                                       icon=":material/block:")])

@@ -19,9 +19,10 @@ import streamlit as st
 from indicators import settings
 from indicators.reports.markings import releasable
 from indicators.scoring import warning
-from indicators.workspace.access import Grant, grant, identity_of
+from indicators.workspace.access import Grant, access_errors, grant, identity_of
 from indicators.workspace.load import INDICATOR_DIR, WORKSPACE_FILE, Workspace, folder_files, load_workspace
 from indicators.workspace.parse_cache import files_signature
+from indicators.workspace.problems import Problem
 from indicators.workspace.ratings import rating_paths
 from indicators.workspace.vocab import Marking
 
@@ -71,10 +72,16 @@ def current_grant() -> Grant | None:
         return None
     claims = user_claims()
     ws = full_workspace()
-    if any(Path(p.path).name == WORKSPACE_FILE for p in ws.errors):  # fail closed: the access list is unsure
-        return Grant(None, None, identity_of(claims), f"the board's {WORKSPACE_FILE} has errors, so it stays "
-                                                      "closed until an editor fixes them")
-    return grant(ws.meta.access, claims, ws.meta.marking)
+    if closing_problems() and not access_errors(ws.meta.access):  # fail closed: the access list is unsure
+        return Grant(None, None, identity_of(claims), f"the board's {WORKSPACE_FILE} has errors, so its access list "
+                                                      "cannot be trusted and the board stays closed to everyone "
+                                                      "until an editor fixes them", closed=True)
+    return grant(ws.meta.access, claims, ws.meta.marking)  # closed too while the access list has errors
+
+
+def closing_problems() -> list[Problem]:
+    """The errors in `workspace.yaml` (the access list among them) that keep a board with sign-in closed."""
+    return [p for p in full_workspace().errors if Path(p.path).name == WORKSPACE_FILE]
 
 
 def user_claims() -> dict[str, Any]:

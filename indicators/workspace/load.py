@@ -20,10 +20,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from indicators.workspace.access import check_access
 from indicators.workspace.entries import dated_ids, name_entries, void_reviews, watch_start
 from indicators.workspace.files import describe
 from indicators.workspace.gc_pause import gc_paused
 from indicators.workspace.model import Indicator, IndicatorFile, Scenario, WorkspaceFile, _default_levels
+from indicators.workspace.names import confusable_analysts
 from indicators.workspace.parse_cache import FILE_CACHE, FileCache, FileResult
 from indicators.workspace.problems import Checked, Code, Problem, Severity, display_path
 from indicators.workspace.validate import locate, validate_file
@@ -300,6 +302,7 @@ def _load(root: Path, today: dt.date, overrides: dict[Path, str] | None, cache: 
                                                                                      cache)
     files.extend(rating_files)
     problems.extend(rating_problems)
+    problems.extend(confusable_analysts(workspace, located))  # needs every file's names, the ratings' too
     return workspace
 
 
@@ -583,6 +586,9 @@ def check_references(workspace: Workspace, located: _Located, today: dt.date,
             ("scenarios", _s, *loc), *rest)))
         problems.extend(_assumption_problems(scenario, today, lambda loc, *rest, _s=s_index: in_meta(
             ("scenarios", _s, *loc), *rest)))
+    for finding in check_access(workspace.meta.access):  # every name under caps listed (else: closed)
+        problems.append(in_meta(("access", *finding.loc), finding.code, finding.message, finding.hint,
+                                finding.severity))
     return problems
 
 
