@@ -2,6 +2,7 @@
 
     python -m benchmarks.generate --indicators 1000 --indications 50000 -o /tmp/big
     python -m benchmarks.run --data /tmp/big
+    python -m benchmarks.run --data data --import-only   # 'indicators import' on data/ (or --with-import)
 
 Every figure is also shown as a ratio to the raw libyaml parse of the same files
 (`yaml.load(..., Loader=yaml.CSafeLoader)` and nothing else). Each step runs in this process;
@@ -145,11 +146,47 @@ def board_session_peak(data: Path) -> float:
     return float(done.stdout.split()[-1])
 
 
+def import_rows(folder: Path, count: int, one_indicator: bool) -> Path:
+    """A CSV of `count` new rows for the default workspace (data/): on its first indicator, or spread over
+    all of them; dated after every entry there (so they add no warning), one row in ten with an assessment."""
+    import csv
+    import random
+
+    ws = load_workspace(ROOT / "data")
+    ids = [i.id for i in ws.indicators if i.retired is None]
+    pick = random.Random(7)
+    start = dt.date(2025, 11, 1)
+    path = folder / f"import-{count}.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle)
+        out.writerow(["indicator", "date", "summary", "source", "reliability", "credibility", "status", "confidence",
+                      "rationale"])
+        for n in range(count):
+            assessed = n % 10 == 0
+            out.writerow([ids[0] if one_indicator else pick.choice(ids), start + dt.timedelta(days=n * 360 // count),
+                          f"Imported event {n}: trains seen moving at the border", "Wire", "B", "2",
+                          *(("observed", "low", f"Row {n}") if assessed else ("", "", ""))])
+    return path
+
+
+def import_process(work: Path, count: int, one_indicator: bool) -> float:
+    """Seconds `indicators import` takes, whole process, to import `count` rows into a copy of data/."""
+    data = Path(shutil.copytree(ROOT / "data", work / f"import-data-{count}-{one_indicator}"))
+    rows = import_rows(work, count, one_indicator)
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "indicators.cli", "import", str(rows), "--data", str(data),
+                    "--analyst", "Benchmark"], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, required=True, help="workspace to benchmark (see benchmarks.generate)")
     parser.add_argument("--repeat", type=int, default=3, help="repeats of the fast steps (median is shown)")
     parser.add_argument("--skip-app", action="store_true", help="leave out the AppTest rows")
+    parser.add_argument("--with-import", action="store_true",
+                        help="add the import rows (on data/, whatever --data is; about a minute)")
+    parser.add_argument("--import-only", action="store_true", help="only the import rows (on data/)")
     parser.add_argument("--board-session", action="store_true",
                         help="only run what one board process does and print its peak memory (MB)")
     args = parser.parse_args(argv)
@@ -157,6 +194,13 @@ def main(argv: list[str] | None = None) -> int:
         board_session(args.data)
         return 0
     work = Path(tempfile.mkdtemp(prefix="indicators-bench-"))
+    if args.import_only:
+        for count, one, target in ((2000, True, "target <= 20 s"), (50000, False, "target <= 60 s")):
+            where = "on one indicator" if one else "spread over the indicators"
+            print(f"'indicators import' of {count:,} rows {where} of data/, whole process: "
+                  f"{import_process(work, count, one):.1f} s ({target})")
+        shutil.rmtree(work, ignore_errors=True)
+        return 0
     data = Path(shutil.copytree(args.data, work / "data"))
     os.environ["INDICATORS_CACHE_DIR"] = str(work / "cache")
     size_mb = sum(p.stat().st_size for p in _files(data)) / 1048576
@@ -237,6 +281,16 @@ def main(argv: list[str] | None = None) -> int:
     vega_bundle.cache_clear()  # as a new process would: the bundle comes from the user cache
     t_html, page = _timed(html)
     rows.append((f"HTML export ({len(page.encode()) / 1048576:.1f} MB)", t_html, "target <= 2 s"))
+
+    if args.with_import:  # on the default workspace (data/), whatever --data is: the targets are set there
+        rows.append(("'indicators import', 2,000 rows on one indicator of data/, whole process",
+                     import_process(work, 2000, True), "target <= 20 s"))
+        rows.append(("'indicators import', 50,000 rows spread over data/'s indicators, whole process",
+                     import_process(work, 50000, False), "target <= 60 s"))
+
+    from benchmarks.merge import rows as merge_rows  # the git merge driver (on the tiny workspace, whatever --data is)
+
+    rows += merge_rows([2000])  # one side added 2,000 entries: in-process and through 'git pull'
 
     peak_mb = _peak_mb()
     session_mb = board_session_peak(data)

@@ -71,8 +71,10 @@ def keep_known(chosen: Iterable[str], options: Iterable[str]) -> list[str]:
 
 
 def problem_lines(problems: Iterable[Problem]) -> list[tuple[str, str]]:
-    """(message, hint) of each problem, for a list of errors shown to the analyst."""
-    return [(p.message, p.hint) for p in problems]
+    """(message, hint) of each problem, for a list of errors shown to the analyst; a problem at a line of a
+    file (a row of an import file) says where: `events.csv, line 4, column 1: …`."""
+    return [(f"{Path(p.path).name}, line {p.line}, column {p.column}: {p.message}" if p.line > 0 else p.message,
+             p.hint) for p in problems]
 
 
 def is_conflict(problems: Iterable[Problem]) -> bool:

@@ -86,10 +86,23 @@ def _not_a_file(path: Path, mode: int) -> DataFileError:
     return DataFileError(Code.NOT_A_FILE, f"is {what}, not a file", "remove it or replace it with a YAML file")
 
 
+def _size(count: int) -> str:
+    """A size in words: MB to one decimal, KB under a tenth of a MB (a small limit never reads '0.0 MB')."""
+    return f"{count / _MB:.1f} MB" if count >= _MB / 10 else f"{count / 1024:.1f} KB"
+
+
 def _too_large(size: int, limit: int, exact: bool = True) -> DataFileError:
-    amount = f"{size / _MB:.1f} MB" if exact else "more than that"
-    return DataFileError(Code.FILE_TOO_LARGE, f"file is {amount}, over the limit of {limit / _MB:.1f} MB",
+    amount = _size(size) if exact else "more than that"
+    return DataFileError(Code.FILE_TOO_LARGE, f"file is {amount}, over the limit of {_size(limit)}",
                          "split it into several files, or raise INDICATORS_MAX_FILE_MB")
+
+
+def check_size(size: int, limit: int | None = None) -> None:
+    """Refuse `size` bytes over the one limit every incoming file is held to (`INDICATORS_MAX_FILE_MB`),
+    whichever way it comes in (a data file, an import, an upload, a merge), before anything parses it."""
+    limit = max_file_bytes() if limit is None else limit
+    if size > limit:
+        raise _too_large(size, limit)
 
 
 def check_file(path: Path) -> os.stat_result:
@@ -114,8 +127,7 @@ def read_bounded(path: Path, limit: int | None = None) -> bytes:
     """
     limit = max_file_bytes() if limit is None else limit
     status = check_file(path)
-    if status.st_size > limit:
-        raise _too_large(status.st_size, limit)
+    check_size(status.st_size, limit)
     try:
         fd = os.open(path, _OPEN_FLAGS)  # non-blocking: a pipe swapped in since the check cannot hang us
     except OSError as exc:
@@ -152,7 +164,7 @@ def describe(path: Path) -> str:
         return "a broken link" if error.code == Code.BROKEN_LINK else "nothing"
 
 
-__all__ = ["DataFileError", "check_file", "describe", "kind", "read_bounded"]
+__all__ = ["DataFileError", "check_file", "check_size", "describe", "kind", "read_bounded"]
 
 
 def write_atomic(path: Path, content: str | bytes) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from indicators.editing import checklist, git, importer, updates
 from indicators.editing.updates import Edit, EditRefused
 from indicators.reports import markings
 from indicators.reports.escape import md_text
+from indicators.workspace.files import DataFileError, check_size
 from indicators.workspace.load import Workspace
 from indicators.workspace.problems import Code, Problem
 from indicators.workspace.vocab import (
@@ -331,21 +333,42 @@ def scenario_form(ws: Workspace) -> Planner | None:
 
 def import_form(ws: Workspace) -> Planner | None:
     """A CSV or TSV file of events: every row or none (README 'Importing events')."""
+    signed_in = state.analyst_identity() is not None
     st.caption("One row per indication. Columns: indicator, date, summary, source or source_id, reliability, "
-               "credibility; optional url, value, unit, marking, analyst, and status, confidence and rationale "
-               "to add an assessment citing it. Rows already recorded are skipped; one bad row and nothing is "
-               "written.")
+               f"credibility; optional url, value, unit, marking, {'' if signed_in else 'analyst, '}and status, "
+               "confidence and rationale to add an assessment citing it. Rows already recorded are skipped; one "
+               "bad row and nothing is written.")
+    if signed_in:
+        st.caption("You are signed in: every row is signed with your identity, and a file with an analyst "
+                   "column is refused.")
     upload = st.file_uploader("CSV or TSV file", type=["csv", "tsv", "txt"], key="im_file")
     if upload is None:
         return None
-    name, data = upload.name, upload.getvalue()
+    name = upload.name
+    try:  # the one limit every incoming file is held to, checked before a byte of it is parsed
+        check_size(upload.size)
+    except DataFileError as err:
+        st.error(f"**{md_text(name)} cannot be imported:** {md_text(err.message)} — *{md_text(err.hint)}*",
+                 icon=":material/error:")
+        return None
+    identity = state.analyst_identity()  # signed in: every row is signed with it, and no file names analysts
 
     def plan(analyst: str) -> Edit:
         try:
-            text = data.decode("utf-8-sig")
+            text = upload.getvalue().decode("utf-8-sig")
         except UnicodeDecodeError:
             raise EditRefused.of(Code.ENCODING, f"{name} is not UTF-8 text", "save it as UTF-8") from None
-        return importer.plan_import(ws, Path(name), analyst=forms.optional(analyst), text=text)
+        bar = st.progress(0.0, text=f"Reading {name}…")
+
+        def progress(done: int, total: int, what: str) -> None:
+            label = f"Planning rows: {done:,} of {total:,}" if what == "planning rows" else \
+                f"{what.capitalize()} with all {total:,} rows…"
+            bar.progress(done / total if total else 1.0, text=label)
+        try:
+            return importer.plan_import(ws, Path(name), analyst=forms.optional(analyst), text=text,
+                                        signed_in=identity, progress=progress)
+        finally:
+            bar.empty()
     return plan
 
 
@@ -464,15 +487,50 @@ def _preview_and_save(ws: Workspace, form: str, planner: Planner | None, analyst
         return
     change: Edit = plan["edit"]
     target = forms.edit_target(change, ws.root).replace("`", "'")
-    for note in change.notes:
-        st.caption(md_text(note))
+    if change.kind == "import":
+        _import_notes(change.notes)
+    else:
+        for note in change.notes:
+            st.caption(md_text(note))
     if change.kind == "import" and not any(f.after != f.before for f in change.files):
         st.info("Every row is already recorded: there is nothing to write.")
         return
     st.markdown(f"Save will write **{md_text(change.new_id)}** to `{target}`:")
-    st.code(change.diff(ws.root), language="diff")
+    diff = change.diff(ws.root)
+    lines = diff.count("\n")
+    if lines > PREVIEW_LINES:  # a page of a million lines would not load: the start, and how much there is
+        st.caption(f"The change is {lines:,} lines long: its first {PREVIEW_LINES:,} are shown. Save writes all "
+                   "of it (`indicators import --dry-run` prints it whole).")
+        diff = "".join(diff.splitlines(keepends=True)[:PREVIEW_LINES])
+    st.code(diff, language="diff")
     st.button("Save", key=f"save_{form}", type="primary", icon=":material/save:", on_click=save, args=(form,),
               help="Write this change to the file (refused if the file changed since the preview)")
+
+
+PREVIEW_LINES = 2000  # of a diff shown in the page
+PREVIEW_NOTES = 50  # of an import's notes shown one by one
+
+
+def _import_notes(notes: list[str]) -> None:
+    """What an import adds, row by row: what needs a look (rows skipped, dates pinned) one by one, and
+    what each row adds in a box that scrolls (50,000 captions would not load)."""
+    if len(notes) <= PREVIEW_NOTES:
+        for note in notes:
+            st.caption(md_text(note))
+        return
+    added = [note for note in notes if _ADDED.match(note)]
+    other = [note for note in notes if not _ADDED.match(note)]
+    for note in other[:PREVIEW_NOTES]:
+        st.caption(md_text(note))
+    if len(other) > PREVIEW_NOTES:
+        st.caption(f"… and {len(other) - PREVIEW_NOTES:,} more rows skipped or notes (`--dry-run` lists them all)")
+    if added:
+        with st.expander(f"What each row adds ({len(added):,} rows)"):
+            st.code("\n".join(added[:PREVIEW_LINES]) + ("\n…" if len(added) > PREVIEW_LINES else ""),
+                    language=None, height=min(400, 30 + 21 * len(added)))
+
+
+_ADDED = re.compile(r"^line \d+: [^ ]+(, [^ ]+)?$")  # "line 7: LV-01.3, LV-01@2024-02-05"
 
 
 def assumption_form(ws: Workspace) -> Planner | None:
