@@ -10,7 +10,7 @@ import datetime as dt
 
 import streamlit as st
 
-from indicators.app import signin, state, ui
+from indicators.app import downloads, signin, state, ui
 from indicators.reports.escape import md_text
 from indicators.reports.markings import highest_present
 
@@ -36,6 +36,7 @@ def sidebar_dates() -> None:
 def main() -> None:
     """Run the board: one rerun of the entry script renders the sidebar, banners and the page."""
     st.set_page_config(page_title="Indicator & warning board", page_icon="📡", layout="wide")
+    downloads.install()  # once per server: an export's download URL expires (issue 23)
     gate = signin.gate()
     if gate is not None:  # signed out, or not on the access list: that page only, nothing of the board
         gate.run()

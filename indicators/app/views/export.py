@@ -1,7 +1,8 @@
 """Export page: download the board as of the sidebar's dates, keep snapshots, and compare two of them.
 
-Downloads are built only when clicked (`st.download_button(data=callable)`); markings below the
-workspace's are refused with the library's reason. Comparisons reuse `diff` (two kept snapshots,
+Downloads are built only when clicked (`st.download_button(data=callable)`) and their URL expires
+seconds later (`indicators.app.downloads`); markings below the workspace's are refused with the
+library's reason. Comparisons reuse `diff` (two kept snapshots,
 or the board on the "changed since" and as-of dates).
 """
 
