@@ -1,7 +1,11 @@
 """The `indicators` command line: a thin layer over the library.
 
-Exit status: 0 when there are no errors, 1 when the data has errors (or a write is refused),
-2 for wrong usage. Problems print as `path:line:column: error|warning: message — hint`.
+Exit status, one rule for every verb (README: Exit status): 0 when the verb did what it was asked;
+1 when it could not do it faithfully: a verb that reads the board (`READ_VERBS`) prints what loads, the
+problems on stderr, and exits 1 when the workspace has errors (warnings alone leave 0); a write, export,
+merge or sync that is refused, or an unknown id, exits 1 too; 2 for wrong usage; 3 only from `alerts`,
+for a notice at or above --min-level in a workspace without errors. Problems print as
+`path:line:column: error|warning: message — hint`.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import math
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -35,6 +40,10 @@ from indicators.workspace.vocab import (
 )
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+# The verbs that read the board: each exits 1 when the workspace has errors (`_read_status`); the
+# tests run every one of them on a broken and a valid workspace.
+READ_VERBS = frozenset({"validate", "status", "show", "list", "search", "disagreement", "scores", "alerts",
+                        "export", "diff"})
 
 
 def _date(text: str) -> dt.date:
@@ -72,9 +81,10 @@ def _common(p: argparse.ArgumentParser, *, as_of: bool = True, json_out: bool = 
         p.add_argument("--json", action="store_true", help="print machine-readable JSON")
 
 
-def _print_problems(ws: Workspace, stream: Any = sys.stderr) -> None:
+def _print_problems(ws: Workspace) -> None:
+    # sys.stderr looked up now, not at import: it is main()'s TerminalStream (or a test's capture)
     for problem in ws.problems:
-        print(problem.format(), file=stream)
+        print(problem.format(), file=sys.stderr)
 
 
 def _jsonable(value: Any) -> Any:
@@ -124,12 +134,15 @@ EXIT_NOTICES = 3  # `alerts`: a notice at or above --min-level exists (for a sch
 
 
 def cmd_alerts(args: argparse.Namespace) -> int:
-    """Warning notices of a window; exit 3 when one calls for attention."""
+    """Warning notices of a window; exit 3 when one calls for attention (1 first when the data has errors:
+    notices worked out from a workspace that did not all load may be wrong or missing)."""
     from indicators.reports.feed import DEFAULT_BASE_URL, alerts_report, atom_feed, format_notices
     from indicators.reports.markings import ExportRefused
     from indicators.scoring.notices import at_or_above
 
-    ws = load_workspace(args.data)
+    ws = _read_board(args)
+    if isinstance(ws, int):
+        return ws
     as_of = args.as_of or dt.date.today()
     if args.since > as_of:
         return _usage(args, f"--since {args.since} is after the as-of date {as_of}")
@@ -152,8 +165,9 @@ def cmd_alerts(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(data, indent=2, ensure_ascii=False))
     else:
-        _print_problems(ws)
         print(format_notices(data), end="")
+    if ws.errors:
+        return _read_status(args, ws)
     return EXIT_NOTICES if at_or_above(found, ws, args.min_level) else EXIT_OK
 
 
@@ -161,7 +175,9 @@ def cmd_status(args: argparse.Namespace) -> int:
     from indicators.reports.markings import ExportRefused
     from indicators.reports.status import format_status
 
-    ws = load_workspace(args.data)
+    ws = _read_board(args)
+    if isinstance(ws, int):
+        return ws
     try:
         report = status_report(ws, args.as_of or dt.date.today(), args.marking)
     except ExportRefused as refused:
@@ -169,15 +185,14 @@ def cmd_status(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:
-        _print_problems(ws)
         sys.stdout.write(format_status(report))
-    return EXIT_PROBLEMS if ws.errors else EXIT_OK
+    return _read_status(args, ws)
 
 
 def _lookup(args: argparse.Namespace, find: Callable[..., dict[str, Any]], fmt: Callable[[dict[str, Any]], str],
             *given: Any, **filters: Any) -> int:
     """Run one of `show`, `list`, `search` (indicators.reports.lookup): JSON or text, exit 0, or 1 for an
-    unknown id, a refused marking or a missing workspace."""
+    unknown id, a refused marking, a missing workspace or errors in the data (`_read_status`)."""
     from indicators.reports.lookup import NotFound
     from indicators.reports.markings import ExportRefused
 
@@ -195,7 +210,7 @@ def _lookup(args: argparse.Namespace, find: Callable[..., dict[str, Any]], fmt: 
         print(json.dumps(data, indent=2, ensure_ascii=False))
     else:
         sys.stdout.write(fmt(data))
-    return EXIT_OK
+    return _read_status(args, ws)
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -345,7 +360,8 @@ def cmd_add_scenario(args: argparse.Namespace) -> int:
 
 
 def cmd_merge_driver(args: argparse.Namespace) -> int:
-    """What git runs to merge a workspace file (see 'git-setup'): exit 1 leaves a conflict to resolve."""
+    """What git runs to merge a workspace file (see 'git-setup'): exit 0, merged (the file reads as YAML);
+    exit 1, a conflict to resolve: conflict markers in the file, each reason on stderr."""
     from indicators.editing.merge import run_driver
 
     outcome = run_driver(args.base, args.ours, args.theirs, args.path)
@@ -369,7 +385,7 @@ def cmd_git_setup(args: argparse.Namespace) -> int:
 
 def cmd_sync(args: argparse.Namespace) -> int:
     """Commit, pull with the merge driver, push, and say in plain words what came in."""
-    from indicators.editing.git import sync
+    from indicators.editing.sync import sync
     from indicators.editing.updates import EditRefused, default_analyst
     from indicators.reports.compare import diff_versions, format_diff, is_empty
 
@@ -395,6 +411,40 @@ def cmd_sync(args: argparse.Namespace) -> int:
         print("Came in:")
         print(format_diff(incoming), end="")
     print("Pushed." if report.pushed else "Not pushed (--no-push).")
+    return EXIT_OK
+
+
+def cmd_check_push(args: argparse.Namespace) -> int:
+    """The push check: what `sync` checks before it pushes, for a plain `git push` (the pre-push hook
+    that 'git-setup' installs runs it with --hook) or by hand (HEAD against its upstream)."""
+    from indicators.editing.git import configured_workspaces, repository_top, run, workspace_folder
+    from indicators.editing.outgoing import Outgoing, check_push, hook_may_skip, read_hook_input
+    from indicators.editing.updates import EditRefused
+
+    try:
+        if args.hook is not None:
+            top = repository_top(Path.cwd())
+            outgoing = read_hook_input(sys.stdin)
+            if hook_may_skip([ref.commit for ref in outgoing]):
+                return EXIT_OK  # `sync` checked this very commit a moment ago
+            folders = configured_workspaces(top)
+            remote_name = args.hook[0] if args.hook else None  # git passes the remote's name, then its URL
+        else:
+            remote_name = None
+            top = repository_top(args.data)
+            upstream = run(top, "rev-parse", "-q", "--verify", "@{u}").stdout.strip() or None
+            outgoing = [Outgoing(run(top, "rev-parse", "HEAD").stdout.strip(), upstream)]
+            folders = list(dict.fromkeys([workspace_folder(args.data, top), *configured_workspaces(top)]))
+        problems = check_push(top, outgoing, folders, remote_name)
+    except EditRefused as refused:
+        return _refused(refused.problems)
+    if problems:
+        _refused(problems)
+        print(f"indicators check-push: refused: {len(problems)} problem(s) above would reach the team's copy; "
+              "nothing was pushed — fix them, commit, and push again", file=sys.stderr)
+        return EXIT_PROBLEMS
+    if args.hook is None:
+        print(f"{len(outgoing)} commit(s) checked: may be pushed")
     return EXIT_OK
 
 
@@ -428,11 +478,11 @@ def cmd_scores(args: argparse.Namespace) -> int:
     marking = track_marking(ws, dt.date.today())
     if args.json:
         print(json.dumps({"marking": MARKING.label(marking), **result}, indent=2, ensure_ascii=False))
-        return EXIT_OK
+        return _read_status(args, ws)
     print(f"{ws.meta.title} — {MARKING.label(marking)} — track record")
     if not result["scenarios"]:
         print("No scenario is resolved yet: nothing to score.")
-        return EXIT_OK
+        return _read_status(args, ws)
     for sc in result["scenarios"]:
         brier = "not scored" if sc["brier"] is None else f"Brier {sc['brier']:.4f} (time-averaged)"
         print(f"  {sc['id']:<20} {sc['outcome']:<14} {sc['resolved']}  {brier}")
@@ -449,7 +499,7 @@ def cmd_scores(args: argparse.Namespace) -> int:
             low, high = c["band"]
             print(f"  {c['likelihood']:<20} {c['occurred']}/{c['judgments']} came true ({c['share']:.0%}); "
                   f"band {low:.0%}–{high:.0%}")
-    return EXIT_OK
+    return _read_status(args, ws)
 
 
 def cmd_disagreement(args: argparse.Namespace) -> int:
@@ -468,11 +518,11 @@ def cmd_disagreement(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"marking": MARKING.label(marking), "analysts": _jsonable(summary.to_dict("records")),
                           "cells": _jsonable(cells.to_dict("records"))}, indent=2, ensure_ascii=False))
-        return EXIT_OK
+        return _read_status(args, ws)
     print(f"{ws.meta.title} — {MARKING.label(marking)} — analysts' own ratings")
     if not ws.analyst_ratings:
         print("No analyst has rated on their own yet (ratings/<analyst>.yaml): nothing to compare.")
-        return EXIT_OK
+        return _read_status(args, ws)
     for row in summary.itertuples():
         off = "" if row.compared == 0 else f", {row.mean_steps_off:.2f} steps from the team on average"
         print(f"  {row.analyst:<30} {row.rated:>4} rated, {row.agree} of {row.compared} as the team{off}")
@@ -486,23 +536,73 @@ def cmd_disagreement(args: argparse.Namespace) -> int:
         departs = (f"  team {row['team']} departs from their median, {median_text(row['median'])}"
                    if row["departs"] else "")
         print(f"  {row['indicator']:<10} {row['scenario']:<18} spread {row['spread']}  {given}{departs}")
-    return EXIT_OK
+    return _read_status(args, ws)
+
+
+class ProgressBar:
+    """A one-line progress bar on a terminal's stderr, redrawn in place with \\r (`plan_import`'s
+    `progress` callback); prints nothing when stderr is not a terminal (a pipe, a log file, CI)."""
+
+    WIDTH = 30
+
+    def __init__(self, label: str, stream: Any = None) -> None:
+        from indicators.reports.escape import terminal_text
+
+        stream = stream if stream is not None else sys.stderr
+        self.label = terminal_text(label)  # a file name is data: its control characters are shown, not sent
+        self.stream = getattr(stream, "unfiltered", stream)  # the bar's own \r must reach the terminal
+        self.shown = self.stream.isatty()
+        self.passes, self.last = 0, ""
+
+    def __call__(self, done: int, total: int, what: str) -> None:
+        if not self.shown:
+            return
+        if done == 0 and what == "planning rows":
+            self.passes += 1
+        again = " again, under the files' locks" if self.passes > 1 else ""
+        filled = self.WIDTH * done // total if total else self.WIDTH
+        line = (f"{self.label}: {what}{again} [{'#' * filled}{'-' * (self.WIDTH - filled)}] "
+                f"{done:,}/{total:,}")
+        self.stream.write("\r" + line.ljust(len(self.last)))
+        self.stream.flush()
+        self.last = line
+
+    def close(self) -> None:
+        """Clear the bar's line (what follows is printed from the start of the line)."""
+        if self.shown and self.last:
+            self.stream.write("\r" + " " * len(self.last) + "\r")
+            self.stream.flush()
+            self.last = ""
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    """Import a CSV/TSV file of indications: all rows or none; --dry-run prints the diff only."""
+    """Import a CSV/TSV file of indications: all rows or none; --dry-run prints the diff only. A long
+    import shows a progress bar on a terminal."""
     from indicators.editing.importer import plan_import
     from indicators.editing.updates import EditRefused
 
-    if args.dry_run:
-        try:
-            change = plan_import(load_workspace(args.data), args.file, analyst=args.analyst)
-        except EditRefused as refused:
-            return _refused(refused.problems)
-        print(change.diff(args.data), end="")
-        _print_notes(change, args.json, dry_run=True)
-        return EXIT_OK
-    return _write(args, plan_import, args.file)
+    bar = ProgressBar(f"import {Path(args.file).name}")
+    try:
+        if args.dry_run:
+            try:
+                change = plan_import(load_workspace(args.data), args.file, analyst=args.analyst, progress=bar)
+            except EditRefused as refused:
+                bar.close()
+                return _refused(refused.problems)
+            bar.close()
+            print(change.diff(args.data), end="")
+            _print_notes(change, args.json, dry_run=True)
+            return EXIT_OK
+
+
+        def planned(ws: Workspace, file: str, **fields: Any) -> Any:
+            try:
+                return plan_import(ws, file, **fields)
+            finally:
+                bar.close()  # before anything else is printed
+        return _write(args, planned, args.file, progress=bar)
+    finally:
+        bar.close()
 
 
 def _print_notes(change: Any, as_json: bool, dry_run: bool = False) -> None:
@@ -545,8 +645,10 @@ def serve_command(data: Path, port: int, address: str, secrets: Path | None = No
     the Streamlit secrets file holding the `[auth]` sign-in settings."""
     entry = Path(__file__).resolve().parent / "app" / "entry.py"
     extra = ["--secrets.files", str(secrets.resolve())] if secrets is not None else []
+    upload_mb = max(1, math.ceil(settings.max_file_bytes() / 1048576))  # the one file size limit, in whole MB
     return [sys.executable, "-m", "streamlit", "run", str(entry),
             "--server.port", str(port), "--server.address", address, "--server.headless", "true",
+            "--server.maxUploadSize", str(upload_mb),
             "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal", *extra,
             "--", "--data", str(data.resolve())]
 
@@ -591,6 +693,17 @@ def _read_board(args: argparse.Namespace) -> Workspace | int:
         return _refused(ws.errors)
     _print_problems(ws)
     return ws
+
+
+def _read_status(args: argparse.Namespace, ws: Workspace) -> int:
+    """The exit status of a verb that answered from the board `ws` (README: Exit status): 1 when the
+    workspace has errors, since what it printed leaves out what did not load (so a script notices);
+    0 otherwise, warnings included. The problems themselves are on stderr already (`_read_board`)."""
+    if not ws.errors:
+        return EXIT_OK
+    print(f"indicators {args.verb}: {len(ws.errors)} error(s) in the data (above): items in files with errors "
+          "are missing", file=sys.stderr)
+    return EXIT_PROBLEMS
 
 
 def _missing_workspace(ws: Workspace) -> bool:
@@ -890,18 +1003,28 @@ def build_parser() -> argparse.ArgumentParser:
                    help="when its question must be resolved by (YYYY-MM-DD); past it, the board asks for a resolution")
     _writer(p, marking=False)
     p = verb("git-setup", cmd_git_setup, "Set this clone up for the team: install the merge driver that merges "
-             "workspace files by identity (git takes drivers only from each clone's own config) and register the "
-             "workspace's YAML files for it in .gitattributes.", "indicators git-setup --data data")
+             "workspace files by identity and the pre-push hook that runs 'check-push' (git takes neither from the "
+             "repository, only from each clone) and register the workspace's YAML files for the driver in "
+             ".gitattributes.", "indicators git-setup --data data")
     p.add_argument("--data", type=Path, default=None, metavar="PATH",
                    help="workspace folder (default: $INDICATORS_DATA or ./data)")
-    p = verb("sync", cmd_sync, "Commit the workspace's changes, pull the team's with the merge driver, push, and "
-             "say what came in (as 'diff' does). Refused when the clone has changes outside the workspace.",
+    p = verb("sync", cmd_sync, "Commit the workspace's changes, pull the team's with the merge driver, check the "
+             "commit to be pushed (as 'check-push'), push, and say what came in (as 'diff' does). Refused when the "
+             "clone has changes outside the workspace; a refused merge is undone.",
              "indicators sync --data data")
     p.add_argument("--data", type=Path, default=None, metavar="PATH",
                    help="workspace folder (default: $INDICATORS_DATA or ./data)")
     p.add_argument("--analyst", default=None, metavar="NAME",
                    help="named in the commit (default $INDICATORS_ANALYST, else your user name)")
     p.add_argument("--no-push", action="store_true", help="commit and pull, but do not push")
+    p = verb("check-push", cmd_check_push, "Check what a push would send, as 'sync' does before it pushes: every "
+             "workspace folder of the commit parses and has no error the remote's commit lacks, and no file holds a "
+             "conflict marker. Exit 1 refuses. The pre-push hook that 'git-setup' installs runs it.",
+             "indicators check-push --data data")
+    p.add_argument("--data", type=Path, default=None, metavar="PATH",
+                   help="workspace folder (default: $INDICATORS_DATA or ./data); HEAD is checked against its upstream")
+    p.add_argument("--hook", nargs="*", default=None, metavar="ARG",
+                   help="run as git's pre-push hook: the refs to check come on standard input")
     p = verb("merge-driver", cmd_merge_driver, "Merge three versions of a workspace file by identity (run by git "
              "as the merge driver that 'git-setup' installs; exit 1 leaves a conflict marked in the file).",
              "indicators merge-driver BASE OURS THEIRS data/indicators/space.yaml")
@@ -1001,7 +1124,23 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `indicators` console script."""
+    """Entry point of the `indicators` console script.
+
+    Everything it prints goes through `escape.TerminalStream`, the one place the CLI's output passes:
+    a control character in the data (a snapshot, a file from an older version) is shown as `\\u001b`,
+    never sent raw to the terminal, where an escape sequence could clear the screen or rewrite lines."""
+    from indicators.reports.escape import TerminalStream
+
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = TerminalStream(stdout), TerminalStream(stderr)
+    try:
+        return _run(argv)
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
+
+
+def _run(argv: Sequence[str] | None) -> int:
+    """Parse the command line and run the verb: exit status 0, 1 (problems), 2 (usage) or 3 (alerts)."""
     args = build_parser().parse_args(argv)
     for text in settings.environment_problems():
         print(f"warning: {text}", file=sys.stderr)

@@ -40,6 +40,16 @@ def _positive(text: str) -> float:
     return value
 
 
+_DOWNLOAD_TTL_MAX = 60.0  # an export's download URL never outlives a minute (issue 23)
+
+
+def _download_ttl(text: str) -> float:
+    value = float(text)
+    if not 0 < value <= _DOWNLOAD_TTL_MAX:
+        raise ValueError(f"use a number of seconds above 0 and up to {_DOWNLOAD_TTL_MAX:g}")
+    return value
+
+
 def _epoch(text: str) -> dt.datetime:
     value = text.strip()
     if not value.isdigit():
@@ -106,11 +116,24 @@ MAX_FILE_MB = Setting("INDICATORS_MAX_FILE_MB", _positive, 20.0,
                       "largest data file read, in MB; bigger files are refused with a located problem")
 LOCK_TIMEOUT_S = Setting("INDICATORS_LOCK_TIMEOUT", _positive, 60.0,
                          "seconds a write waits for another writer of the same file before giving up")
+SYNC_TIMEOUT_S = Setting("INDICATORS_SYNC_TIMEOUT", _positive, 300.0,
+                         "seconds `sync` lets a fetch, a merge (with the merge driver) or a push run before it stops "
+                         "them and puts the clone back as it was")
+DOWNLOAD_TTL_S = Setting("INDICATORS_DOWNLOAD_TTL", _download_ttl, 30.0,
+                         "seconds an export downloaded from the app stays at its URL (at most 60); then it is "
+                         "deleted from the server")
+MERGE_TIMEOUT_S = Setting("INDICATORS_MERGE_TIMEOUT", _positive, 20.0,
+                         "seconds the git merge driver spends on one file before it falls back to git's line "
+                         "merge (as long again at most), leaving a conflict when that does not do")
+PUSH_CHECKED = Setting("INDICATORS_PUSH_CHECKED", _text, None,
+                       "set by `sync` for its own push: the commit it has just checked, which the pre-push hook "
+                       "then need not check again (internal)")
 SOURCE_DATE_EPOCH = Setting("SOURCE_DATE_EPOCH", _epoch, None,
                             "fixes the 'generated' time of exports (reproducible builds convention)")
 
 SETTINGS: tuple[Setting[Any], ...] = (DATA, READ_ONLY, AUTH, ANALYST, CACHE_DIR, XDG_CACHE_HOME, NO_DISK_CACHE,
-                                      MAX_FILE_MB, LOCK_TIMEOUT_S, SOURCE_DATE_EPOCH)
+                                      MAX_FILE_MB, LOCK_TIMEOUT_S, SYNC_TIMEOUT_S, DOWNLOAD_TTL_S,
+                                      MERGE_TIMEOUT_S, PUSH_CHECKED, SOURCE_DATE_EPOCH)
 
 
 def read_only() -> bool:
@@ -135,6 +158,16 @@ def cache_folder() -> Path:
         return configured
     base = XDG_CACHE_HOME.get() or Path(os.path.expanduser("~")) / ".cache"
     return base / "indicators-board"
+
+
+def download_ttl() -> float:
+    """Seconds an export downloaded from the app is served at its URL before the server deletes it."""
+    return DOWNLOAD_TTL_S.get()
+
+
+def merge_timeout() -> float:
+    """Seconds the git merge driver spends on one file by identity (and then on git's line merge)."""
+    return MERGE_TIMEOUT_S.get()
 
 
 def max_file_bytes() -> int:

@@ -1,34 +1,62 @@
-"""Git for a workspace kept in a repository: commit a saved edit, set a clone up for the team's
-merges, and sync it (commit, pull with the merge driver, push)."""
+"""Git plumbing for a workspace kept in a repository: run git bounded in time (and everything it
+starts, such as the merge driver), commit a saved edit, set a clone up for the team (merge driver,
+pre-push check), and read the workspace as it stands in a commit.
+
+`sync` (editing/sync.py) and the push check (editing/outgoing.py) are built on these."""
 
 from __future__ import annotations
 
 import contextlib
-import io
+import os
+import shlex
+import signal
 import subprocess
 import sys
-import tarfile
 import tempfile
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from indicators.editing.updates import Edit, EditRefused
-from indicators.workspace.load import Workspace, load_workspace
 from indicators.workspace.problems import Code
 
-GIT_TIMEOUT_S = 60
+GIT_TIMEOUT_S = 60  # a local git command (status, commit, archive); a pull or push has settings.SYNC_TIMEOUT_S
 
 
-def _git(folder: Path | str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True, timeout=GIT_TIMEOUT_S)
+class GitTimeout(Exception):
+    """A git command (and what it started) did not finish in time; all of it was stopped."""
+
+    def __init__(self, args: tuple[str, ...], seconds: float) -> None:
+        super().__init__(f"git {' '.join(args)} did not finish within {seconds:g} s")
+        self.args_run = args
+        self.seconds = seconds
+
+
+def run_git(folder: Path | str, *args: str, timeout: float = GIT_TIMEOUT_S, env: Mapping[str, str] | None = None,
+            text: bool = True, stdin: str | bytes | None = None) -> subprocess.CompletedProcess:
+    """Run git in its own process group, so that a time-out (or Ctrl-C) stops git and every process it
+    started (a merge driver, a hook) together: nothing is left running. Raises GitTimeout or OSError."""
+    command = ["git", "-C", str(folder), *args]
+    environ = {**os.environ, **env} if env else None
+    with subprocess.Popen(command, stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=text, env=environ,
+                          start_new_session=True) as process:
+        try:
+            out, err = process.communicate(stdin, timeout=timeout)
+        except BaseException as stopped:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            if isinstance(stopped, subprocess.TimeoutExpired):
+                raise GitTimeout(args, timeout) from None
+            raise
+    return subprocess.CompletedProcess(command, process.returncode, out, err)
 
 
 def in_git_repository(folder: Path | str) -> bool:
     """True when the folder is inside a git work tree (so a save can be committed)."""
     try:
-        done = _git(folder, "rev-parse", "--is-inside-work-tree")
-    except (OSError, subprocess.SubprocessError):
+        done = run_git(folder, "rev-parse", "--is-inside-work-tree")
+    except (OSError, GitTimeout):
         return False
     return done.returncode == 0 and done.stdout.strip() == "true"
 
@@ -45,8 +73,8 @@ def git_commit(edit: Edit, analyst: str) -> str:
         return message
     for args in (("add", "--", *paths), ("commit", "-q", "-m", message, "-m", f"Analyst: {analyst}", "--", *paths)):
         try:
-            done = _git(folder, *args)
-        except (OSError, subprocess.SubprocessError) as err:
+            done = run_git(folder, *args)
+        except (OSError, GitTimeout) as err:
             raise EditRefused.of(Code.GIT_FAILED, f"the change was saved but not committed: {err}", "commit it by hand",
                           str(edit.path)) from None
         if done.returncode != 0:
@@ -58,44 +86,99 @@ def git_commit(edit: Edit, analyst: str) -> str:
 # ------------------------------------------------------------------------------------------ team
 
 DRIVER = "indicators"  # the merge driver's name in .gitattributes and git config
+WORKSPACES_KEY = "indicators.workspace"  # git config: the workspace folders of this clone (for the push check)
+HOOK_MARK = "# installed by 'indicators git-setup'"
 
 
-def _run(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """A git command that must work; a failure is a located refusal, never a traceback."""
+def run(folder: Path, *args: str, timeout: float = GIT_TIMEOUT_S,
+        env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """A git command whose failure to start or finish is a refusal that says which, never a traceback
+    (its exit status is the caller's to read)."""
     try:
-        done = _git(folder, *args)
-    except (OSError, subprocess.SubprocessError) as err:
-        raise EditRefused.of(Code.GIT_FAILED, f"git {args[0]} failed: {err}", "check that git is installed") from None
-    return done
+        return run_git(folder, *args, timeout=timeout, env=env)
+    except GitTimeout as late:
+        raise EditRefused.of(Code.GIT_TIMEOUT, f"{late}; it was stopped", Code.GIT_TIMEOUT.hint) from None
+    except OSError as err:
+        raise EditRefused.of(Code.GIT_FAILED, f"git could not be started: {err}", "check that git is installed") \
+            from None
 
 
 def repository_top(folder: Path) -> Path:
     """The top folder of the git work tree holding `folder`."""
-    done = _run(folder, "rev-parse", "--show-toplevel")
+    done = run(folder, "rev-parse", "--show-toplevel")
     if done.returncode != 0:
         raise EditRefused.of(Code.NOT_A_REPOSITORY, f"{folder} is not in a git repository",
                              "clone the team's repository, or run 'git init'")
     return Path(done.stdout.strip())
 
 
+def workspace_folder(data: Path, top: Path) -> str:
+    """The workspace folder's path inside the repository, as git names it ('.' for the top)."""
+    return data.resolve().relative_to(top.resolve()).as_posix()
+
+
+def python_command() -> str:
+    """This Python running the board's command line, as git runs it (driver, hook): `-P` keeps the
+    repository's own top folder off the module path, so a file named `indicators.py` committed there
+    cannot stand in for the board; the venv need not be on PATH."""
+    return f"{shlex.quote(sys.executable)} -P -m indicators"
+
+
 def driver_command() -> str:
-    """How git runs the merge driver: this Python, so it works without the venv on PATH."""
-    return f"'{sys.executable}' -m indicators merge-driver %O %A %B %P"
+    """How git runs the merge driver."""
+    return f"{python_command()} merge-driver %O %A %B %P"
+
+
+def hook_line() -> str:
+    """The line of a pre-push hook that runs the push check (what to add to a hook of one's own)."""
+    return f'{python_command()} check-push --hook "$@"'
+
+
+def hook_text() -> str:
+    """The pre-push hook: the same check `sync` makes, for a plain `git push`."""
+    return (f"#!/bin/sh\n{HOOK_MARK}: refuse to push a workspace that does not validate\n"
+            f"# or holds conflict markers. 'git push --no-verify' skips it (do not).\nexec {hook_line()}\n")
+
+
+def _install_hook(top: Path) -> str:
+    """Write the pre-push hook where git looks for this clone's hooks. Never over a hook of someone
+    else's, and never into a hooks folder outside the clone's git folder (core.hooksPath in the work
+    tree would be committed to the team, a shared one would check every repository on the machine):
+    the note then says what to add, and where."""
+    hooks = Path(run(top, "rev-parse", "--path-format=absolute", "--git-path", "hooks").stdout.strip())
+    common = Path(run(top, "rev-parse", "--path-format=absolute", "--git-common-dir").stdout.strip())
+    hook = hooks / "pre-push"
+    if not hooks.resolve().is_relative_to(common.resolve()):
+        return (f"core.hooksPath points outside this clone's git folder ({hooks}): no hook installed; add this "
+                f"line to its pre-push hook so a plain 'git push' is checked too: {hook_line()} || exit 1")
+    if hook.exists() and HOOK_MARK not in hook.read_text(encoding="utf-8", errors="replace"):
+        return (f"{hook} exists and is not ours: add this line to it so a plain 'git push' is checked too: "
+                f"{hook_line()} || exit 1")
+    hooks.mkdir(parents=True, exist_ok=True)
+    fresh = not hook.exists()
+    hook.write_text(hook_text(), encoding="utf-8")
+    hook.chmod(0o755)
+    return f"pre-push hook {'installed' if fresh else 'brought up to date'} in {hook} (runs 'indicators check-push')"
 
 
 def git_setup(data: Path) -> list[str]:
-    """Install the merge driver in the clone's git config (git never takes it from the repository)
-    and register the workspace's YAML files for it in .gitattributes. Safe to run again."""
+    """Install the merge driver and the pre-push check in the clone's git config and hooks (git never
+    takes either from the repository) and register the workspace's YAML files for the driver in
+    .gitattributes. Safe to run again."""
     top = repository_top(data)
     notes = []
     for key, value in ((f"merge.{DRIVER}.name", "indicators: merge workspace YAML by identity"),
                        (f"merge.{DRIVER}.driver", driver_command())):
-        done = _run(top, "config", key, value)
+        done = run(top, "config", key, value)
         if done.returncode != 0:
             raise EditRefused.of(Code.GIT_FAILED, f"git config failed: {done.stderr.strip()}", "check .git/config")
     notes.append(f"merge driver '{DRIVER}' installed in {top / '.git' / 'config'}")
-    folder = data.resolve().relative_to(top.resolve()).as_posix().replace(" ", "[[:space:]]")
-    prefix = "" if folder == "." else f"{folder}/"
+    folder = workspace_folder(data, top)
+    if folder not in run(top, "config", "--get-all", WORKSPACES_KEY).stdout.splitlines():
+        run(top, "config", "--add", WORKSPACES_KEY, folder)
+    notes.append(_install_hook(top))
+    pattern_folder = folder.replace(" ", "[[:space:]]")
+    prefix = "" if folder == "." else f"{pattern_folder}/"
     attributes = top / ".gitattributes"
     existing = attributes.read_text(encoding="utf-8") if attributes.exists() else ""
     for suffix in ("yaml", "yml"):  # the loader reads both
@@ -107,120 +190,71 @@ def git_setup(data: Path) -> list[str]:
     return notes
 
 
-@dataclass
-class SyncReport:
-    """What `sync` did: the commit it made (if any), the commits before and after the pull (the
-    same when nothing came in), whether it pushed, and the workspace before and after the pull
-    (`incoming` None when nothing came in) — already read, for what came in."""
-
-    committed: str | None
-    before: str
-    after: str
-    pushed: bool
-    notes: list[str]
-    incoming: tuple[Workspace, Workspace] | None = None
+def configured_workspaces(top: Path) -> list[str]:
+    """The workspace folders `git-setup` registered in this clone (paths inside the repository)."""
+    return run(top, "config", "--get-all", WORKSPACES_KEY).stdout.splitlines()
 
 
-def _changes(top: Path) -> list[str]:
-    done = _run(top, "status", "--porcelain", "--untracked-files=all")
+def _tree_entries(top: Path, commit: str, folders: list[str]) -> list[tuple[str, str, str]]:
+    """(mode, blob, path) of every file under `folders` in `commit` (submodules left out)."""
+    done = run(top, "ls-tree", "-r", "-z", "--full-tree", commit, "--", *folders)
     if done.returncode != 0:
-        raise EditRefused.of(Code.GIT_FAILED, f"git status failed: {done.stderr.strip()}", "check the clone")
-    return [line[3:].strip().strip('"') for line in done.stdout.splitlines() if line.strip()]
+        raise EditRefused.of(Code.GIT_FAILED, f"git could not list the files of {commit[:12]}: "
+                             f"{done.stderr.strip()}", "check the clone ('git fsck'); fetch again")
+    entries = []
+    for record in filter(None, done.stdout.split("\0")):
+        meta, path = record.split("\t", 1)
+        mode, kind, blob = meta.split()
+        if kind == "blob":
+            entries.append((mode, blob, path))
+    return entries
+
+
+def _blobs(top: Path, names: list[str]) -> list[bytes]:
+    """The contents of the given blobs, in one `git cat-file --batch`."""
+    done = run_git(top, "cat-file", "--batch", text=False, stdin="".join(f"{n}\n" for n in names).encode())
+    out, at = [], 0
+    for _ in names:
+        header_end = done.stdout.index(b"\n", at)
+        size = int(done.stdout[at:header_end].split()[2])
+        out.append(done.stdout[header_end + 1:header_end + 1 + size])
+        at = header_end + 1 + size + 1
+    return out
+
+
+@contextlib.contextmanager
+def tree_at(top: Path, commit: str, folders: list[str]) -> Iterator[Path | None]:
+    """The given folders of the repository as they are in `commit`, in a scratch folder laid out as the
+    repository is (None: none of them is in the commit). Read from git's objects, every file as it is
+    (no export filter, attribute or link followed: a link is made again as a link, for the loader to
+    judge); a commit git cannot read is a refusal, never an empty tree."""
+    entries = _tree_entries(top, commit, folders)
+    with tempfile.TemporaryDirectory() as scratch:
+        if not entries:
+            yield None
+            return
+        root = Path(scratch).resolve()
+        try:
+            contents = _blobs(top, [blob for _, blob, _ in entries])
+        except (OSError, GitTimeout, ValueError, IndexError) as err:
+            raise EditRefused.of(Code.GIT_FAILED, f"git could not read the files of {commit[:12]}: {err}",
+                                 "check the clone ('git fsck'); fetch again") from None
+        for (mode, _, path), content in zip(entries, contents, strict=True):
+            target = root / path
+            if not target.parent.resolve().is_relative_to(root):
+                continue  # git stores no such path; a crafted tree gets nothing written outside
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if mode == "120000":
+                os.symlink(os.fsdecode(content), target)
+            else:
+                target.write_bytes(content)
+        yield root
 
 
 @contextlib.contextmanager
 def workspace_at(data: Path, commit: str) -> Iterator[Path | None]:
     """The workspace folder as it was in `commit`, in a scratch folder (None: it did not exist)."""
     top = repository_top(data)
-    folder = data.resolve().relative_to(top.resolve()).as_posix()
-    with tempfile.TemporaryDirectory() as scratch:
-        try:
-            archive = subprocess.run(["git", "-C", str(top), "archive", "--format=tar", commit, "--", folder],
-                                     capture_output=True, timeout=GIT_TIMEOUT_S, check=False)
-        except (OSError, subprocess.SubprocessError):
-            archive = None
-        if archive is None or archive.returncode != 0:
-            yield None
-            return
-        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-            if hasattr(tarfile, "data_filter"):  # Python 3.11.4+ (and distributions' backports)
-                tar.extractall(scratch, filter="data")
-            else:  # our own repository's files, read by git: regular files and folders only
-                tar.extractall(scratch, members=[m for m in tar.getmembers() if m.isfile() or m.isdir()])
-        yield Path(scratch) / folder
-
-
-def _errors(ws: Workspace | None) -> set[tuple[str, str]]:
-    return {(p.code.value, p.message) for p in ws.errors} if ws is not None else set()
-
-
-def _no_new_errors(earlier: Workspace | None, now: Workspace, what: str) -> None:
-    """Refuse when the workspace now has errors it did not have earlier (conflict markers, a merge
-    that does not hold together, a broken hand edit)."""
-    new = [message for code, message in sorted(_errors(now) - _errors(earlier))]
-    if new:
-        raise EditRefused.of(Code.MERGE_INVALID, f"{what} would leave the workspace with errors: {'; '.join(new[:3])}"
-                             + (" …" if len(new) > 3 else ""),
-                             "run 'indicators validate', fix the files, commit, and 'indicators sync' again")
-
-
-def sync(data: Path, analyst: str, *, push: bool = True) -> SyncReport:
-    """Commit the workspace's local changes, pull with the merge driver and push; what came in is
-    the change between the two workspaces of `incoming`.
-
-    Refused, before anything is committed, when the clone has changes outside the workspace
-    folder, is in the middle of a merge, or when its changes (or the merge of the team's) would
-    leave the workspace with errors it did not have: nothing invalid is ever pushed."""
-    top = repository_top(data)
-    merging = _run(top, "rev-parse", "-q", "--verify", "MERGE_HEAD").returncode == 0
-    unmerged = _run(top, "diff", "--name-only", "--diff-filter=U").stdout.split()
-    if merging or unmerged:
-        raise EditRefused.of(Code.MERGE_CONFLICT, "a merge is in progress" + (f": conflicts in {', '.join(unmerged)}"
-                                                                            if unmerged else ""),
-                             Code.MERGE_CONFLICT.hint + "; then 'git commit' and 'indicators sync' again")
-    notes = git_setup(data)
-    folder = data.resolve().relative_to(top.resolve()).as_posix()
-    inside = "" if folder == "." else folder + "/"
-    local = _changes(top)
-    unrelated = [path for path in local if not path.startswith(inside) and path != ".gitattributes"]
-    if unrelated:
-        raise EditRefused.of(Code.UNRELATED_CHANGES, f"local changes outside {folder}: {', '.join(unrelated[:5])}"
-                             + (" …" if len(unrelated) > 5 else ""), Code.UNRELATED_CHANGES.hint)
-    upstream = _run(top, "rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}")
-    if upstream.returncode != 0:
-        raise EditRefused.of(Code.NO_UPSTREAM, "this branch has no upstream branch", Code.NO_UPSTREAM.hint)
-    committed = None
-    mine = load_workspace(data)  # the workspace as this clone has it: `before` once committed
-    if local:
-        with workspace_at(data, "HEAD") as head:
-            _no_new_errors(load_workspace(head) if head is not None else None, mine,
-                           "the workspace's local changes")
-        message = f"Workspace changes by {analyst}"
-        for args in (("add", "--", folder if folder != "." else ".", ".gitattributes"),
-                     ("commit", "-q", "-m", message, "-m", f"Analyst: {analyst}")):
-            done = _run(top, *args)
-            if done.returncode != 0 and "nothing to commit" not in done.stdout:
-                raise EditRefused.of(Code.GIT_FAILED, f"git {args[0]} failed: {done.stderr.strip()}",
-                                     "commit by hand")
-        committed = message
-    before = _run(top, "rev-parse", "HEAD").stdout.strip()
-    pulled = _run(top, "pull", "--no-rebase", "--no-edit", "-q")
-    if pulled.returncode != 0:
-        conflicted = _run(top, "diff", "--name-only", "--diff-filter=U").stdout.split()
-        detail = (f"conflicts in {', '.join(conflicted)}" if conflicted else pulled.stderr.strip() or "pull failed")
-        raise EditRefused.of(Code.MERGE_CONFLICT, f"the pull stopped: {detail}",
-                             Code.MERGE_CONFLICT.hint + "; then 'git commit' and 'indicators sync' again")
-    after = _run(top, "rev-parse", "HEAD").stdout.strip()
-    incoming = None
-    if after != before:
-        merged = load_workspace(data)
-        _no_new_errors(mine, merged, "the merge of the team's changes")
-        incoming = (mine, merged)
-    pushed = False
-    if push:
-        done = _run(top, "push", "-q")
-        if done.returncode != 0:
-            raise EditRefused.of(Code.GIT_FAILED, f"git push failed: {done.stderr.strip()}",
-                                 "pull again ('indicators sync'), then push")
-        pushed = True
-    return SyncReport(committed, before, after, pushed, notes, incoming)
+    folder = workspace_folder(data, top)
+    with tree_at(top, commit, [folder]) as scratch:
+        yield None if scratch is None else scratch / folder

@@ -72,6 +72,11 @@ class Code(StrEnum):
     OUT_OF_RANGE = ("out-of-range", "a number or text outside the allowed range", "see the schema for this field")
     INVALID = ("invalid", "a value the schema does not accept", "see the schema for this field")
     BLANK_TEXT = ("blank-text", "a text that is empty or only white space", "write the text, or remove the key")
+    CONTROL_CHARACTER = ("control-character",
+                         "text holding a control character other than tab and line feed (an escape sequence "
+                         "rewrites a terminal; XML feeds cannot carry it)",
+                         "delete it: text may hold tabs and line breaks but no other control character (in YAML "
+                         "it is usually an escape in a double-quoted string: \\e, \\x1b, \\u001b)")
     # --- the workspace as a whole (load.py)
     MISSING_WORKSPACE_FILE = ("missing-workspace-file", "the folder has no workspace.yaml",
                               "point --data at a workspace folder")
@@ -115,7 +120,19 @@ class Code(StrEnum):
     ID_TAKEN = ("id-taken", "an id that is already used", "choose a free id")
     IMPORT_FORMAT = ("import-format", "an import file that cannot be read as CSV or TSV",
                      "see the README's import section for the columns")
+    IMPORT_IDENTITY = ("import-identity", "an import file naming analysts on a signed-in board, where every "
+                       "entry is signed with the signed-in identity", "remove the 'analyst' column")
     FUTURE_DATE = ("future-date", "a date after today", "give the date it happened")
+    UNKNOWN_ACCESS_NAME = ("unknown-access-name",
+                           "a name under access: caps that is not listed under readers or editors (it caps no one)",
+                           "fix the spelling, or list the group or address under readers")
+    DUPLICATE_ACCESS_NAME = ("duplicate-access-name", "a name given twice under access: caps (names ignore case)",
+                             "keep one of the two")
+    CAP_ON_EDITOR = ("cap-on-editor", "a cap on a name listed only under editors (editors see everything)",
+                     "list the name under readers instead of editors, or drop the cap")
+    CONFUSABLE_ANALYST = ("confusable-analyst",
+                          "analyst names that differ only in case, spacing or look-alike letters",
+                          "spell each analyst's name one way everywhere")
     # --- writing (editing/)
     READ_ONLY = ("read-only", "the board is read-only: writes are refused", "unset INDICATORS_READ_ONLY")
     LOCKED = ("locked", "another writer holds the file's lock", "try again in a moment")
@@ -150,6 +167,12 @@ class Code(StrEnum):
                          "commit or stash them first ('git status' lists them)")
     NO_UPSTREAM = ("no-upstream", "the branch has no remote branch to pull from and push to",
                    "set one once: git push -u origin BRANCH")
+    GIT_TIMEOUT = ("git-timeout", "a git command (or the merge driver it ran) did not finish in time and was stopped",
+                   "try again; if it happens again, raise INDICATORS_SYNC_TIMEOUT or merge by hand")
+    CONFLICT_MARKER = ("conflict-marker", "a conflict marker (<<<<<<< or >>>>>>>) left in a committed file",
+                       "edit the entry between the markers, remove the marker lines, commit, and sync again")
+    PUSH_REFUSED = ("push-refused", "what would be pushed has errors the team's copy does not have",
+                    "fix the files named, commit, and sync again (nothing was pushed)")
     # --- exports, snapshots and markings (reports/)
     UNKNOWN_FORMAT = ("unknown-format", "an export format that does not exist", "use html, md, csv or json")
     UNKNOWN_MARKING = ("unknown-marking", "not a TLP marking", "use CLEAR, GREEN, AMBER, AMBER+STRICT or RED")
