@@ -1,7 +1,7 @@
 """Plain helpers behind the app's Export page: file names, lazy exports, withheld counts, diff tables.
 
-No Streamlit here. The content comes from `export` (formats), `redact` (what a marking may see),
-`snapshot` (kept snapshots) and `diff` (what changed); this module only names, words and tabulates.
+No Streamlit here. The content comes from `export` (formats), `markings` (what a marking may see),
+`snapshot` (kept snapshots) and `compare` (what changed); this module only names, words and tabulates.
 """
 
 from __future__ import annotations
@@ -23,10 +23,6 @@ from indicators.workspace.load import Workspace
 from indicators.workspace.model import safe_url
 from indicators.workspace.vocab import CONFIDENCE, LIKELIHOOD, MARKING, STATUS, Marking
 
-EXPORTERS: dict[str, Callable[..., str]] = {"html": export.export_html, "md": export.export_markdown,
-                                            "csv": export.export_csv, "json": export.export_json}
-BUTTON_LABELS = {"html": "HTML report", "md": "Markdown brief", "csv": "CSV checklist", "json": "JSON snapshot"}
-
 
 def slug(title: str, fallback: str = "board") -> str:
     """A file-name-safe slug of a title: `Russia–North Korea cooperation` -> `russia-north-korea-cooperation`."""
@@ -37,15 +33,16 @@ def slug(title: str, fallback: str = "board") -> str:
 
 def download_name(ws: Workspace, as_of: dt.date, fmt: str) -> str:
     """`<workspace-slug>-<as_of>.<suffix>`, e.g. `tiny-2024-03-15.html`."""
-    return f"{slug(ws.meta.title)}-{as_of.isoformat()}{export.SUFFIX[export.check_format(fmt)]}"
+    return f"{slug(ws.meta.title)}-{as_of.isoformat()}{export.check_format(fmt).suffix}"
 
 
-def exporter(ws: Workspace, as_of: dt.date, since: dt.date, marking: Marking | str, fmt: str) -> Callable[[], str]:
-    """A function that builds the export text when called (a download's bytes are made only on click)."""
-    build = EXPORTERS[export.check_format(fmt)]
+def exporter(ws: Workspace, as_of: dt.date, since: dt.date, marking: Marking | str,
+             fmt: str) -> Callable[[], str | bytes]:
+    """A function that builds the export when called (a download's bytes are made only on click)."""
+    name = export.check_format(fmt).name  # an unknown format is refused now, not on click
 
-    def content() -> str:
-        return build(ws, as_of, since, marking)
+    def content() -> str | bytes:
+        return export.export_as(name, ws, as_of, since, marking)
 
     return content
 
@@ -129,7 +126,7 @@ def _frame(kind: str, items: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def diff_tables(diff: dict[str, Any]) -> list[tuple[str, str, pd.DataFrame]]:
-    """The kinds of change a `diff.diff_snapshots` result lists, as (kind, title, table), in `diff.KINDS` order.
+    """The kinds of change a `compare.diff_snapshots` result lists, as (kind, title, table), in `compare.KINDS` order.
 
     Kinds with no change are left out; an empty list means nothing changed.
     """

@@ -1,9 +1,12 @@
 """Exports of the board: HTML, Markdown, CSV and JSON, all rendered from one `Snapshot`.
 
-`export_*` functions return the content (text); `save_export` writes one file exactly where it
-is told (and, on request, keeps the JSON snapshot in `<data>/snapshots/`). Every function takes
-the workspace, the as-of date, the "changed since" date and the marking to export for, and
-raises `ExportRefused` (with problems) rather than writing something it should not.
+The formats are registered in `formats` (name, label, suffixes, media type, render function);
+this module holds the Markdown, CSV and JSON render functions and what every format shares.
+`export_*` functions return the content (text; bytes from `export_as` for a binary format);
+`save_export` writes one file exactly where it is told (and, on request, keeps the JSON snapshot
+in `<data>/snapshots/`). Every function takes the workspace, the as-of date, the "changed since"
+date and the marking to export for, and raises `ExportRefused` (with problems) rather than
+writing something it should not.
 """
 
 from __future__ import annotations
@@ -13,11 +16,11 @@ import datetime as dt
 import io
 import os
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 from indicators.reports import wording as w
 from indicators.reports.escape import md_link, md_text
+from indicators.reports.formats import Format, get, names
 from indicators.reports.markings import ExportRefused
 from indicators.reports.snapshot import IndicationOut, Snapshot, build_snapshot, snapshot_path
 from indicators.settings import read_only
@@ -26,12 +29,6 @@ from indicators.workspace.load import Workspace
 from indicators.workspace.problems import Code, Problem
 from indicators.workspace.text import without_controls
 from indicators.workspace.vocab import CONFIDENCE, LIKELIHOOD, MARKING, OUTCOME, Marking, grade_meaning
-
-FORMATS: dict[str, str] = {"html": "HTML report", "md": "Markdown brief", "csv": "CSV checklist",
-                           "json": "JSON snapshot"}
-SUFFIX = {"html": ".html", "md": ".md", "csv": ".csv", "json": ".json"}
-MEDIA_TYPE = {"html": "text/html", "md": "text/markdown", "csv": "text/csv", "json": "application/json"}
-
 
 # ----------------------------------------------------------------------------- Markdown
 # Every data text goes through `escape.md_text` (or `md_link`); wording and labels from `vocab` are plain.
@@ -193,30 +190,38 @@ def render_json(snap: Snapshot) -> str:
 
 
 def render_html(snap: Snapshot) -> str:
-    """The snapshot as one self-contained HTML file (see `html_report`)."""
+    """The snapshot as one self-contained HTML file (see `reports.html`)."""
     from indicators.reports.html import render_html as html  # the JavaScript bundle is built only for HTML
 
     return html(snap)
 
 
-RENDERERS: dict[str, Callable[[Snapshot], str]] = {"html": render_html, "md": render_markdown, "csv": render_csv,
-                                                   "json": render_json}
-
-
-def check_format(fmt: str) -> str:
-    """The format if it is one of `FORMATS`; else `ExportRefused`."""
-    if fmt not in RENDERERS:
+def check_format(fmt: str) -> Format:
+    """The registered format called `fmt` (`formats.FORMATS`); else `ExportRefused`, before any work is done."""
+    found = get(fmt)
+    if found is None:
         raise ExportRefused([Problem("input", 0, 0, Code.UNKNOWN_FORMAT, f"{fmt!r} is not an export format",
-                                     f"choose one of {', '.join(FORMATS)}")])
-    return fmt
+                                     f"choose one of {', '.join(names())}")])
+    return found
 
 
-def render(snap: Snapshot, fmt: str) -> str:
-    """The snapshot in one of `FORMATS`."""
-    return RENDERERS[check_format(fmt)](snap)
+def render(snap: Snapshot, fmt: str) -> str | bytes:
+    """The snapshot in the registered format `fmt`: text, or bytes for a binary format."""
+    return check_format(fmt).render(snap)
 
 
 # ----------------------------------------------------------------------------- export_* (content)
+
+
+def export_as(fmt: str, ws: Workspace, as_of: dt.date | None = None, since: dt.date | None = None,
+              marking: Marking | str | None = None, *, generated_at: dt.datetime | None = None) -> str | bytes:
+    """The board in the registered format `fmt`, for any format (the app's downloads use it).
+
+    The format is checked before the (slow) snapshot is built. The `export_<format>` functions
+    below are the same for the first four formats, kept for their callers; a new format needs none.
+    """
+    form = check_format(fmt)
+    return form.render(build_snapshot(ws, as_of, since, marking, generated_at=generated_at))
 
 
 def export_html(ws: Workspace, as_of: dt.date | None = None, since: dt.date | None = None,
@@ -291,9 +296,9 @@ def keep_snapshot(root: Path | str, snap: Snapshot) -> Path:
     return path
 
 
-def _write(path: Path, text: str) -> None:
+def _write(path: Path, content: str | bytes) -> None:
     try:
-        write_atomic(path, text)
+        write_atomic(path, content)
     except OSError as err:
         raise ExportRefused.of(Code.CANNOT_WRITE, f"cannot write {path}: {err.strerror}",
                       "check the folder exists and is writable") from None
@@ -308,9 +313,9 @@ def save_text(path: Path | str, text: str) -> Path:
 
 def save_rendered(snap: Snapshot, fmt: str, path: Path | str, *, keep_in: Path | str | None = None) -> list[Path]:
     """Write a snapshot in `fmt` to `path` (and keep its JSON under `keep_in`, a data folder); the paths written."""
-    check_format(fmt)
+    form = check_format(fmt)
     target = check_output_path(path)
-    _write(target, render(snap, fmt))
+    _write(target, form.render(snap))
     return [target] + ([keep_snapshot(keep_in, snap)] if keep_in is not None else [])
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from indicators.reports.formats import FORMATS
 from indicators.reports.snapshot import load_snapshot
 from indicators.workspace.vocab import LIKELIHOOD, MARKING, STATUS
 
@@ -51,6 +52,7 @@ def downloads(at) -> list[str]:
 def test_export_page_renders_downloads_and_no_snapshot_yet(tiny):
     at = open_app(EXPORT, as_of="2024-03-15", since="2024-02-15")
     assert downloads(at) == ["HTML report", "Markdown brief", "CSV checklist", "JSON snapshot"]
+    assert downloads(at) == [f.label for f in FORMATS]  # one button per registered format, none other
     assert all(b.proto.HasField("deferred_file_id") for b in at.get("download_button"))  # built on click only
     assert at.selectbox(key="export_marking").value == "GREEN"  # the workspace's marking
     assert "Nothing withheld" in at.info[0].value

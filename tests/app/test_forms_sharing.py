@@ -1,7 +1,7 @@
-"""The plain helpers behind the Update (indicators.forms) and Export (indicators.sharing) pages.
+"""The plain helpers behind the Update (indicators.app.forms) and Export (indicators.app.sharing) pages.
 
 Tiny fixture: TT-01 has indications TT-01.1 (2024-01-05) and TT-01.2 (2024-02-20). Its diff from
-2024-02-15 to 2024-03-15 is worked out in tests/test_app_export.py.
+2024-02-15 to 2024-03-15 is worked out in tests/app/test_app_export.py.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import pytest
 from indicators.app import forms, sharing
 from indicators.editing import git
 from indicators.editing.updates import plan_indication
-from indicators.reports import compare, export
+from indicators.reports import compare, export, formats
 from indicators.reports.markings import WithheldCount
 from indicators.reports.snapshot import build_snapshot, list_snapshots, parse_snapshot
 from indicators.workspace.load import load_workspace
@@ -96,12 +96,12 @@ def test_slug(title, expected):
 
 
 def test_download_names(ws):
-    assert [sharing.download_name(ws, MAR_15, f) for f in export.FORMATS] == [
+    assert [sharing.download_name(ws, MAR_15, f) for f in formats.names()] == [
         "tiny-2024-03-15.html", "tiny-2024-03-15.md", "tiny-2024-03-15.csv", "tiny-2024-03-15.json"]
 
 
 def test_exporters_build_the_same_content_as_the_library(ws):
-    made = {fmt: sharing.exporter(ws, MAR_15, FEB_15, "GREEN", fmt)() for fmt in export.FORMATS}
+    made = {fmt: sharing.exporter(ws, MAR_15, FEB_15, "GREEN", fmt)() for fmt in formats.names()}
     html = made["html"]
     assert html.lstrip().lower().startswith("<!doctype html>") and html.rstrip().endswith("</html>")
     snap = parse_snapshot(made["json"])

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from indicators.app import sharing
+from indicators.reports import formats
 from indicators.workspace.load import load_workspace
 from indicators.workspace.vocab import Marking
 
@@ -53,7 +54,7 @@ def _status_without_cookie(url: str) -> int:
 def _download(page) -> tuple[str, str]:
     """Click the CSV download: (the URL it came from, its text)."""
     with page.expect_download(timeout=60_000) as info:
-        page.get_by_role("button", name=sharing.BUTTON_LABELS["csv"]).click()
+        page.get_by_role("button", name=formats.get("csv").label).click()
     download = info.value
     assert download.suggested_filename == "tiny-2024-03-15.csv"
     return download.url, Path(download.path()).read_text(encoding="utf-8-sig")

@@ -2,7 +2,7 @@
 
 Downloads are built only when clicked (`st.download_button(data=callable)`) and their URL expires
 seconds later (`indicators.app.downloads`); markings below the workspace's are refused with the
-library's reason. Comparisons reuse `diff` (two kept snapshots,
+library's reason. Comparisons reuse `compare` (two kept snapshots,
 or the board on the "changed since" and as-of dates).
 """
 
@@ -15,7 +15,7 @@ from typing import Any
 import streamlit as st
 
 from indicators.app import sharing, state, ui
-from indicators.reports import compare, export, markings
+from indicators.reports import compare, export, formats, markings
 from indicators.reports.escape import md_text
 from indicators.reports.markings import ExportRefused, check_marking
 from indicators.reports.snapshot import (
@@ -78,13 +78,14 @@ def _marking(ws: Workspace) -> Marking | None:
 
 
 def _downloads(ws: Workspace, as_of: dt.date, since: dt.date, marking: Marking) -> None:
-    columns = st.columns(len(sharing.EXPORTERS))
-    for column, fmt in zip(columns, sharing.EXPORTERS):
+    """One download button per registered format (`formats.FORMATS`), each built only when clicked."""
+    columns = st.columns(len(formats.FORMATS))
+    for column, fmt in zip(columns, formats.FORMATS):
         column.download_button(
-            sharing.BUTTON_LABELS[fmt], data=sharing.exporter(ws, as_of, since, marking, fmt),
-            file_name=sharing.download_name(ws, as_of, fmt), mime=export.MEDIA_TYPE[fmt], on_click="ignore",
-            key=f"download_{fmt}", icon=":material/download:", width="stretch",
-            help=f"{export.FORMATS[fmt]} for {MARKING.label(marking)}, as of {as_of}, changes since {since}")
+            fmt.label, data=sharing.exporter(ws, as_of, since, marking, fmt.name),
+            file_name=sharing.download_name(ws, as_of, fmt.name), mime=fmt.media_type, on_click="ignore",
+            key=f"download_{fmt.name}", icon=":material/download:", width="stretch",
+            help=f"{fmt.label} for {MARKING.label(marking)}, as of {as_of}, changes since {since}")
 
 
 def _keep(ws: Workspace, as_of: dt.date, since: dt.date, marking: Marking) -> None:
