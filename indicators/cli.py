@@ -23,6 +23,7 @@ from typing import Any
 from indicators import settings
 from indicators.editing import updates
 from indicators.editing.updates import default_analyst
+from indicators.reports import formats
 from indicators.workspace.load import Workspace, load_workspace
 from indicators.workspace.problems import Code, Problem, ProblemsError
 from indicators.workspace.schema import save_schemas, stale_schemas
@@ -716,24 +717,27 @@ def _usage(args: argparse.Namespace, message: str) -> int:
     return EXIT_USAGE
 
 
-_SUFFIX_FORMAT = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".csv": "csv", ".json": "json"}
+def _format_of(args: argparse.Namespace) -> formats.Format | None:
+    """--format, else the format the output file's suffix means (both from the `formats` registry)."""
+    return formats.get(args.format) if args.format else formats.for_path(args.output)
 
 
-def _format_of(args: argparse.Namespace) -> str | None:
-    """--format, else the format named by the output file's suffix."""
-    return args.format or _SUFFIX_FORMAT.get(Path(args.output).suffix.lower())
+def _format_hint() -> str:
+    """`--format html|md|csv|json (or give -o a .html, .md, .csv or .json file name)`, from the registry."""
+    *rest, last = [f.suffix for f in formats.FORMATS]
+    suffixes = f"{', '.join(rest)} or {last}" if rest else last
+    return f"--format {'|'.join(formats.names())} (or give -o a {suffixes} file name)"
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from indicators.reports.export import FORMATS, check_output_path, keep_snapshot, render, save_rendered
+    from indicators.reports.export import check_output_path, keep_snapshot, save_rendered
     from indicators.reports.markings import ExportRefused
     from indicators.reports.snapshot import build_snapshot
     from indicators.reports.wording import made_for_label, marking_label, withheld_text
 
     fmt = _format_of(args)
     if fmt is None:
-        return _usage(args, "say which format with --format html|md|csv|json (or give -o a .html, .md, .csv "
-                            "or .json file name)")
+        return _usage(args, f"say which format with {_format_hint()}")
     ws = _read_board(args)
     if isinstance(ws, int):
         return ws
@@ -742,16 +746,20 @@ def cmd_export(args: argparse.Namespace) -> int:
             check_output_path(args.output)  # before the (slow) build: a bad path fails fast
         snap = build_snapshot(ws, args.as_of, args.since, args.marking, generated_at=_generated_at())
         if args.output == "-":
-            text = render(snap, fmt)
+            content = fmt.render(snap)
             kept = [keep_snapshot(ws.root, snap)] if args.save else []
-            sys.stdout.write(text)
+            if isinstance(content, bytes):  # a binary format: its bytes as they are
+                sys.stdout.flush()
+                sys.stdout.buffer.write(content)
+            else:
+                sys.stdout.write(content)
             sys.stdout.flush()
             for path in kept:
                 print(f"snapshot kept in {path}", file=sys.stderr)
         else:
-            for path in save_rendered(snap, fmt, args.output, keep_in=ws.root if args.save else None):
+            for path in save_rendered(snap, fmt.name, args.output, keep_in=ws.root if args.save else None):
                 print(path)
-            print(f"{FORMATS[fmt]} for {made_for_label(snap)} as of {snap.as_of}, marked {marking_label(snap)} "
+            print(f"{fmt.label} for {made_for_label(snap)} as of {snap.as_of}, marked {marking_label(snap)} "
                   f"(the highest marking of what it holds). {withheld_text(snap)}", file=sys.stderr)
     except ExportRefused as refused:
         return _refused(refused.problems)
@@ -1076,14 +1084,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path, metavar="FILE", help="CSV (comma) or TSV (tab) file; columns in the README")
     p.add_argument("--dry-run", action="store_true", help="print the exact YAML diff and write nothing")
     _writer(p, marking=False, date=False)
-    p = verb("export", cmd_export, "Export the board as of a date: a self-contained HTML report, a Markdown brief, "
-             "a CSV checklist or a JSON snapshot (for 'diff'). Items marked above --marking are left out and counted. "
+    p = verb("export", cmd_export, "Export the board as of a date, in any format --format offers (a JSON snapshot "
+             "is what 'diff' compares). Items marked above --marking are left out and counted. "
              "Exit 1 when the export is refused, or written despite errors in the data.",
              "indicators export --data data --format html --as-of 2024-11-30 --marking CLEAR -o board.html")
     _common(p, json_out=False)
-    p.add_argument("--format", choices=["html", "md", "csv", "json"], default=None,
-                   help="html (one offline file, prints on A4), md (Markdown brief), csv (checklist), json "
-                        "(complete snapshot); default: from the -o file name")
+    p.add_argument("--format", choices=formats.names(), default=None,
+                   help=", ".join(f"{f.name} ({f.help})" for f in formats.FORMATS) + "; default: from the -o file name")
     p.add_argument("--since", type=_date, default=None, metavar="DATE",
                    help="start of 'what changed' (YYYY-MM-DD; default 30 days before --as-of)")
     p.add_argument("--marking", default=None, metavar="TLP",

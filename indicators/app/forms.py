@@ -1,7 +1,8 @@
 """Plain helpers behind the app's Update page: scale choices, optional fields, citations, problems.
 
-No Streamlit here: the page lays out widgets and calls `edit.plan_*` / `edit.apply_edit`; what
-it shows in the widgets and how it words a refusal comes from these functions.
+No Streamlit here: the page lays out widgets and calls the planners (`updates.plan_*`,
+`checklist.plan_*`, `importer.plan_import`) and `updates.apply_edit`; what it shows in the widgets
+and how it words a refusal comes from these functions.
 """
 
 from __future__ import annotations

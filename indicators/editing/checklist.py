@@ -282,7 +282,7 @@ def plan_review(ws: Workspace, indicator_id: str, *, rationale: str, analyst: st
                 marking: str | None = None, today: dt.date | None = None) -> Edit:
     """Plan 'reviewed, no change': an assessment repeating the status standing on `date`, marked as a
     review. It clears staleness and shows as a review in the history."""
-    indicator_id = canonical_id(indicator_id, ws.sources)
+    indicator_id = canonical_id(indicator_id, ws.files_by_indicator)
     _indicator_file(ws, indicator_id)
     day = _dated(date, today, "review")
     indicator = ws.indicator_by_id[indicator_id]
@@ -338,7 +338,7 @@ def _theme_file(ws: Workspace, theme: str) -> tuple[Path, str | None]:
             return path, _read_text(path)
     for indicator in ws.indicators:
         if indicator.theme == theme:
-            path = ws.sources[indicator.id].path
+            path = ws.files_by_indicator[indicator.id].path
             return path, _read_text(path)
     return folder / f"{theme}.yaml", None
 

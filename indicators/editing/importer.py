@@ -290,7 +290,7 @@ def _plan_rows(ws: Workspace, file: Path, rows: list[Row], default: str, today: 
     for row in rows:
         try:
             day = _date(row)
-            indicator = canonical_id(row.values.get("indicator", ""), ws.sources)
+            indicator = canonical_id(row.values.get("indicator", ""), ws.files_by_indicator)
             key = _key(indicator, day, row.values.get("summary", ""), _opt(row, "source"), _opt(row, "source_id"))
             if skipped := _skipped(row, key, indicator, day, present, seen):
                 out.notes.append(skipped)
@@ -587,12 +587,12 @@ class _FastPlan:
         self.order: list[Path] = []
         self.touched: dict[Path, set[str]] = {}
         self._indicators: dict[str, str] = {}
-        for known in ws.sources:
+        for known in ws.files_by_indicator:
             self._indicators.setdefault(loose(known), known)
         for row in rows:
             ident = self.indicator(row)
-            if ident in ws.sources:
-                self.touched.setdefault(ws.sources[ident].path, set()).add(ident)
+            if ident in ws.files_by_indicator:
+                self.touched.setdefault(ws.files_by_indicator[ident].path, set()).add(ident)
         self._forget()
 
     def indicator(self, row: Row) -> str:

@@ -232,11 +232,11 @@ def canonical_value(scale: Scale[Any], value: object) -> object:
 
 
 def _indicator_file(ws: Workspace, indicator_id: str) -> Path:
-    if indicator_id not in ws.sources:
-        near = difflib.get_close_matches(indicator_id.upper(), list(ws.sources), n=3)
+    if indicator_id not in ws.files_by_indicator:
+        near = difflib.get_close_matches(indicator_id.upper(), list(ws.files_by_indicator), n=3)
         hint = f"did you mean {', '.join(near)}?" if near else "run 'indicators status' to list indicator ids"
         raise EditRefused.of(Code.UNKNOWN_INDICATOR, f"no indicator {indicator_id!r} in the workspace", hint)
-    return ws.sources[indicator_id].path
+    return ws.files_by_indicator[indicator_id].path
 
 
 def _splice(path: Path, text: str, list_key: str, item_id: str, key: str, entry: dict[str, Any]) -> str:
@@ -257,7 +257,7 @@ def plan_indication(ws: Workspace, indicator_id: str, *, date: dt.date, summary:
 
     Ids and scale values are matched whatever their case or spacing and written canonically; the
     source is free text (`source`) or the id of a shared source (`source_id`), or both."""
-    indicator_id = canonical_id(indicator_id, ws.sources)
+    indicator_id = canonical_id(indicator_id, ws.files_by_indicator)
     reliability, marking = canonical_value(RELIABILITY, reliability), canonical_value(MARKING, marking)
     if source_id:
         source_id = canonical_id(source_id, [s.id for s in ws.meta.sources])
@@ -305,7 +305,7 @@ def plan_assessment(ws: Workspace, indicator_id: str, *, status: str, confidence
                     marking: str | None = None, review: bool = False, today: dt.date | None = None,
                     pending: dict[Path, str] | None = None, check: bool = True) -> Edit:
     """Plan adding an assessment of an indicator's status; raises EditRefused with the problems."""
-    indicator_id = canonical_id(indicator_id, ws.sources)
+    indicator_id = canonical_id(indicator_id, ws.files_by_indicator)
     status, confidence = canonical_value(STATUS, status), canonical_value(CONFIDENCE, confidence)
     marking = canonical_value(MARKING, marking)
     known = [o.id for i in ws.indicators for o in i.indications]

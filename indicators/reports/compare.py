@@ -107,7 +107,7 @@ def diff_snapshots(old: Snapshot, new: Snapshot, *, old_label: str | None = None
 def diff_dates(ws: Workspace, start: dt.date, end: dt.date, marking: Marking | str | None = None) -> dict[str, Any]:
     """What changed in the workspace from `start` to `end` (the board on each date, for `marking`).
 
-    Raises `redact.ExportRefused` for a marking below the workspace's.
+    Raises `markings.ExportRefused` for a marking below the workspace's.
     """
     old = build_snapshot(ws, start, start, marking)
     new = build_snapshot(ws, end, min(start, end), marking)

@@ -118,8 +118,8 @@ def releasable(ws: Workspace, marking: Marking | str, as_of: dt.date) -> tuple[W
         n_jud += sum(1 for j in scenario.judgments if above(j.marking, limit) and j.date <= as_of)
         scenarios.append(scenario.model_copy(update={"judgments": judgments}))
     meta = ws.meta.model_copy(update={"scenarios": scenarios})
-    sources = {i.id: ws.sources[i.id] for i in kept if i.id in ws.sources}
-    copy = Workspace(ws.root, meta, kept, sources, list(ws.problems), list(ws.files),
+    files_by_indicator = {i.id: ws.files_by_indicator[i.id] for i in kept if i.id in ws.files_by_indicator}
+    copy = Workspace(ws.root, meta, kept, files_by_indicator, list(ws.problems), list(ws.files),
                      [r for r in ws.analyst_ratings if not above(r.marking, limit)])
     return copy, WithheldCount(n_ind, n_obs, n_ass, n_jud)
 

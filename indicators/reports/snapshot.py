@@ -1,7 +1,7 @@
 """The snapshot: the board as of a date, for a marking, as one versioned structure.
 
-Every export format (HTML, Markdown, CSV, JSON) renders from a `Snapshot`, and `diff` compares
-two of them. A snapshot holds only what a recipient of its marking may see (see `redact`), and
+Every export format (HTML, Markdown, CSV, JSON) renders from a `Snapshot`, and `compare` compares
+two of them. A snapshot holds only what a recipient of its marking may see (see `markings`), and
 says how much was withheld. JSON snapshots load back with `load_snapshot`; kept snapshots live in
 `<data>/snapshots/<as-of>.json`.
 """
@@ -382,7 +382,7 @@ class SourceOut(_Frozen):
 
 
 class Snapshot(_Frozen):
-    """The board as of a date for a marking: what every export renders and `diff` compares."""
+    """The board as of a date for a marking: what every export renders and `compare` compares."""
 
     format_version: int = FORMAT_VERSION
     title: str

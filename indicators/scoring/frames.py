@@ -1,7 +1,7 @@
 """Data shaping for the board's pages and charts: pandas in, pandas out, no Streamlit.
 
 The pages of `indicators.app` only lay out widgets; every frame they show or chart comes from
-here (or from `board`), so it is tested without a browser. Everything that depends on a date
+here (or from `warning`), so it is tested without a browser. Everything that depends on a date
 takes the "as of" date and uses only what was known on that day.
 """
 

@@ -4,7 +4,7 @@ Loading never raises for bad data. It returns a `Workspace` holding everything t
 every problem found, each located by file, line and column. Cross-file rules (unique ids,
 references, dates) are checked here once every file has been read.
 
-Each file is read once per change: `cache.FileCache` keeps the validated result keyed on the
+Each file is read once per change: `parse_cache.FileCache` keeps the validated result keyed on the
 file's size, modification time and content hash (in memory and in a user cache folder), and a
 valid file takes the fast path (libyaml + pydantic, no positions); positions are worked out only
 for files that have problems.
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 
 @dataclass
-class IndicatorSource:
+class IndicatorOrigin:
     """The file an indicator was read from, for messages and for writing back."""
 
     path: Path
@@ -53,7 +53,7 @@ class Workspace(Checked):
     root: Path
     meta: WorkspaceFile
     indicators: list[Indicator]
-    sources: dict[str, IndicatorSource]
+    files_by_indicator: dict[str, IndicatorOrigin]  # indicator id -> its file (`meta.sources`: cited reports)
     problems: list[Problem]
     files: list[Path] = field(default_factory=list)
     analyst_ratings: list[AnalystRatings] = field(default_factory=list)  # ratings/*.yaml: never scored
@@ -259,7 +259,7 @@ def _load(root: Path, today: dt.date, overrides: dict[Path, str] | None, cache: 
                                 "point --data at a workspace folder, or create workspace.yaml"))
         meta = WorkspaceFile.model_construct(**fallback)
     indicators: list[Indicator] = []
-    sources: dict[str, IndicatorSource] = {}
+    files_by_indicator: dict[str, IndicatorOrigin] = {}
     files = [meta_path]
     folder = root / INDICATOR_DIR
     listed = folder_files(root, folder, "indicator", overrides)
@@ -280,8 +280,8 @@ def _load(root: Path, today: dt.date, overrides: dict[Path, str] | None, cache: 
         for indicator in memo.get("prepared", lambda _m=result.model: _prepared(_m), result.model.indicators):
             occurrence = seen_here.get(indicator.id, 0)
             seen_here[indicator.id] = occurrence + 1
-            if indicator.id in sources:
-                first = sources[indicator.id].path
+            if indicator.id in files_by_indicator:
+                first = files_by_indicator[indicator.id].path
                 index = located.indicator_index(path, indicator.id, occurrence)
                 pos = located.pos(path, "indicators", index) if index is not None else Pos(1, 1)
                 first_pos = located.in_indicator(first, indicator.id)
@@ -291,10 +291,10 @@ def _load(root: Path, today: dt.date, overrides: dict[Path, str] | None, cache: 
                                         "give this indicator a new id; ids must be unique across files"))
                 continue
             indicators.append(indicator)
-            sources[indicator.id] = IndicatorSource(path)
+            files_by_indicator[indicator.id] = IndicatorOrigin(path)
     for scenario in meta.scenarios:
         name_entries(scenario.id, scenario.judgments)
-    workspace = Workspace(root, meta, indicators, sources, problems, files)
+    workspace = Workspace(root, meta, indicators, files_by_indicator, problems, files)
     problems.extend(_checked(workspace, located, today, (meta, *read), memo, reuse=not overrides))
     from indicators.workspace.ratings import read_analyst_ratings  # it builds on this module's helpers
 
@@ -318,13 +318,13 @@ class _Reuse:
         # the day, the file models and the cross-file problems of the last check
         self.last_check: tuple[dt.date, tuple[Any, ...], list[Problem]] | None = None
 
-    def get(self, what: Any, compute: Callable[[], Any], *sources: list[Any]) -> Any:
-        """`compute()`, or what it gave for these very `sources` lists last time (`what` names the result)."""
-        key = (what, *map(id, sources))
+    def get(self, what: Any, compute: Callable[[], Any], *inputs: list[Any]) -> Any:
+        """`compute()`, or what it gave for these very `inputs` lists last time (`what` names the result)."""
+        key = (what, *map(id, inputs))
         hit = self._last.get(key) or self._now.get(key)
-        same = hit is not None and all(a is b for a, b in zip(hit[0], sources))
+        same = hit is not None and all(a is b for a, b in zip(hit[0], inputs))
         value = hit[1] if same else compute()
-        self._now[key] = (sources, value)  # holding the lists keeps their ids from being taken by others
+        self._now[key] = (inputs, value)  # holding the lists keeps their ids from being taken by others
         return value
 
     def done(self) -> None:
@@ -441,12 +441,12 @@ def check_references(workspace: Workspace, located: _Located, today: dt.date,
 
     def problem(indicator_id: str, loc: tuple[Any, ...], code: Code, message: str, hint: str,
                 severity: Severity = Severity.ERROR) -> Problem:
-        path = workspace.sources[indicator_id].path
+        path = workspace.files_by_indicator[indicator_id].path
         pos = located.in_indicator(path, indicator_id, *loc)
         return Problem(display_path(path, root), pos.line, pos.column, code, message, hint, severity)
 
     def indication_loc(indicator_id: str, indication_id: str, occurrence: int = 0) -> tuple[Any, ...]:
-        path = workspace.sources[indicator_id].path
+        path = workspace.files_by_indicator[indicator_id].path
         return ("indications", located.list_index(path, indicator_id, "indications", indication_id, occurrence))
 
     def indication_checks(indicator: Indicator, indication: Any) -> None:
@@ -708,5 +708,5 @@ def _future(date: dt.date, today: dt.date) -> tuple[str, str, str, Severity]:
             "check the year and month; future-dated entries are ignored until their date", Severity.WARNING)
 
 
-__all__ = ["INDICATOR_DIR", "WORKSPACE_FILE", "IndicatorSource", "LocDict", "Workspace", "check_references",
+__all__ = ["INDICATOR_DIR", "WORKSPACE_FILE", "IndicatorOrigin", "LocDict", "Workspace", "check_references",
            "load_workspace", "validate_text"]

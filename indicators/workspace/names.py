@@ -124,7 +124,7 @@ def analyst_uses(workspace: Workspace) -> tuple[Counter[str], dict[str, list[Pat
 
     written: list[tuple[Path, list[str]]] = [(workspace.root / WORKSPACE_FILE, list(_workspace_names(workspace)))]
     for indicator in workspace.indicators:  # in file order: one run of names per file
-        path = workspace.sources[indicator.id].path
+        path = workspace.files_by_indicator[indicator.id].path
         if path is not written[-1][0]:
             written.append((path, []))
         written[-1][1].extend(_indicator_names(indicator))

@@ -174,7 +174,8 @@ class Code(StrEnum):
     PUSH_REFUSED = ("push-refused", "what would be pushed has errors the team's copy does not have",
                     "fix the files named, commit, and sync again (nothing was pushed)")
     # --- exports, snapshots and markings (reports/)
-    UNKNOWN_FORMAT = ("unknown-format", "an export format that does not exist", "use html, md, csv or json")
+    UNKNOWN_FORMAT = ("unknown-format", "an export format that does not exist",
+                      "use one that `indicators export --help` lists under --format")
     UNKNOWN_MARKING = ("unknown-marking", "not a TLP marking", "use CLEAR, GREEN, AMBER, AMBER+STRICT or RED")
     MARKING_BELOW_WORKSPACE = ("marking-below-workspace", "a marking below the workspace's own",
                                "choose the workspace's marking or a higher one")

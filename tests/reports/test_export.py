@@ -2,7 +2,7 @@
 
 Golden files in tests/golden/ hold the Markdown, CSV and JSON exports of the tiny fixture with
 fixed dates; after an intended change, rewrite them with
-`INDICATORS_UPDATE_GOLDEN=1 python -m pytest tests/test_export.py` and review the diff.
+`INDICATORS_UPDATE_GOLDEN=1 python -m pytest tests/reports/test_export.py` and review the diff.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Chart builders (indicators.charts): titles, tooltips and vocabulary colours in every spec."""
+"""Chart builders (indicators.scoring.charts): titles, tooltips and vocabulary colours in every spec."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Data shaping for the app (indicators.views) on the tiny fixture, against hand-worked answers.
+"""Data shaping for the app (indicators.scoring.frames) on the tiny fixture, against hand-worked answers.
 
 Tiny fixture: TT-01 emerging from 2024-01-10, observed from 2024-03-01; indications TT-01.1
 (2024-01-05, https link, B2) and TT-01.2 (2024-02-20, no link, C3, value 4 launches). TT-04 is

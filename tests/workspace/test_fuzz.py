@@ -1,7 +1,7 @@
 """Hostile input: whatever is put in the files, loading gives a workspace or located problems.
 
 The number of examples is bounded so CI stays fast; run longer with
-`HYPOTHESIS_PROFILE=long python -m pytest tests/test_fuzz.py` (see conftest.py).
+`HYPOTHESIS_PROFILE=long python -m pytest tests/workspace/test_fuzz.py` (see conftest.py).
 """
 
 from __future__ import annotations

@@ -209,5 +209,5 @@ def test_a_reload_works_out_again_only_the_edited_files_indicators(tmp_path: Pat
     prepared.clear()
     workspace = load_workspace(data, cache=cache)
     assert indexed and sorted(indexed) == sorted(i.id for i in workspace.indicators
-                                                 if workspace.sources[i.id].path == edited)
+                                                 if workspace.files_by_indicator[i.id].path == edited)
     assert len(prepared) == 1

@@ -1,10 +1,11 @@
 """Update page (editors only): record, assess, judge, review, withdraw, retire, add indicators and
 scenarios, add and check key assumptions, resolve a scenario, import a file of events.
 
-Each form plans the change with the library (`edit.plan_*`) on Preview and shows the exact diff
-that will be written; Save writes that planned edit (`updates.apply_edit`: atomic, refused if the
-file changed since the preview) and can commit it with git. The page is not registered in the
-navigation when the board is read-only, and the library refuses writes then anyway.
+Each form plans the change with the library (`updates.plan_*`, `checklist.plan_*`,
+`importer.plan_import`) on Preview and shows the exact diff that will be written; Save writes that
+planned edit (`updates.apply_edit`: atomic, refused if the file changed since the preview) and can
+commit it with git. The page is not registered in the navigation when the board is read-only,
+and the library refuses writes then anyway.
 """
 
 from __future__ import annotations
