@@ -5,7 +5,7 @@ Every piece of text that comes from the data (titles, rationales, sources, names
 one of these before a page shows it. The HTML report, the Markdown brief and the app's
 `st.html` / `st.markdown` all use the same functions, so a fix here reaches every output. Only
 http(s) URLs become links: `indicators.workspace.model.safe_url` decides, next to the models'
-own URL rule (the scoring layer's frames use it too, and may not import this layer).
+own URL rule (the presentation layer's tables use it too, and may not import this layer).
 
 The models refuse control characters in text (`indicators.workspace.text`), but every output is
 safe on its own, since a JSON snapshot or a file read by an older version can still carry them:

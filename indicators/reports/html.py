@@ -27,11 +27,11 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, pass_eval_contex
 from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
+from indicators.presentation import chart_data, charts
 from indicators.reports import escape
 from indicators.reports import wording as w
 from indicators.reports.escape import script_json
 from indicators.reports.snapshot import Snapshot
-from indicators.scoring import charts, frames
 from indicators.workspace import vocab
 from indicators.workspace.gc_pause import gc_paused
 from indicators.workspace.model import safe_url
@@ -98,26 +98,26 @@ def _indication_points(snap: Snapshot) -> list[dict[str, Any]]:
 def chart_specs(snap: Snapshot) -> list[Chart]:
     """The charts the snapshot has data for, from the frames and builders that draw the app's charts."""
     out: list[tuple[str, str, str, alt.TopLevelMixin]] = []
-    levels = frames.level_chart_frame([p.model_dump(mode="json") for p in snap.level_history],
+    levels = chart_data.level_chart_frame([p.model_dump(mode="json") for p in snap.level_history],
                                       titles={s.id: s.title for s in snap.scenarios},
                                       labels={level.name: level.label for level in snap.levels})
     if not levels.empty:
         chart = charts.level_history(levels, [lv.label for lv in snap.levels], [lv.colour for lv in snap.levels])
         out.append(("chart-levels", "Warning level over time",
                     "Each scenario's warning level at the end of each month, from its indicators' statuses.", chart))
-    composition = frames.composition_chart_frame([c.model_dump(mode="json") for c in snap.status_history])
+    composition = chart_data.composition_chart_frame([c.model_dump(mode="json") for c in snap.status_history])
     if not composition.empty:
         out.append(("chart-composition", "Status composition over time",
                     "How many indicators were not observed, emerging, observed or negated at each month end.",
                     charts.status_composition(composition)))
-    timeline, binned = frames.timeline_chart_frame(_indication_points(snap))
+    timeline, binned = chart_data.timeline_chart_frame(_indication_points(snap))
     if not timeline.empty:
         out.append(("chart-timeline", "Indications over time",
                     "Each mark is a dated indication, one row per theme." if not binned else
                     "Indications per week and theme.", charts.indication_timeline(timeline, binned)))
     made = [Chart(cid, head, caption, chart.properties(width=CHART_WIDTH).to_dict())
             for cid, head, caption, chart in out]
-    calibration = frames.calibration_frame(snap.track.model_dump(mode="json"))
+    calibration = chart_data.calibration_frame(snap.track.model_dump(mode="json"))
     if not calibration.empty:
         made.append(Chart("chart-calibration", "Calibration",
                           "For each estimative term, the share of its scored judgments that came true (point, sized "

@@ -8,9 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from indicators.presentation.tables import CHANGE_KINDS
 from indicators.reports.markings import highest
 from indicators.reports.snapshot import IndicationOut, IndicatorOut, JudgmentOut, ScenarioOut, Snapshot, WindowOut
-from indicators.scoring.frames import CHANGE_KINDS
 from indicators.scoring.warning import TREND_WINDOW_DAYS
 from indicators.scoring.warning import score_text as score_text_of
 from indicators.workspace.vocab import (

@@ -1,2 +1,2 @@
-"""Scoring: indicator status as of a date, warning scores, levels and trends; the frames and Altair
-charts that pages and reports draw from."""
+"""Scoring: indicator status as of a date, warning scores, levels and trends: what the board computes.
+The tables, labels and charts shown from it are in `indicators.presentation`."""

@@ -11,7 +11,7 @@ import datetime as dt
 
 import pytest
 
-from indicators.scoring.frames import STRIKE
+from indicators.presentation.tables import STRIKE
 from indicators.workspace.load import load_workspace
 
 # The fixtures (browser, copy_server, tiny_copy, new_tab, shots) come from tests/browser/conftest.py.

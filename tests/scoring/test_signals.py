@@ -93,6 +93,7 @@ def test_scores_are_shown_to_the_precision_that_decides_their_level(ws, score, t
 
 
 def test_the_checklist_filter_and_the_pages_frames(ws) -> None:
+    from indicators.presentation import tables
     from indicators.scoring import frames
 
     status = warning.status_as_of(ws, "2024-03-15")
@@ -100,14 +101,14 @@ def test_the_checklist_filter_and_the_pages_frames(ws) -> None:
     assert list(due.index) == ["TH-01"]
     assert frames.freshness(ws, "2024-03-15") == {"newest_evidence": __import__("datetime").date(2024, 3, 10),
                                                   "stale_indicators": 2, "stale_judgments": 0, "judgments": 0}
-    card = frames.scenario_summary(ws, "2024-02-29").loc["UP"]
+    card = tables.scenario_summary(ws, "2024-02-29").loc["UP"]
     assert card["ladders_text"] == "deploy ladder: rung 2 of 3"
     assert card["linchpins_text"] == ("one indicator from Severe: LD-03 (observed); "
                                       "one indicator from Low: LD-02 (negated)")
     assert card["score_text"] == "0.54"
-    pins = frames.linchpins_table(ws, "2024-02-29")
+    pins = tables.linchpins_table(ws, "2024-02-29")
     assert list(pins.loc[pins["Scenario"] == "UP", "Indicator"]) == ["LD-03", "TH-01", "LD-02", "LD-01", "LD-03"]
-    assert list(frames.ladders_table(ws, "2024-03-31")["Reached"]) == ["rung 3 of 3"]
+    assert list(tables.ladders_table(ws, "2024-03-31")["Reached"]) == ["rung 3 of 3"]
 
 
 def test_stale_evidence_discounts_old_assessments(ws) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from indicators.app import state, ui
+from indicators.presentation import tables
 from indicators.reports import markings
 from indicators.scoring import frames, warning
 from indicators.workspace.load import Workspace
@@ -59,12 +60,12 @@ def render() -> None:
     ui.shows(markings.shown_marking(ws, as_of, indicators=shown.index, statuses=[as_of], indications=True))
     if chosen.reassess:  # the filter rests on every watched indicator's series, shown or not
         ui.shows(markings.shown_marking(ws, as_of, statuses=[as_of], indications=True))
-    table = frames.drop_blank(frames.checklist_table(shown, ws.meta.marking), "Marking")
-    st.caption(frames.checklist_count(status, shown, chosen.retired))
+    table = tables.drop_blank(tables.checklist_table(shown, ws.meta.marking), "Marking")
+    st.caption(tables.checklist_count(status, shown, chosen.retired))
     if table.empty:
         st.info("No indicator matches these filters.")
         return
-    styled = frames.colour_cells(table, {"Status": STATUS, "Priority": PRIORITY})
+    styled = tables.colour_cells(table, {"Status": STATUS, "Priority": PRIORITY})
     event = st.dataframe(
         styled, key=TABLE_KEY, on_select="rerun", selection_mode="single-row", hide_index=True, width="stretch",
         height=min(38 + 35 * len(table), 640),

@@ -6,8 +6,9 @@ from __future__ import annotations
 import streamlit as st
 
 from indicators.app import state, ui
+from indicators.presentation import chart_data, charts, tables
 from indicators.reports import markings
-from indicators.scoring import charts, disagreement, frames
+from indicators.scoring import disagreement
 
 EXAMPLE = """analyst: Ann Analyst
 date: 2024-05-01
@@ -32,7 +33,7 @@ def render() -> None:
         return
     names = disagreement.analyst_names(ws)
     st.subheader("Analysts", anchor=False)
-    st.dataframe(frames.analyst_summary_table(disagreement.analyst_summary(ws)), hide_index=True, width="content",
+    st.dataframe(tables.analyst_summary_table(disagreement.analyst_summary(ws)), hide_index=True, width="content",
                  column_config={"Mean steps from the team": st.column_config.NumberColumn(format="%.2f")})
     if cells.empty:
         st.info("The analysts' files rate no indicator and scenario of the workspace.")
@@ -46,7 +47,7 @@ def render() -> None:
              help="The team matrix is a whole step or more from the analysts' median rating")
     st.subheader("To talk through", anchor=False)
     every = st.toggle("Show every rated cell", key="disagreement_all")
-    table = frames.disagreement_table(cells if every else worth, names)
+    table = tables.disagreement_table(cells if every else worth, names)
     if table.empty:
         st.success("No two analysts are two steps apart, and the team matrix follows their median everywhere.")
     else:
@@ -54,9 +55,9 @@ def render() -> None:
             "Two steps or more apart": st.column_config.TextColumn(width=300)})
     plotted = cells.assign(given=[", ".join(f"{n} {row.get(disagreement.column_of(n)) or '–'}" for n in names)
                                   for row in cells.to_dict("records")])
-    rows = list(dict.fromkeys(plotted["indicator"]))[: frames.HEATMAP_MAX_ROWS]
+    rows = list(dict.fromkeys(plotted["indicator"]))[: chart_data.HEATMAP_MAX_ROWS]
     if len(rows) < plotted["indicator"].nunique():
-        st.caption(f"The chart shows the first {frames.HEATMAP_MAX_ROWS} indicators, those most apart first.")
+        st.caption(f"The chart shows the first {chart_data.HEATMAP_MAX_ROWS} indicators, those most apart first.")
     st.altair_chart(charts.disagreement_heatmap(plotted[plotted["indicator"].isin(rows)].drop(columns=["apart"]),
                                                 [s.id for s in ws.scenarios]), width="content",
                     alt="Indicator by scenario cells coloured by the spread of the analysts' own ratings")

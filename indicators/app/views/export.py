@@ -15,6 +15,7 @@ from typing import Any
 import streamlit as st
 
 from indicators.app import sharing, state, ui
+from indicators.presentation.tables import fit_rows
 from indicators.reports import compare, export, formats, markings
 from indicators.reports.escape import md_text
 from indicators.reports.markings import ExportRefused, check_marking
@@ -26,7 +27,6 @@ from indicators.reports.snapshot import (
     load_snapshot,
     snapshot_path,
 )
-from indicators.scoring.frames import fit_rows
 from indicators.workspace.load import Workspace
 from indicators.workspace.problems import Problem
 from indicators.workspace.vocab import MARKING, Marking

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from indicators.app import state, ui
+from indicators.presentation import tables
 from indicators.reports import markings
 from indicators.scoring import frames
 
@@ -21,12 +22,12 @@ def render() -> None:
     left.metric("Errors", errors, border=True)
     middle.metric("Warnings", warnings, border=True)
     right.metric("Files read", len(ws.files), border=True)
-    frame = frames.problems_frame(ws.problems, ws.root)
+    frame = tables.problems_frame(ws.problems, ws.root)
     if frame.empty:
         st.success(f"No problems: {len(ws.indicators)} indicators and {len(ws.scenarios)} scenarios loaded.")
         return
     widths = {"File": 190, "Line": 52, "Column": 64, "Severity": 76, "Code": 150, "Message": 300, "Hint": 300}
-    rows = frames.fit_rows(frame, {"File": 190, "Code": 150, "Message": 300, "Hint": 300})
+    rows = tables.fit_rows(frame, {"File": 190, "Code": 150, "Message": 300, "Hint": 300})
     st.caption(f"Files are named relative to the data folder {ws.root}.")
     st.dataframe(frame, hide_index=True, width="stretch", row_height=rows, height=min(40 + rows * len(frame), 640),
                  column_config={

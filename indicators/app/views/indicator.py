@@ -8,9 +8,10 @@ import pandas as pd
 import streamlit as st
 
 from indicators.app import state, ui
+from indicators.presentation import chart_data, charts, tables
 from indicators.reports import markings
 from indicators.reports.escape import md_text
-from indicators.scoring import charts, frames, signals, warning
+from indicators.scoring import signals, warning
 from indicators.workspace.load import Workspace
 from indicators.workspace.model import Indicator
 from indicators.workspace.vocab import CONFIDENCE, PRIORITY, RATING, STATUS, WATCH, Watch
@@ -29,7 +30,7 @@ def _header(ws: Workspace, indicator_id: str, as_of: dt.date) -> None:
     if isinstance(row["confidence"], str):
         parts.append(ui.text(f"{CONFIDENCE.label(row['confidence'])} confidence"))
     parts.append(ui.chip(f"{PRIORITY.label(indicator.priority)} priority", PRIORITY.colour(indicator.priority)))
-    parts += ui.portion_chip(frames.portion_label(row["marking"], floor=ws.meta.marking))
+    parts += ui.portion_chip(tables.portion_label(row["marking"], floor=ws.meta.marking))
     if row["overdue"]:
         parts.append(ui.chip("Overdue", STATUS.colour("observed"), title="Past its expected-by date, not observed"))
     if row["stale"]:
@@ -81,19 +82,19 @@ def _description(indicator: Indicator) -> None:
 
 def _indications(ws: Workspace, indicator_id: str, as_of: dt.date) -> None:
     st.subheader("Indications", anchor=False)
-    table = frames.indications_of(ws, indicator_id, as_of)
+    table = tables.indications_of(ws, indicator_id, as_of)
     if table.empty:
         st.info("No indications recorded by the as-of date.")
         return
-    table = frames.drop_blank(frames.drop_blank(frames.drop_blank(table, "Value"), "Marking"), "Withdrawn")
+    table = tables.drop_blank(tables.drop_blank(tables.drop_blank(table, "Value"), "Marking"), "Withdrawn")
     summary = 250 if "Marking" in table.columns else 360  # room for the portion marks
-    rows = frames.fit_rows(table, {"Summary": summary, "Source": 150, "Grade meaning": 150})
+    rows = tables.fit_rows(table, {"Summary": summary, "Source": 150, "Grade meaning": 150})
     st.dataframe(table, hide_index=True, width="stretch", row_height=rows, height=min(40 + rows * len(table), 560),
                  placeholder="—", column_config={
                      "Date": st.column_config.DateColumn("Date", format="YYYY-MM-DD", width=92),
                      "Summary": st.column_config.TextColumn("Summary", width=summary),
                      "Source": st.column_config.TextColumn("Source", width=150),
-                     "Grade": st.column_config.TextColumn("Grade", width=58, help=frames.grade_help()),
+                     "Grade": st.column_config.TextColumn("Grade", width=58, help=tables.grade_help()),
                      "Grade meaning": st.column_config.TextColumn(
                          "Grade meaning", width=150, help="Source reliability · information credibility"),
                      "Link": st.column_config.LinkColumn("Link", display_text="open ↗", width=64,
@@ -106,7 +107,7 @@ def _indications(ws: Workspace, indicator_id: str, as_of: dt.date) -> None:
                      "Marking": st.column_config.TextColumn("Marking", width=110,
                                                             help="TLP marking, where above the workspace's"),
                  })
-    series = frames.numeric_series(ws, indicator_id, as_of)
+    series = chart_data.numeric_series(ws, indicator_id, as_of)
     if not series.empty:
         st.altair_chart(charts.numeric_series(series), width="stretch",
                         alt="Values reported by this indicator's indications over time")
@@ -116,9 +117,9 @@ def _ratings(ws: Workspace, indicator_id: str) -> None:
     st.subheader("Ratings against scenarios", anchor=False)
     st.caption("Indicators Validator: how likely this indicator is to appear if the scenario is true. "
                "The diagnostic weight is how much observing it speaks for that scenario over the others.")
-    table = frames.ratings_of(ws, indicator_id)
-    rows = frames.fit_rows(table, {"Title": 390})
-    st.dataframe(frames.colour_cells(table, {"Rating": RATING, "Meaning": RATING}), hide_index=True,
+    table = tables.ratings_of(ws, indicator_id)
+    rows = tables.fit_rows(table, {"Title": 390})
+    st.dataframe(tables.colour_cells(table, {"Rating": RATING, "Meaning": RATING}), hide_index=True,
                  width="stretch", row_height=rows, height=40 + rows * len(table), column_config={
                      "Scenario": st.column_config.TextColumn("Scenario", width=150),
                      "Title": st.column_config.TextColumn("Title", width=390),
@@ -154,17 +155,17 @@ def render() -> None:
                      query_params={PARAM: chosen}, help="Record an indication or assess its status")
     _description(indicator)
 
-    history = frames.status_history(ws, chosen, as_of)
+    history = chart_data.status_history(ws, chosen, as_of)
     st.altair_chart(charts.status_history(history), width="stretch",
                     alt=f"Status history of {indicator.id} up to the as-of date")
-    assessments = frames.drop_blank(frames.drop_blank(frames.assessments_table(ws, chosen, as_of), "Marking"),
+    assessments = tables.drop_blank(tables.drop_blank(tables.assessments_table(ws, chosen, as_of), "Marking"),
                                     "Withdrawn")
     with st.expander(f"Assessments ({len(assessments)})", expanded=False):
         if assessments.empty:
             st.caption("No assessment recorded by the as-of date: the status is 'not observed'.")
         else:
-            rows = frames.fit_rows(assessments, {"Rationale": 420})
-            st.dataframe(frames.colour_cells(assessments, {"Status": STATUS}), hide_index=True, width="stretch",
+            rows = tables.fit_rows(assessments, {"Rationale": 420})
+            st.dataframe(tables.colour_cells(assessments, {"Status": STATUS}), hide_index=True, width="stretch",
                          row_height=rows, height=min(40 + rows * len(assessments), 520),
                          column_config={
                              "Date": st.column_config.DateColumn("Date", format="YYYY-MM-DD", width="small"),

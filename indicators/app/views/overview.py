@@ -8,9 +8,10 @@ import pandas as pd
 import streamlit as st
 
 from indicators.app import state, ui
+from indicators.presentation import chart_data, charts, tables
 from indicators.reports import markings
 from indicators.reports.escape import md_text
-from indicators.scoring import charts, frames, warning
+from indicators.scoring import frames, warning
 from indicators.scoring.assumptions import current_flags
 from indicators.scoring.track import awaiting_resolution
 from indicators.workspace.entries import resolved_by
@@ -53,7 +54,7 @@ def _scenario_card(ws: Workspace, sid: str, row: pd.Series, history: pd.DataFram
                 ui.html_line(ui.chip(LIKELIHOOD.label(row["likelihood"]), LIKELIHOOD.colour(row["likelihood"]),
                                      title=LIKELIHOOD.term(row["likelihood"]).description),
                              ui.text(f"{CONFIDENCE.label(row['confidence'])} confidence"),
-                             *ui.portion_chip(frames.portion_label(row.get("marking"), floor=ws.meta.marking)))
+                             *ui.portion_chip(tables.portion_label(row.get("marking"), floor=ws.meta.marking)))
                 judged = pd.Timestamp(row["judged"]).date()
                 stale = (f" · **stale: {int(row['judgment_age'])} days old**"
                          if row["judgment_stale"] and resolution is None else "")
@@ -89,10 +90,10 @@ def render() -> None:
     st.caption(f"The board as of {as_of:%d %B %Y}. Changes are counted since {since:%d %B %Y}.")
 
     st.subheader("Scenarios", anchor=False)
-    summary = frames.scenario_summary(ws, as_of)
+    summary = tables.scenario_summary(ws, as_of)
     if summary.empty:
         st.info("No scenarios are defined in workspace.yaml.")
-    history = frames.level_history(ws, as_of)
+    history = chart_data.level_history(ws, as_of)
     for sid, row in summary.iterrows():
         _scenario_card(ws, str(sid), row, history[history["scenario"] == sid])
 
@@ -118,14 +119,14 @@ def render() -> None:
                  f"{fresh['judgments']} likelihood judgments (older than {ws.meta.review_cadence_days} days).")
 
     st.subheader(f"Warning notices since {since:%d %B %Y}", anchor=False)
-    found = frames.notices_table(ws, since, as_of)
+    found = tables.notices_table(ws, since, as_of)
     due = list(found.loc[found["Notice"] == "Reassessment", "Subject"])
     if due:  # a reassessment rests on the values of the indicator's indications
         ui.shows(markings.shown_marking(ws, as_of, indicators=due, indications=True))
     if found.empty:
         st.info("No notices in this period.")
     else:
-        rows = frames.fit_rows(found, {"What happened": 460})
+        rows = tables.fit_rows(found, {"What happened": 460})
         st.dataframe(found, hide_index=True, width="stretch", row_height=rows,
                      height=min(40 + rows * len(found), 420), column_config={
                          "Date": st.column_config.DateColumn("Date", format="YYYY-MM-DD", width="small"),
@@ -136,11 +137,11 @@ def render() -> None:
                      })
 
     st.subheader(f"What changed since {since:%d %B %Y}", anchor=False)
-    changes = frames.drop_blank(frames.changes_table(ws, since, as_of), "Marking")
+    changes = tables.drop_blank(tables.changes_table(ws, since, as_of), "Marking")
     if changes.empty:
         st.info("Nothing changed in this period.")
     else:
-        rows = frames.fit_rows(changes, {"What changed": 440, "Title": 200})
+        rows = tables.fit_rows(changes, {"What changed": 440, "Title": 200})
         st.dataframe(changes, hide_index=True, width="stretch", row_height=rows,
                      height=min(40 + rows * len(changes), 520),
                      column_config={
@@ -155,7 +156,7 @@ def render() -> None:
                      })
 
     if not history.empty:
-        labels, colours = frames.level_domain(ws)
+        labels, colours = chart_data.level_domain(ws)
         st.altair_chart(charts.level_history(history, labels, colours), width="stretch",
                         alt="Warning level of each scenario at the end of each month")
 

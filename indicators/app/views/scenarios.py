@@ -5,9 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from indicators.app import state, ui
+from indicators.presentation import chart_data, charts, tables
 from indicators.reports import markings
 from indicators.reports.escape import md_text
-from indicators.scoring import charts, frames, warning
+from indicators.scoring import warning
 from indicators.workspace.vocab import ASSUMPTION_STATUS
 
 
@@ -23,7 +24,7 @@ def render() -> None:
         st.info("No scenarios are defined in workspace.yaml.")
         return
 
-    coverage = frames.coverage_table(ws)
+    coverage = tables.coverage_table(ws)
     for _, row in coverage[coverage["Too few"]].iterrows():
         st.warning(f"**{md_text(row['Scenario'])}** has only {row['Diagnostic indicators']} diagnostic "
                    f"indicator{'s' if row['Diagnostic indicators'] != 1 else ''} (at least {warning.MIN_DIAGNOSTIC} "
@@ -37,7 +38,7 @@ def render() -> None:
         "Too few": st.column_config.CheckboxColumn("Too few", help=f"Fewer than {warning.MIN_DIAGNOSTIC}"),
     })
 
-    unrated = frames.unrated_pairs(ws, state.as_of())
+    unrated = tables.unrated_pairs(ws, state.as_of())
     if not unrated.empty:
         st.subheader("Left to rate", anchor=False)
         st.caption("These indicators are not rated against these scenarios: until they are, they count for "
@@ -46,12 +47,12 @@ def render() -> None:
             "Scenario": st.column_config.TextColumn("Scenario", width=160),
             "Indicator": st.column_config.TextColumn("Indicator", width=110),
             "Title": st.column_config.TextColumn("Title", width=540)})
-    retired = frames.retired_scenarios(ws, state.as_of())
+    retired = tables.retired_scenarios(ws, state.as_of())
     if not retired.empty:
         st.caption("Retired (no warning level from their retirement on; history kept): "
                    + md_text("; ".join(f"{r.Scenario} on {r.Retired} — {r.Reason}" for r in retired.itertuples())))
 
-    pins = frames.linchpins_table(ws, state.as_of())
+    pins = tables.linchpins_table(ws, state.as_of())
     st.subheader("What would change the level", anchor=False)
     st.caption("The indicators whose single change of status (to observed with high confidence, or back to not "
                "observed or negated) would move a scenario's warning level on the as-of date: what to collect on "
@@ -62,18 +63,18 @@ def render() -> None:
         st.dataframe(pins, hide_index=True, width="stretch", column_config={
             "Scenario": st.column_config.TextColumn("Scenario", width=150),
             "Title": st.column_config.TextColumn("Title", width=380)})
-    assumptions = frames.assumptions_table(ws, state.as_of())
+    assumptions = tables.assumptions_table(ws, state.as_of())
     if not assumptions.empty:
         st.subheader("Key assumptions", anchor=False)
         st.caption("What each scenario's judgments rest on, as last checked. A judgment made before an assumption "
                    "was questioned or broke is flagged (Judge again) until the scenario is judged again; add and "
                    "check assumptions on the Update page.")
-        st.dataframe(frames.colour_cells(assumptions, {"Status": ASSUMPTION_STATUS}), hide_index=True,
+        st.dataframe(tables.colour_cells(assumptions, {"Status": ASSUMPTION_STATUS}), hide_index=True,
                      width="stretch", column_config={
                          "Assumption": st.column_config.TextColumn("Assumption", width=340),
                          "Since": st.column_config.DateColumn("Since", format="YYYY-MM-DD"),
                          "Rationale": st.column_config.TextColumn("Rationale", width=220)})
-    ladders = frames.ladders_table(ws, state.as_of())
+    ladders = tables.ladders_table(ws, state.as_of())
     if not ladders.empty:
         st.subheader("Escalation ladders", anchor=False)
         st.caption("Ordered rungs of one development; higher rungs weigh more (see the README).")
@@ -81,16 +82,16 @@ def render() -> None:
 
     themes = st.multiselect("Themes", ws.themes, key="validator_theme", bind="query-params",
                             placeholder="All themes")
-    matrix = frames.validator_matrix(ws)
-    diag = frames.diagnosticity_table(ws)
+    matrix = chart_data.validator_matrix(ws)
+    diag = chart_data.diagnosticity_table(ws)
     if themes:
         matrix = matrix[matrix["theme"].isin(themes)]
         diag = diag[diag["theme"].isin(themes)]
     rows = list(dict.fromkeys(matrix["indicator"]))
-    if len(rows) > frames.HEATMAP_MAX_ROWS:
-        st.caption(f"Showing the first {frames.HEATMAP_MAX_ROWS} of {len(rows)} indicators; "
+    if len(rows) > chart_data.HEATMAP_MAX_ROWS:
+        st.caption(f"Showing the first {chart_data.HEATMAP_MAX_ROWS} of {len(rows)} indicators; "
                    "choose themes to see others.")
-        rows = rows[: frames.HEATMAP_MAX_ROWS]
+        rows = rows[: chart_data.HEATMAP_MAX_ROWS]
         matrix = matrix[matrix["indicator"].isin(rows)]
     if matrix.empty:
         st.info("No ratings to show.")

@@ -8,9 +8,9 @@ import datetime as dt
 import streamlit as st
 
 from indicators.app import state, ui
+from indicators.presentation import chart_data, charts, tables
 from indicators.reports import markings
 from indicators.reports.escape import md_text
-from indicators.scoring import charts, frames
 from indicators.scoring.track import awaiting_resolution, scores
 from indicators.workspace.entries import resolved_by
 from indicators.workspace.load import Workspace
@@ -34,21 +34,21 @@ def render() -> None:
                 "page (or 'indicators resolve') once its question is settled.")
         return
     st.subheader("Resolved scenarios", anchor=False)
-    st.dataframe(frames.track_scenarios(record), hide_index=True, width="stretch", column_config={
+    st.dataframe(tables.track_scenarios(record), hide_index=True, width="stretch", column_config={
         "Title": st.column_config.TextColumn("Title", width=360), "Brier": BRIER})
     for sc in record["scenarios"]:
         brier = "not scored" if sc["brier"] is None else f"Brier {sc['brier']:.4f}"
         with st.expander(f"{sc['id']} — {sc['outcome'].replace('_', ' ')} on {sc['resolved']} ({brier})"):
-            st.dataframe(frames.track_judgments(sc), hide_index=True, width="stretch", column_config={
+            st.dataframe(tables.track_judgments(sc), hide_index=True, width="stretch", column_config={
                 "p": st.column_config.NumberColumn("p", format="%.3f", help="Midpoint of the term's band"),
                 "Brier": BRIER})
     if record["analysts"]:
         st.subheader("Analysts", anchor=False)
         st.caption("The mean of the scores of each analyst's judgments (each judgment (p − outcome)², however "
                    "long it stood). A few questions say little: read it with the number of judgments.")
-        st.dataframe(frames.track_analysts(record), hide_index=True, width="content", column_config={
+        st.dataframe(tables.track_analysts(record), hide_index=True, width="content", column_config={
             "Analyst": st.column_config.TextColumn("Analyst", width=240), "Brier": BRIER})
-    calibration = frames.calibration_frame(record)
+    calibration = chart_data.calibration_frame(record)
     if not calibration.empty:
         st.subheader("Calibration", anchor=False)
         st.caption("For each estimative term: the share of its scored judgments that came true (point, sized by "
@@ -60,7 +60,7 @@ def render() -> None:
     st.caption("When each scenario's warning level first reached each level, and how many days before its "
                "resolution. For a scenario that occurred, earlier is better warning; for one that did not, "
                "a level reached is a false alarm.")
-    st.dataframe(frames.lead_time_table(record), hide_index=True, width="stretch")
+    st.dataframe(tables.lead_time_table(record), hide_index=True, width="stretch")
 
 
 def _open_questions(ws: Workspace, as_of: dt.date) -> None:

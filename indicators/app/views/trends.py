@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from indicators.app import state, ui
+from indicators.presentation import chart_data, charts
 from indicators.reports import markings
-from indicators.scoring import charts, frames
 
 
 def render() -> None:
@@ -16,12 +16,12 @@ def render() -> None:
     ui.heading("Trends", f"How the picture developed, month by month, up to {as_of:%d %B %Y}.")
     ui.shows(markings.shown_marking(ws, as_of, history=True, all_judgments=True))
 
-    st.altair_chart(charts.status_composition(frames.composition(ws, as_of)), width="stretch",
+    st.altair_chart(charts.status_composition(chart_data.composition(ws, as_of)), width="stretch",
                     alt="Number of indicators in each status at each month end")
 
     themes = st.multiselect("Themes for the heat map and the timeline", ws.themes, key="trend_theme",
                             bind="query-params", placeholder="All themes")
-    heat, total = frames.heatmap_frame(ws, as_of, themes)
+    heat, total = chart_data.heatmap_frame(ws, as_of, themes)
     if heat.empty:
         st.info("No indicators to show.")
     else:
@@ -32,7 +32,7 @@ def render() -> None:
         st.altair_chart(charts.status_heatmap(heat), width="stretch",
                         alt="Status of each indicator at the end of each month")
 
-    timeline, binned = frames.timeline_frame(ws, as_of, themes)
+    timeline, binned = chart_data.timeline_frame(ws, as_of, themes)
     ui.shows(markings.shown_marking(ws, as_of, indications=True,
                                     indicators=[i.id for i in ws.indicators if not themes or i.theme in themes]))
     if timeline.empty:
@@ -43,7 +43,7 @@ def render() -> None:
         st.altair_chart(charts.indication_timeline(timeline, binned), width="stretch",
                         alt="Indications over time by theme")
 
-    likelihood = frames.likelihood_history(ws, as_of)
+    likelihood = chart_data.likelihood_history(ws, as_of)
     if likelihood.empty:
         st.info("No scenario judgments recorded by the as-of date.")
     else:

@@ -2,7 +2,7 @@
 
 Every chart has a title, axis titles, tooltips, and colours taken from the vocabularies in
 `vocab` (or, for warning levels, from the workspace). Frames arrive already aggregated by
-`frames` (months, weeks), so a chart never carries more rows than it draws.
+`chart_data` (months, weeks), so a chart never carries more rows than it draws.
 """
 
 from __future__ import annotations

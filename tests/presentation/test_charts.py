@@ -1,4 +1,4 @@
-"""Chart builders (indicators.scoring.charts): titles, tooltips and vocabulary colours in every spec."""
+"""Chart builders (indicators.presentation.charts): titles, tooltips and vocabulary colours in every spec."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from indicators.scoring import charts, frames
+from indicators.presentation import chart_data, charts
 from indicators.workspace.load import load_workspace
 from indicators.workspace.vocab import BOARD_STATUS, LIKELIHOOD, RATING, RELIABILITY, STATUS
 
@@ -68,15 +68,15 @@ def _has_scale(spec: dict, labels: list[str], colours: list[str]) -> bool:
 
 
 def test_level_history_uses_workspace_level_colours(ws):
-    labels, colours = frames.level_domain(ws)
-    spec = _check_common(charts.level_history(frames.level_history(ws, AS_OF), labels, colours),
+    labels, colours = chart_data.level_domain(ws)
+    spec = _check_common(charts.level_history(chart_data.level_history(ws, AS_OF), labels, colours),
                          "Warning level over time")
     assert _has_scale(spec, labels, colours)
     assert spec["autosize"]["type"] == "fit-x"
 
 
 def test_status_history_step_chart(ws):
-    spec = _check_common(charts.status_history(frames.status_history(ws, "TT-01", AS_OF)), "Status history")
+    spec = _check_common(charts.status_history(chart_data.status_history(ws, "TT-01", AS_OF)), "Status history")
     assert _has_scale(spec, STATUS.labels(), STATUS.colours())
     assert any(d["mark"].get("interpolate") == "step-after" for d in _walk(spec) if isinstance(d.get("mark"), dict))
     y = _encodings(spec, "y")[0]
@@ -84,7 +84,7 @@ def test_status_history_step_chart(ws):
 
 
 def test_numeric_series_coloured_by_reliability(ws):
-    spec = _check_common(charts.numeric_series(frames.numeric_series(ws, "TT-01", AS_OF)), "Numeric series")
+    spec = _check_common(charts.numeric_series(chart_data.numeric_series(ws, "TT-01", AS_OF)), "Numeric series")
     assert _has_scale(spec, RELIABILITY.labels(), RELIABILITY.colours())
     assert _encodings(spec, "y")[0]["title"] == "Launches"
 
@@ -104,7 +104,7 @@ def _board_scale(*extra: str) -> tuple[list[str], list[str]]:
 
 
 def test_status_composition_area(ws):
-    spec = _check_common(charts.status_composition(frames.composition(ws, AS_OF)), "Status composition over time")
+    spec = _check_common(charts.status_composition(chart_data.composition(ws, AS_OF)), "Status composition over time")
     assert spec["mark"]["type"] == "area"
     # TT-03 is first assessed in February: in January it is not yet watched, which is not 'not observed'
     assert _has_scale(spec, *_board_scale("not_yet_watched"))
@@ -112,7 +112,7 @@ def test_status_composition_area(ws):
 
 
 def test_status_heatmap(ws):
-    heat, _ = frames.heatmap_frame(ws, AS_OF)
+    heat, _ = chart_data.heatmap_frame(ws, AS_OF)
     spec = _check_common(charts.status_heatmap(heat), "Status by indicator and month")
     assert spec["mark"]["type"] == "rect"
     assert _has_scale(spec, *_board_scale("not_yet_watched"))
@@ -121,7 +121,7 @@ def test_status_heatmap(ws):
 
 @pytest.mark.parametrize("max_points", [2000, 1])
 def test_indication_timeline(ws, max_points):
-    frame, binned = frames.timeline_frame(ws, AS_OF, max_points=max_points)
+    frame, binned = chart_data.timeline_frame(ws, AS_OF, max_points=max_points)
     spec = _check_common(charts.indication_timeline(frame, binned), "Indications over time")
     scale = spec["encoding"]["color"]["scale"]
     assert scale["domain"] == ["core"] and scale["range"] == charts.THEME_PALETTE
@@ -129,7 +129,7 @@ def test_indication_timeline(ws, max_points):
 
 
 def test_likelihood_chart_ordinal_icd203_axis(ws):
-    spec = _check_common(charts.likelihood_history(frames.likelihood_history(ws, AS_OF), ["AA", "BB"]),
+    spec = _check_common(charts.likelihood_history(chart_data.likelihood_history(ws, AS_OF), ["AA", "BB"]),
                          "Scenario likelihood over time")
     y = _encodings(spec, "y")[0]
     assert y["type"] == "ordinal"
@@ -139,7 +139,7 @@ def test_likelihood_chart_ordinal_icd203_axis(ws):
 
 
 def test_validator_matrix_rating_colours(ws):
-    matrix, diag = frames.validator_matrix(ws), frames.diagnosticity_table(ws)
+    matrix, diag = chart_data.validator_matrix(ws), chart_data.diagnosticity_table(ws)
     chart = charts.validator_with_diagnosticity(matrix, diag, ["AA", "BB"])
     spec = _check_common(chart, "Indicators Validator matrix")
     assert _has_scale(spec, RATING.labels(), RATING.colours())
@@ -150,7 +150,7 @@ def test_validator_matrix_rating_colours(ws):
 
 def test_charts_carry_only_aggregated_rows(ws):
     """Rows sent to the browser: one per cell or event, never a raw cross product."""
-    heat, _ = frames.heatmap_frame(ws, AS_OF)
+    heat, _ = chart_data.heatmap_frame(ws, AS_OF)
     spec = charts.status_heatmap(heat).to_dict()
     rows = sum(len(v) for v in spec["datasets"].values())
     assert rows == 12
