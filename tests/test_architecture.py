@@ -2,14 +2,15 @@
 
 Layers, bottom to top (README: the package layout):
 
-    indicators.settings    the environment, parsed in one place    imports nothing of indicators
-    indicators.workspace   vocab, model, loading, validation        settings
-    indicators.scoring     warning levels, frames, charts           workspace
-    indicators.editing     updates written into the YAML            workspace
-    indicators.reports     snapshots, markings, exports             workspace, scoring
-    indicators.cli         the command line                         everything but app
-    indicators.__main__    `python -m indicators` (git's merge driver)  cli
-    indicators.app         the Streamlit board                      everything
+    indicators.settings      the environment, parsed in one place         imports nothing of indicators
+    indicators.workspace     vocab, model, loading, validation            settings
+    indicators.scoring       warning levels, trends: what the board is    workspace
+    indicators.presentation  tables, labels and charts that are shown     workspace, scoring
+    indicators.editing       updates written into the YAML                workspace
+    indicators.reports       snapshots, markings, exports                 workspace, scoring, presentation
+    indicators.cli           the command line                             everything but app
+    indicators.__main__      `python -m indicators` (git's merge driver)  cli
+    indicators.app           the Streamlit board                          everything
 
 Every layer may import `indicators.settings` and the package itself (`indicators/__init__.py`, a facade
 that may import only workspace and settings). Only `indicators.app` may import Streamlit. Imports are
@@ -38,12 +39,14 @@ ALLOWED: dict[str, set[str]] = {
     SETTINGS: set(),
     "indicators.workspace": set(),
     "indicators.scoring": {"indicators.workspace"},
+    "indicators.presentation": {"indicators.workspace", "indicators.scoring"},
     "indicators.editing": {"indicators.workspace"},
-    "indicators.reports": {"indicators.workspace", "indicators.scoring"},
-    "indicators.cli": {"indicators.workspace", "indicators.scoring", "indicators.editing", "indicators.reports"},
+    "indicators.reports": {"indicators.workspace", "indicators.scoring", "indicators.presentation"},
+    "indicators.cli": {"indicators.workspace", "indicators.scoring", "indicators.presentation", "indicators.editing",
+                       "indicators.reports"},
     "indicators.__main__": {"indicators.cli"},
-    APP: {"indicators.workspace", "indicators.scoring", "indicators.editing", "indicators.reports",
-          "indicators.cli"},
+    APP: {"indicators.workspace", "indicators.scoring", "indicators.presentation", "indicators.editing",
+          "indicators.reports", "indicators.cli"},
     FACADE: {"indicators.workspace"},
 }
 
@@ -188,6 +191,10 @@ def test_every_module_is_in_a_layer() -> None:
     ("indicators.workspace.load", "import indicators.cli"),
     ("indicators.scoring.frames", "from indicators.reports.snapshot import Snapshot"),
     ("indicators.scoring.frames", "from ..editing import updates"),
+    ("indicators.scoring.frames", "from indicators.presentation.tables import portion_label"),
+    ("indicators.scoring.warning", "def f():\n    from indicators.presentation import charts"),
+    ("indicators.presentation.tables", "from indicators.reports.markings import shown_marking"),
+    ("indicators.presentation.charts", "from indicators.editing import updates"),
     ("indicators.editing.updates", "from indicators.scoring import warning"),
     ("indicators.editing.updates", "import importlib\nimportlib.import_module('indicators.reports.export')"),
     ("indicators.reports.export", "from indicators.editing.updates import read_only"),
@@ -204,7 +211,10 @@ def test_the_checker_catches_an_upward_import(module: str, snippet: str) -> None
     ("indicators.workspace.load", "from indicators.workspace.vocab import MARKING\nfrom . import model"),
     ("indicators.workspace.load", "from indicators.settings import max_file_bytes\nfrom indicators import settings"),
     ("indicators.scoring.frames", "from ..workspace.load import Workspace\nfrom . import warning"),
-    ("indicators.reports.export", "from indicators.scoring.frames import safe_url"),
+    ("indicators.reports.export", "from indicators.scoring.frames import relevant_to"),
+    ("indicators.presentation.tables", "from indicators.scoring import warning\nfrom . import chart_data"),
+    ("indicators.reports.html", "from indicators.presentation import chart_data, charts"),
+    ("indicators.app.views.trends", "from indicators.presentation.charts import status_heatmap"),
     ("indicators.cli", "def f():\n    from indicators.reports.export import render"),
     ("indicators.app.views.overview", "from indicators.cli import status_report\nfrom indicators.app import ui"),
 ])
@@ -219,7 +229,9 @@ def test_the_checker_sees_the_real_imports() -> None:
              for imp in imports(path.read_text(encoding="utf-8"), name, is_package=path.name == "__init__.py",
                                 known=KNOWN)}
     assert {("indicators.reports", "indicators.scoring"), ("indicators.scoring", "indicators.workspace"),
-            ("indicators.cli", "indicators.reports"), (APP, "indicators.scoring")} <= edges
+            ("indicators.cli", "indicators.reports"), (APP, "indicators.scoring"),
+            ("indicators.presentation", "indicators.scoring"), ("indicators.reports", "indicators.presentation"),
+            (APP, "indicators.presentation")} <= edges
 
 
 def test_no_import_points_upward() -> None:
@@ -228,3 +240,82 @@ def test_no_import_points_upward() -> None:
                  for line in upward_imports(path.read_text(encoding="utf-8"), name,
                                             is_package=path.name == "__init__.py", known=KNOWN)]
     assert offenders == [], "imports that point up the layers (see this file's docstring):\n" + "\n".join(offenders)
+
+
+# --- no import circle -----------------------------------------------------------------------------------
+
+def import_graph(sources: dict[str, str], packages: frozenset[str] = frozenset()) -> dict[str, set[str]]:
+    """Module -> the package's modules it imports, read from the syntax tree of each source: imports at
+    module level, inside functions and under `if TYPE_CHECKING:` all count (a lazy import that dodges a
+    circle at run time is still a circle in the design)."""
+    known = frozenset(sources)
+    return {name: {imp.module for imp in imports(source, name, is_package=name in packages, known=known)
+                   if imp.module in known and imp.module != name}
+            for name, source in sources.items()}
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One import circle of the graph (its modules, the first repeated at the end), or None when it is a DAG."""
+    done: set[str] = set()
+    for start in sorted(graph):
+        if start in done:
+            continue
+        path, on_path = [start], {start}
+        stack = [iter(sorted(graph[start]))]
+        while stack:
+            nxt = next(stack[-1], None)
+            if nxt is None:  # every import of path[-1] explored: it is in no circle
+                node = path.pop()
+                on_path.discard(node)
+                done.add(node)
+                stack.pop()
+                continue
+            if nxt in on_path:
+                return path[path.index(nxt):] + [nxt]
+            if nxt not in done:
+                path.append(nxt)
+                on_path.add(nxt)
+                stack.append(iter(sorted(graph.get(nxt, ()))))
+    return None
+
+
+# The circle issue 24 found, as it was written: load imported ratings inside a function (to dodge the
+# circle at run time) and entries under TYPE_CHECKING; both imported load back.
+OLD_CIRCLE = {
+    "indicators.workspace.load": "from indicators.workspace.entries import name_entries\n"
+                                 "def _load():\n"
+                                 "    from indicators.workspace.ratings import read_analyst_ratings\n",
+    "indicators.workspace.ratings": "from indicators.workspace.load import Workspace, _Located, read_each\n",
+    "indicators.workspace.entries": "from typing import TYPE_CHECKING\n"
+                                    "if TYPE_CHECKING:\n"
+                                    "    from indicators.workspace.load import Workspace\n",
+}
+
+
+def test_the_cycle_finder_catches_the_old_circle() -> None:
+    """The test below would have failed before issue 24 broke the circle: load -> entries -> load and
+    load -> ratings -> load (the first through a function-level import, the second under TYPE_CHECKING)."""
+    graph = import_graph(OLD_CIRCLE)
+    assert graph["indicators.workspace.load"] == {"indicators.workspace.entries", "indicators.workspace.ratings"}
+    assert find_cycle(graph) == ["indicators.workspace.entries", "indicators.workspace.load",
+                                 "indicators.workspace.entries"]
+    del graph["indicators.workspace.entries"]
+    graph["indicators.workspace.load"].discard("indicators.workspace.entries")
+    assert find_cycle(graph) == ["indicators.workspace.load", "indicators.workspace.ratings",
+                                 "indicators.workspace.load"]
+
+
+def test_the_cycle_finder_passes_a_dag() -> None:
+    assert find_cycle({"a": {"b", "c"}, "b": {"c"}, "c": set()}) is None
+    assert find_cycle({"a": {"b"}, "b": {"a"}}) == ["a", "b", "a"]
+
+
+def test_the_package_has_no_import_cycle() -> None:
+    """The modules of `indicators/` import one another as a DAG (every import counted, lazy ones too), so
+    any module can be read, tested and replaced from the bottom up. On the code before issue 24 this failed
+    with load -> entries -> load (and load -> ratings -> load): see `OLD_CIRCLE`."""
+    sources = {name: path.read_text(encoding="utf-8") for name, path in MODULES.items()}
+    packages = frozenset(name for name, path in MODULES.items() if path.name == "__init__.py")
+    graph = import_graph(sources, packages)
+    assert sum(map(len, graph.values())) > 100  # it reads the real imports
+    assert find_cycle(graph) is None, "an import circle: " + " -> ".join(find_cycle(graph) or [])

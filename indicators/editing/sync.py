@@ -196,14 +196,7 @@ def sync(data: Path, analyst: str, *, push: bool = True) -> SyncReport:
             _no_new_errors(head, data, "the workspace's local changes")
     mine = load_workspace(data)  # the workspace as this clone has it: `before` once committed
     if local:
-        message = f"Workspace changes by {analyst}"
-        for args in (("add", "--", folder, ".gitattributes"),
-                     ("commit", "-q", "-m", message, "-m", f"Analyst: {analyst}")):
-            done = run(top, *args)
-            if done.returncode != 0 and "nothing to commit" not in done.stdout:
-                raise EditRefused.of(Code.GIT_FAILED, f"git {args[0]} failed: {done.stderr.strip()}",
-                                     "commit by hand")
-        committed = message
+        committed = _commit(top, folder, analyst)
     timeout = settings.SYNC_TIMEOUT_S.get()
     before = run(top, "rev-parse", "HEAD").stdout.strip()
     fetched = run(top, "fetch", "-q", timeout=timeout)
@@ -231,15 +224,29 @@ def sync(data: Path, analyst: str, *, push: bool = True) -> SyncReport:
                else ""),
             "fix the files named above on your side (where your entries clash with the team's, change yours: "
             "another id, say), commit, and sync again")])
-    pushed = False
-    if push and after != remote:
+    pushed = push and _push(top, after, remote, timeout)
+    return SyncReport(committed, before, after, pushed, notes, incoming)
+
+
+def _commit(top: Path, folder: str, analyst: str) -> str:
+    """Commit the workspace folder's local changes in the analyst's name; the commit message."""
+    message = f"Workspace changes by {analyst}"
+    for args in (("add", "--", folder, ".gitattributes"),
+                 ("commit", "-q", "-m", message, "-m", f"Analyst: {analyst}")):
+        done = run(top, *args)
+        if done.returncode != 0 and "nothing to commit" not in done.stdout:
+            raise EditRefused.of(Code.GIT_FAILED, f"git {args[0]} failed: {done.stderr.strip()}",
+                                 "commit by hand")
+    return message
+
+
+def _push(top: Path, after: str, remote: str, timeout: float) -> bool:
+    """Push the checked commit `after` (nothing to send when the team's copy has it: `remote`); True."""
+    if after != remote:
         done = run(top, "push", "-q", timeout=timeout, env={settings.PUSH_CHECKED.name: after})
         if done.returncode != 0:
             behind = "rejected" in done.stderr or "fetch first" in done.stderr
             raise EditRefused.of(Code.GIT_FAILED, f"git push failed: {done.stderr.strip()}",
                                  "the team pushed in the meantime: run 'indicators sync' again" if behind
                                  else "read git's message above, then sync again (your commits are kept)")
-        pushed = True
-    elif push:
-        pushed = True  # nothing of ours to send: the team's copy already has it all
-    return SyncReport(committed, before, after, pushed, notes, incoming)
+    return True  # nothing of ours to send otherwise: the team's copy already has it all

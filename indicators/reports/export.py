@@ -42,6 +42,42 @@ def _md_table(header: list[str], rows: list[list[str]], align: list[str] | None 
     return lines
 
 
+def _md_scenarios(snap: Snapshot) -> list[str]:
+    """The brief's scenario table, then each scenario's judgment and question lines."""
+    if not snap.scenarios:
+        return ["No scenarios are defined.", ""]
+    rows = [[f"**{md_text(s.id)}** {md_text(s.title)}", md_text(w.level_label(snap, s.level)),
+             w.trend_label(s), w.score_text(s, snap),
+             LIKELIHOOD.label(s.judgment.likelihood) if s.judgment else "no judgment",
+             CONFIDENCE.label(s.judgment.confidence) if s.judgment else "",
+             str(s.judgment.date) if s.judgment else ""] for s in snap.scenarios]
+    out = _md_table(["Scenario", "Warning level", "Trend", "Score", "Likelihood", "Confidence", "Judged"], rows)
+    out.append("")
+    for s in snap.scenarios:
+        j = s.judgment
+        reason = f": {md_text(j.rationale)}{w.portion(j.marking)}" if j else ""
+        out += [f"**{md_text(s.id)} — {md_text(s.title)}.** {md_text(w.judgment_head(j, s))}{reason}", ""]
+        lines = w.question_lines(s)
+        out += [f"- {md_text(line)}" for line in lines] + ([""] if lines else [])
+    return out
+
+
+def _md_track(snap: Snapshot) -> list[str]:
+    """The brief's track record section (nothing while no scenario is resolved)."""
+    if not snap.track.scenarios:
+        return []
+    out = ["## Track record", "", md_text(w.TRACK_INTRO), ""]
+    out += _md_table(["Scenario", "Outcome", "Resolved", "Judgments", "Brier"],
+                     [[md_text(sc.id), OUTCOME.label(sc.outcome), str(sc.resolved), str(len(sc.judgments)),
+                       w.brier_text(sc.brier)] for sc in snap.track.scenarios])
+    if snap.track.analysts:
+        out += ["", *_md_table(["Analyst", "Judgments", "Brier (mean)"],
+                               [[md_text(a.analyst), str(a.judgments), w.brier_text(a.brier)]
+                                for a in snap.track.analysts])]
+    out.append("")
+    return out
+
+
 def render_markdown(snap: Snapshot) -> str:
     """The snapshot as a Markdown brief (for mail or a wiki)."""
     banner = f"**{w.marking_label(snap)}** — {w.marking_description(snap)}"
@@ -53,32 +89,8 @@ def render_markdown(snap: Snapshot) -> str:
     if w.errors_text(snap):
         out.append(f"- **Warning:** {md_text(w.errors_text(snap))}")
     out += ["", "## Scenarios", ""]
-    if snap.scenarios:
-        rows = [[f"**{md_text(s.id)}** {md_text(s.title)}", md_text(w.level_label(snap, s.level)),
-                 w.trend_label(s), w.score_text(s, snap),
-                 LIKELIHOOD.label(s.judgment.likelihood) if s.judgment else "no judgment",
-                 CONFIDENCE.label(s.judgment.confidence) if s.judgment else "",
-                 str(s.judgment.date) if s.judgment else ""] for s in snap.scenarios]
-        out += _md_table(["Scenario", "Warning level", "Trend", "Score", "Likelihood", "Confidence", "Judged"], rows)
-        out.append("")
-        for s in snap.scenarios:
-            j = s.judgment
-            reason = f": {md_text(j.rationale)}{w.portion(j.marking)}" if j else ""
-            out += [f"**{md_text(s.id)} — {md_text(s.title)}.** {md_text(w.judgment_head(j, s))}{reason}", ""]
-            lines = w.question_lines(s)
-            out += [f"- {md_text(line)}" for line in lines] + ([""] if lines else [])
-    else:
-        out += ["No scenarios are defined.", ""]
-    if snap.track.scenarios:
-        out += ["## Track record", "", md_text(w.TRACK_INTRO), ""]
-        out += _md_table(["Scenario", "Outcome", "Resolved", "Judgments", "Brier"],
-                         [[md_text(sc.id), OUTCOME.label(sc.outcome), str(sc.resolved), str(len(sc.judgments)),
-                           w.brier_text(sc.brier)] for sc in snap.track.scenarios])
-        if snap.track.analysts:
-            out += ["", *_md_table(["Analyst", "Judgments", "Brier (mean)"],
-                                   [[md_text(a.analyst), str(a.judgments), w.brier_text(a.brier)]
-                                    for a in snap.track.analysts])]
-        out.append("")
+    out += _md_scenarios(snap)
+    out += _md_track(snap)
     out += ["## Indicators", "", md_text(w.counts_text(snap)), ""]
     out += [f"## Warning notices since {snap.since}", ""]
     if snap.notices:

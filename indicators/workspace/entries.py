@@ -30,7 +30,7 @@ from indicators.workspace.model import (
 from indicators.workspace.vocab import Watch
 
 if TYPE_CHECKING:
-    from indicators.workspace.load import Workspace
+    from indicators.workspace.loaded import Workspace
 
 DATED_ID = re.compile(r"^(?P<subject>[A-Za-z0-9_-]+)@(?P<date>\d{4}-\d{2}-\d{2})(?:\.(?P<n>[1-9]\d{0,3}))?$")
 

@@ -19,10 +19,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from indicators.workspace.loaded import WORKSPACE_FILE, Workspace
 from indicators.workspace.problems import Code, Problem, Severity, display_path
 
 if TYPE_CHECKING:
-    from indicators.workspace.load import Workspace, _Located
+    from indicators.workspace.located import Located
 
 # Capital letters that look like a Latin capital (whose small letter may look like another one:
 # Greek Ν is N, but ν is v), mapped before case folding.
@@ -120,8 +121,6 @@ def _indicator_names(indicator: Any) -> Iterator[str]:
 def analyst_uses(workspace: Workspace) -> tuple[Counter[str], dict[str, list[Path]]]:
     """How often each spelling of an analyst name is written, and the files it is written in (in the
     order the loader reads them: workspace.yaml, the indicator files, the rating files)."""
-    from indicators.workspace.load import WORKSPACE_FILE
-
     written: list[tuple[Path, list[str]]] = [(workspace.root / WORKSPACE_FILE, list(_workspace_names(workspace)))]
     for indicator in workspace.indicators:  # in file order: one run of names per file
         path = workspace.files_by_indicator[indicator.id].path
@@ -157,7 +156,7 @@ def _positions(data: Any, spelling: str) -> Iterator[Any]:
             stack.extend(reversed([v for v in node if isinstance(v, dict | list)]))
 
 
-def confusable_analysts(workspace: Workspace, located: _Located) -> list[Problem]:
+def confusable_analysts(workspace: Workspace, located: Located) -> list[Problem]:
     """A warning at every `analyst:` value spelled like another analyst's name but for case, spacing
     or look-alike letters (`skeleton`), pointing at the first use of the spelling used most."""
     counts, files = analyst_uses(workspace)

@@ -14,6 +14,7 @@ import functools
 import hashlib
 import os
 import pickle
+import re
 import sys
 import tempfile
 import threading
@@ -83,18 +84,24 @@ def cache_dir() -> Path:
 def code_version() -> str:
     """What cached results were made by: this package's version and source, Python's and pydantic's versions.
 
-    Any change to the code that shapes a result (a message in validate.py, a new check in load.py, a
+    Any change to the code that shapes a result (a message in validate.py, a new rule in checks.py, a
     model field, an upgrade) gives a new version, so results made by other code are never served.
     """
     import pydantic
 
-    import indicators
-
-    package = Path(indicators.__file__).resolve().parent
+    # The package is read, not imported: its facade (`indicators/__init__.py`) imports the loader, which
+    # imports this module, and the import graph stays a DAG (tests/test_architecture.py).
+    package = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256(f"{FORMAT}|{sys.version_info[:2]}|{pydantic.VERSION}".encode())
     for path in sorted(package.rglob("*.py")):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return f"{indicators.__version__}-{digest.hexdigest()[:16]}"
+    return f"{_package_version(package)}-{digest.hexdigest()[:16]}"
+
+
+def _package_version(package: Path) -> str:
+    """`indicators.__version__`, read from the facade's source (see `code_version`)."""
+    found = re.search(r'^__version__ = "([^"]+)"', (package / "__init__.py").read_text(encoding="utf-8"), re.M)
+    return found[1] if found else "0"
 
 
 class FileCache:

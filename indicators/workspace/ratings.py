@@ -13,34 +13,17 @@ and each analyst has one file. A workspace without a `ratings/` folder is normal
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
-from dataclasses import dataclass
 from pathlib import Path
 
-from indicators.workspace.load import Workspace, _Located, folder_files, read_each
+from indicators.workspace.loaded import AnalystRatings, Workspace
+from indicators.workspace.located import Located
 from indicators.workspace.model import AnalystRatingsFile
 from indicators.workspace.parse_cache import FILE_CACHE, FileCache
 from indicators.workspace.problems import Code, Problem, display_path
-from indicators.workspace.vocab import Marking, Rating
+from indicators.workspace.reading import folder_files, read_each
 
 RATINGS_DIR = "ratings"
-
-
-@dataclass
-class AnalystRatings:
-    """One analyst's own ratings, as read from their file (cells with bad values already dropped)."""
-
-    analyst: str
-    path: Path
-    date: dt.date | None
-    marking: Marking | None
-    note: str | None
-    ratings: dict[str, dict[str, Rating]]  # indicator id -> scenario id -> rating
-
-    def rating(self, indicator_id: str, scenario_id: str) -> Rating | None:
-        """The analyst's rating of one cell of the matrix, or None when they did not rate it."""
-        return self.ratings.get(indicator_id, {}).get(scenario_id)
 
 
 def rating_paths(root: Path, overrides: dict[Path, str] | None = None) -> list[Path] | Problem:
@@ -49,7 +32,7 @@ def rating_paths(root: Path, overrides: dict[Path, str] | None = None) -> list[P
     return folder_files(root, root / RATINGS_DIR, "rating", overrides)
 
 
-def read_analyst_ratings(workspace: Workspace, located: _Located | None = None,
+def read_analyst_ratings(workspace: Workspace, located: Located | None = None,
                          overrides: dict[Path, str] | None = None, cache: FileCache | None = None,
                          ) -> tuple[list[AnalystRatings], list[Path], list[Problem]]:
     """Read and check every rating file of a loaded workspace; never raises for bad data.
@@ -58,7 +41,7 @@ def read_analyst_ratings(workspace: Workspace, located: _Located | None = None,
     and the problems found, each located by file, line and column.
     """
     root = workspace.root
-    located = located or _Located(overrides)
+    located = located or Located(overrides)
     cache = cache or FILE_CACHE
     listed = rating_paths(root, overrides)
     if isinstance(listed, Problem):
@@ -85,7 +68,7 @@ def read_analyst_ratings(workspace: Workspace, located: _Located | None = None,
     return found, files, problems
 
 
-def _unknown_ids(workspace: Workspace, model: AnalystRatingsFile, path: Path, located: _Located) -> list[Problem]:
+def _unknown_ids(workspace: Workspace, model: AnalystRatingsFile, path: Path, located: Located) -> list[Problem]:
     """Rated indicators and scenarios the workspace does not have (not checked when it has none at all,
     which its own files already report)."""
     display = display_path(path, workspace.root)

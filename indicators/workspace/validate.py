@@ -184,6 +184,46 @@ def _restore_text(data: Any, loc: tuple[Any, ...], text: str) -> str | None:
     return written
 
 
+def _take_error(err: Any, work: Any, text: str, display: str, fallback: dict[str, Any] | None,
+                seen: set[tuple[Any, ...]], drops: set[tuple[Any, ...]], problems: list[Problem]) -> bool:
+    """Report one validation error of `validate_file` and mend `work` for the next try: a YAML 1.1 reading
+    restored as text, a bad item marked in `drops`, a bad top-level field given its `fallback` value.
+    False when the file cannot be mended (no fallback for a field that is not droppable)."""
+    loc = tuple(err["loc"])
+    if _is_text_error(err):
+        written = _restore_text(work, loc, text)
+        if written is not None:
+            pos = locate(work, loc)
+            problems.append(Problem(display, pos.line, pos.column, Code.YAML11_TEXT,
+                                    f"{written!r} was read by YAML as {_describe(err['input'])}; "
+                                    f"kept as the text {written!r}",
+                                    f"quote it: \"{written}\"", Severity.WARNING))
+            return True
+    if loc in seen:
+        return True
+    seen.add(loc)
+    problems.append(to_problem(err, work, display))
+    target = _droppable(loc)
+    if target is not None:
+        drops.add(target)
+    elif fallback is not None and loc and loc[0] in fallback:
+        work[loc[0]] = copy.deepcopy(fallback[loc[0]])
+    elif fallback is not None and loc and err["type"] == "extra_forbidden":
+        work.pop(loc[0], None)
+    return fallback is not None or target is not None
+
+
+def _drop(work: Any, drops: set[tuple[Any, ...]]) -> None:
+    """Remove the bad items at `drops` from `work`, the deepest and last first so that no index shifts
+    before it is used."""
+    for path in sorted(drops, key=lambda p: (len(p), p[-1] if isinstance(p[-1], int) else -1), reverse=True):
+        parent, key, _ = _walk(work, path)
+        if isinstance(parent, LocList) and isinstance(key, int) and key < len(parent):
+            parent.delete(key)
+        elif isinstance(parent, dict) and key in parent:  # a mapping entry: nothing shifts
+            del parent[key]
+
+
 def validate_file(cls: type[T], data: Any, text: str, display: str,
                   fallback: dict[str, Any] | None = None) -> tuple[T | None, list[Problem]]:
     """Validate a whole file's data as `cls`, dropping bad items; never raises.
@@ -210,35 +250,9 @@ def validate_file(cls: type[T], data: Any, text: str, display: str,
             return None, problems
         drops: set[tuple[Any, ...]] = set()
         for err in errs:
-            loc = tuple(err["loc"])
-            if _is_text_error(err):
-                written = _restore_text(work, loc, text)
-                if written is not None:
-                    pos = locate(work, loc)
-                    problems.append(Problem(display, pos.line, pos.column, Code.YAML11_TEXT,
-                                            f"{written!r} was read by YAML as {_describe(err['input'])}; "
-                                            f"kept as the text {written!r}",
-                                            f"quote it: \"{written}\"", Severity.WARNING))
-                    continue
-            if loc in seen:
-                continue
-            seen.add(loc)
-            problems.append(to_problem(err, work, display))
-            target = _droppable(loc)
-            if target is not None:
-                drops.add(target)
-            elif fallback is not None and loc and loc[0] in fallback:
-                work[loc[0]] = copy.deepcopy(fallback[loc[0]])
-            elif fallback is not None and loc and err["type"] == "extra_forbidden":
-                work.pop(loc[0], None)
-            elif fallback is None:
+            if not _take_error(err, work, text, display, fallback, seen, drops, problems):
                 return None, problems
-        for path in sorted(drops, key=lambda p: (len(p), p[-1] if isinstance(p[-1], int) else -1), reverse=True):
-            parent, key, _ = _walk(work, path)
-            if isinstance(parent, LocList) and isinstance(key, int) and key < len(parent):
-                parent.delete(key)
-            elif isinstance(parent, dict) and key in parent:  # a mapping entry: nothing shifts
-                del parent[key]
+        _drop(work, drops)
         # dropped items shift later indexes: errors already reported must not be reported again
         seen = {loc for loc in seen if _droppable(loc) is None}
     return None, problems

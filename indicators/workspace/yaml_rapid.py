@@ -241,22 +241,35 @@ def _screened(text: str, data: bytes) -> bool:
         return False
     if _document_marker(text):
         return False
+    return _no_placed_alarm(text, present) and _no_flow_alarm(text, present) and _no_scalar_alarm(text, present)
+
+
+def _no_placed_alarm(text: str, present: frozenset[str]) -> bool:
+    """`_screened`'s part for what matters only where it stands (`_alarm`): the `_PLACED_CHARS`,
+    a dot before a digit, a comment in a flow collection."""
     for char in _PLACED_CHARS:
         if char in present and any(_alarm(text, m.start()) for m in _LITERAL[char].finditer(text)):
             return False
     if any(_alarm(text, m.start()) for m in _DOT_DIGIT.finditer(text)):
         return False
-    if "#" in present and any(_alarm(text, m.start()) for m in _FLOW_COMMENT.finditer(text)):
-        return False
+    return not ("#" in present and any(_alarm(text, m.start()) for m in _FLOW_COMMENT.finditer(text)))
+
+
+def _no_flow_alarm(text: str, present: frozenset[str]) -> bool:
+    """`_screened`'s part for flow collections: commas, brackets and braces the fast path would read otherwise."""
     wherever = [_LEADING_COMMA] if "," in present else []  # wherever they stand, but on a comment line
     wherever += [_EMPTY_FLOW_VALUE] if present & {",", "]", "}"} else []
     wherever += [_AFTER_CLOSE[char] for char in "]}" if char in present]
     for pattern in wherever:
         if any(not _on_comment_line(text, m.end() - 1) for m in pattern.finditer(text)):
             return False
-    for char in "[{,":
-        if char in present and any(_alarm(text, m.start()) for m in _FLOW_INDICATOR[char].finditer(text)):
-            return False
+    return not any(char in present and any(_alarm(text, m.start()) for m in _FLOW_INDICATOR[char].finditer(text))
+                   for char in "[{,")
+
+
+def _no_scalar_alarm(text: str, present: frozenset[str]) -> bool:
+    """`_screened`'s part for keys and scalars: a line starting with a colon, quoting the fast path may read
+    otherwise, and lone plain values YAML 1.1 types."""
     if text.lstrip(" ").startswith(":") or any(_alarm(text, m.start(1)) for pattern in _COLON_START
                                                for m in pattern.finditer(text)):
         return False

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.generate import generate
+from indicators.workspace import checks as checks_module
 from indicators.workspace import load as load_module
 from indicators.workspace.load import load_workspace
 from indicators.workspace.parse_cache import JSON_MAGIC, FileCache
@@ -141,13 +142,14 @@ def test_a_valid_workspace_is_never_parsed_for_positions(tmp_path: Path, monkeyp
     """Positions cost a second, slow parse (PyYAML's node tree): they are worked out only for a
     problem to locate. A check that asked for them on every entry made a warm load of the
     1,000-indicator benchmark take 23 s instead of 0.2 s."""
-    from indicators.workspace import load
+    from indicators.workspace import located, reading
 
     def no_positions(*args, **kwargs):
         raise AssertionError("a valid workspace was parsed for positions")
 
     data = generate(tmp_path / "ws", indicators=30, indications=300, seed=5)
-    monkeypatch.setattr(load, "parse_text", no_positions)
+    monkeypatch.setattr(reading, "parse_text", no_positions)  # a file's own problems
+    monkeypatch.setattr(located, "parse_text", no_positions)  # the cross-file rules' problems
     ws = load_workspace(data, cache=FileCache(disk=False))
     assert ws.problems == [] and len(ws.indicators) == 30
 
@@ -193,8 +195,8 @@ def test_a_reload_after_an_edit_finds_what_a_fresh_load_finds(tmp_path: Path) ->
 def test_a_reload_works_out_again_only_the_edited_files_indicators(tmp_path: Path, monkeypatch) -> None:
     data = generate(tmp_path / "ws", indicators=20, indications=120, seed=5)
     indexed = []
-    real = load_module._indexed
-    monkeypatch.setattr(load_module, "_indexed", lambda indicator: (indexed.append(indicator.id), real(indicator))[1])
+    real = checks_module._indexed
+    monkeypatch.setattr(checks_module, "_indexed", lambda indicator: (indexed.append(indicator.id), real(indicator))[1])
     prepared = []
     real_prepared = load_module._prepared
     monkeypatch.setattr(load_module, "_prepared", lambda model: (prepared.append(model.theme), real_prepared(model))[1])
