@@ -432,13 +432,15 @@ def _reads(data: bytes) -> bool:
     return parsed.data is not None and not any(p.severity == "error" for p in parsed.problems)
 
 
-def test_a_merge_the_workspace_would_refuse_leaves_the_two_entries_between_markers(team: dict[str, Path]) -> None:
-    """Ann and Bob record the same sighting with different grades (each side valid, the merge would
-    hold it twice): through git the merge stops, the driver's reason (which entry repeats which) is on
-    stderr, and the two sightings stand between markers, Ann's as ours and Bob's as theirs; the rest
-    of the file is merged and reads without them."""
-    ann, bob = team["ann"], team["bob"]
-    for clone, grade in ((ann, "B"), (bob, "C")):
+def _sightings_merged(ann: Path, bob: Path, bob_also_trains: str | None = None,
+                      timeout: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Ann records "Trains" on TT-01 (graded B); Bob records "Ships" on TT-02, and "Trains" too when
+    given its grade; both commit, and Ann merges Bob's branch through git (the driver's time limit
+    `timeout` if given). The finished `git merge`."""
+    import os
+
+    sides = [(ann, "B")] + ([(bob, bob_also_trains)] if bob_also_trains else [])
+    for clone, grade in sides:
         _cli("record", "TT-01", "--data", str(clone / "data"), "--date", "2024-03-05", "--summary", "Trains",
              "--source", "Wire", "--reliability", grade, "--credibility", "2", "--analyst", clone.name)
     _cli("record", "TT-02", "--data", str(bob / "data"), "--date", "2024-03-04", "--summary", "Ships", "--source",
@@ -448,8 +450,18 @@ def test_a_merge_the_workspace_would_refuse_leaves_the_two_entries_between_marke
         _git(clone, "commit", "-q", "-am", "sightings")
     _git(bob, "push", "-q", "origin", "HEAD:bob")
     _git(ann, "fetch", "-q", "origin")
-    done = subprocess.run(["git", "-C", str(ann), "merge", "--no-edit", "origin/bob"], capture_output=True,
-                          text=True, check=False)
+    env = {**os.environ, "INDICATORS_MERGE_TIMEOUT": timeout} if timeout else None
+    return subprocess.run(["git", "-C", str(ann), "merge", "--no-edit", "origin/bob"], capture_output=True,
+                          text=True, check=False, env=env)
+
+
+def test_a_merge_the_workspace_would_refuse_leaves_the_two_entries_between_markers(team: dict[str, Path]) -> None:
+    """Ann and Bob record the same sighting with different grades (each side valid, the merge would
+    hold it twice): through git the merge stops, the driver's reason (which entry repeats which) is on
+    stderr, and the two sightings stand between markers, Ann's as ours and Bob's as theirs; the rest
+    of the file is merged and reads without them."""
+    ann, bob = team["ann"], team["bob"]
+    done = _sightings_merged(ann, bob, bob_also_trains="C")
     assert done.returncode != 0
     assert "would not be valid" in done.stderr and "repeats" in done.stderr
     text = (ann / CORE).read_text()
@@ -651,20 +663,8 @@ def test_a_merge_past_the_time_limit_falls_back_to_a_conflict(tmp_path: Path, mo
 def test_a_driver_past_its_time_limit_through_git_leaves_markers_and_no_stray_files(team: dict[str, Path]) -> None:
     """Through `git merge`, with a time limit nothing can meet: the merge stops as a conflict with markers
     in the file and the driver's reason on stderr; the work tree holds no `.merge_file_*` left over."""
-    import os
-
     ann, bob = team["ann"], team["bob"]
-    _cli("record", "TT-01", "--data", str(ann / "data"), "--date", "2024-03-05", "--summary", "Trains", "--source",
-         "Wire", "--reliability", "B", "--credibility", "2", "--analyst", "Ann")
-    _cli("record", "TT-02", "--data", str(bob / "data"), "--date", "2024-03-04", "--summary", "Ships", "--source",
-         "Wire", "--reliability", "C", "--credibility", "3", "--analyst", "Bob")
-    for clone in (ann, bob):
-        _git(clone, "add", ".gitattributes")
-        _git(clone, "commit", "-q", "-am", "sightings")
-    _git(bob, "push", "-q", "origin", "HEAD:bob")
-    _git(ann, "fetch", "-q", "origin")
-    done = subprocess.run(["git", "-C", str(ann), "merge", "--no-edit", "origin/bob"], capture_output=True,
-                          text=True, check=False, env={**os.environ, "INDICATORS_MERGE_TIMEOUT": "0.001"})
+    done = _sightings_merged(ann, bob, timeout="0.001")
     assert done.returncode != 0 and "did not finish within 0.001 s" in done.stderr
     text = (ann / CORE).read_text()
     assert "<<<<<<< ours" in text and "Trains" in text and "Ships" in text
