@@ -150,6 +150,15 @@ def _git(folder: Path, *args: str) -> str:
     return git(folder, *args)
 
 
+def _commit_both_and_fetch_bobs(ann: Path, bob: Path, message: str) -> None:
+    """Ann and Bob each commit their edits; Bob pushes his branch `bob` and Ann fetches it (to merge)."""
+    for clone in (ann, bob):
+        _git(clone, "add", ".gitattributes")
+        _git(clone, "commit", "-q", "-am", message)
+    _git(bob, "push", "-q", "origin", "HEAD:bob")
+    _git(ann, "fetch", "-q", "origin")
+
+
 @pytest.fixture
 def team(tmp_path: Path) -> dict[str, Path]:
     """An origin repository holding the tiny workspace under data/, and three clones, each set up."""
@@ -185,11 +194,7 @@ def test_a_conflict_through_git_stops_the_merge_with_the_entry_marked(team: dict
          "--analyst", "A")
     _cli("withdraw", "TT-01.2", "--data", str(bob / "data"), "--date", "2024-03-11", "--reason", "Retracted",
          "--analyst", "B")
-    for clone in (ann, bob):
-        _git(clone, "add", ".gitattributes")
-        _git(clone, "commit", "-q", "-am", "withdrawal")
-    _git(bob, "push", "-q", "origin", "HEAD:bob")
-    _git(ann, "fetch", "-q", "origin")
+    _commit_both_and_fetch_bobs(ann, bob, "withdrawal")
     done = subprocess.run(["git", "-C", str(ann), "merge", "--no-edit", "origin/bob"], capture_output=True, text=True,
                           check=False)
     assert done.returncode != 0 and "conflict in indicators.TT-01.indications.TT-01.2" in done.stderr
@@ -445,11 +450,7 @@ def _sightings_merged(ann: Path, bob: Path, bob_also_trains: str | None = None,
              "--source", "Wire", "--reliability", grade, "--credibility", "2", "--analyst", clone.name)
     _cli("record", "TT-02", "--data", str(bob / "data"), "--date", "2024-03-04", "--summary", "Ships", "--source",
          "Wire", "--reliability", "C", "--credibility", "3", "--analyst", "Bob")
-    for clone in (ann, bob):
-        _git(clone, "add", ".gitattributes")
-        _git(clone, "commit", "-q", "-am", "sightings")
-    _git(bob, "push", "-q", "origin", "HEAD:bob")
-    _git(ann, "fetch", "-q", "origin")
+    _commit_both_and_fetch_bobs(ann, bob, "sightings")
     env = {**os.environ, "INDICATORS_MERGE_TIMEOUT": timeout} if timeout else None
     return subprocess.run(["git", "-C", str(ann), "merge", "--no-edit", "origin/bob"], capture_output=True,
                           text=True, check=False, env=env)
@@ -771,11 +772,7 @@ def test_one_sides_change_of_line_endings_survives_the_merge(team: dict[str, Pat
     core.write_bytes(_crlf(base))
     _cli("record", "TT-01", "--data", str(bob / "data"), "--date", "2024-03-04", "--summary", "Ships", "--source",
          "Wire", "--reliability", "C", "--credibility", "3", "--analyst", "Bob")
-    for clone in (ann, bob):
-        _git(clone, "add", ".gitattributes")
-        _git(clone, "commit", "-q", "-am", "edits")
-    _git(bob, "push", "-q", "origin", "HEAD:bob")
-    _git(ann, "fetch", "-q", "origin")
+    _commit_both_and_fetch_bobs(ann, bob, "edits")
     _git(ann, "merge", "-q", "--no-edit", "origin/bob")
     merged = core.read_bytes()
     assert _only_crlf(merged) and b"        summary: Ships\r\n" in merged
