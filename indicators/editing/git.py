@@ -27,8 +27,6 @@ class GitTimeout(Exception):
 
     def __init__(self, args: tuple[str, ...], seconds: float) -> None:
         super().__init__(f"git {' '.join(args)} did not finish within {seconds:g} s")
-        self.args_run = args
-        self.seconds = seconds
 
 
 def run_git(folder: Path | str, *args: str, timeout: float = GIT_TIMEOUT_S, env: Mapping[str, str] | None = None,

@@ -56,7 +56,7 @@ import yaml
 from indicators.editing.splice import SpliceError, _last_line, compose
 from indicators.settings import max_file_bytes, merge_timeout
 from indicators.workspace import yaml_reader
-from indicators.workspace.files import DataFileError, read_bounded
+from indicators.workspace.files import DataFileError, check_size, read_bounded
 from indicators.workspace.model import Assessment, Indication, IndicatorHeader, Judgment, Scenario, WorkspaceFile
 from indicators.workspace.problems import Code, Problem, Severity, display_path
 from indicators.workspace.yaml_reader import MAX_DEPTH, fast_parse, parse_text
@@ -874,9 +874,10 @@ class _Check:
         the loader reads it (any of them, even one ours had: a file with one does not load), else the
         workspace's errors that ours did not have."""
         raw = merged.encode("utf-8") if isinstance(merged, str) else merged
-        if len(raw) > max_file_bytes():
-            return [Problem(self.display, 1, 1, Code.FILE_TOO_LARGE, f"the merged file is {len(raw) / 2**20:.1f} MB, "
-                            "over the limit (INDICATORS_MAX_FILE_MB)", Code.FILE_TOO_LARGE.hint)]
+        try:
+            check_size(len(raw))  # the one limit every incoming file is held to
+        except DataFileError as too_large:
+            return [too_large.problem(self.display)]
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
